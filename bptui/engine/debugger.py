@@ -1,0 +1,181 @@
+"""The commands a user gives (step, back, finish, run, continue, home) with undo and redo.
+
+Every command is a move of the timeline to a new position count; undo and redo move between the
+counts commands started from, so a run of 500 epochs is undone in one go.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from .expect import CheckResult, compare, expectation_g
+from .network import Params
+from .spec import Scenario
+from .steps import Position
+from .timeline import Moved, NonFinite, Progress, StopCheck, Timeline
+from .values import current_values, params_in_convention
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a command did. ``message`` explains a command that could not move (state intact)."""
+
+    moved: bool
+    message: str | None = None
+    diverged: NonFinite | None = None
+    cancelled: bool = False
+
+
+class Debugger:
+    def __init__(self, scenario: Scenario, **budgets: int) -> None:
+        self.scenario = scenario
+        self.timeline = Timeline(scenario, **budgets)
+        self.layout = self.timeline.layout
+        self._undo: list[int] = []
+        self._redo: list[int] = []
+        pairs = sorted((expectation_g(e, self.layout), i) for i, e in enumerate(scenario.expectations))
+        self._expect_gs = [g for g, _ in pairs]
+        self._expect_at = [scenario.expectations[i] for _, i in pairs]
+
+    # --- what is shown ---------------------------------------------------------------------------
+
+    @property
+    def g(self) -> int:
+        return self.timeline.g
+
+    @property
+    def position(self) -> Position:
+        return self.timeline.position
+
+    @property
+    def depth(self) -> int:
+        return self.layout.depth
+
+    @property
+    def params(self) -> Params:
+        return self.timeline.params
+
+    def values(self) -> dict:
+        """Every value computed at this position, by SPEC name, in the file's convention."""
+        tl = self.timeline
+        return current_values(tl.current, tl.params, self.scenario.convention, tl.net.batch)
+
+    def params_values(self) -> dict:
+        return params_in_convention(self.timeline.params, self.scenario.convention)
+
+    @property
+    def epoch_losses(self) -> list[float]:
+        return self.timeline.epoch_losses
+
+    def checks_here(self) -> list[CheckResult]:
+        """Results of the ``[[expect]]`` blocks that refer to exactly this position."""
+        lo = bisect.bisect_left(self._expect_gs, self.g)
+        hi = bisect.bisect_right(self._expect_gs, self.g)
+        if lo == hi:
+            return []
+        vals = self.values()
+        return [compare(e, self.g, vals) for e in self._expect_at[lo:hi]]
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    # --- where commands go -----------------------------------------------------------------------
+
+    def target_finish_pass(self) -> int:
+        """End of the pass under way: forward ends at ``loss``, backward at ``backward 1``."""
+        L, S = self.depth, self.layout.per_pass
+        p, k = self.layout.split(self.g)
+        if k == S:
+            p, k = p + 1, 0
+        nxt = k + 1
+        end = L + 1 if nxt <= L + 1 else (2 * L + 1 if nxt <= 2 * L + 1 else S)
+        return p * S + end
+
+    def target_finish_sample(self) -> int:
+        S = self.layout.per_pass
+        p, k = self.layout.split(self.g)
+        return (p + 1) * S if k < S else (p + 2) * S
+
+    def target_finish_epoch(self) -> int:
+        per = self.layout.per_epoch
+        return (self.g // per + 1) * per
+
+    def target_run(self, epochs: int) -> int:
+        return (self.layout.completed_epochs(self.g) + epochs) * self.layout.per_epoch
+
+    def target_continue(self) -> int | None:
+        """The next ``[[expect]]`` position, else the end of the file's epochs, else ``None``."""
+        i = bisect.bisect_right(self._expect_gs, self.g)
+        if i < len(self._expect_gs):
+            return self._expect_gs[i]
+        end = self.scenario.training.epochs * self.layout.per_epoch
+        return end if end > self.g else None
+
+    # --- commands --------------------------------------------------------------------------------
+
+    def step(self) -> Outcome:
+        return self._move(self.g + 1)
+
+    def back(self) -> Outcome:
+        if self.g == 0:
+            return Outcome(False, "already at the start: nothing to step back to")
+        return self._move(self.g - 1)
+
+    def finish_pass(self) -> Outcome:
+        return self._move(self.target_finish_pass())
+
+    def finish_sample(self) -> Outcome:
+        return self._move(self.target_finish_sample())
+
+    def finish_epoch(self) -> Outcome:
+        return self._move(self.target_finish_epoch())
+
+    def run(self, epochs: int, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
+        if epochs < 1:
+            return Outcome(False, "run needs a number of epochs of at least 1")
+        return self._move(self.target_run(epochs), should_stop=should_stop, progress=progress)
+
+    def continue_(self, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
+        target = self.target_continue()
+        if target is None:
+            return Outcome(False, "no checkpoint ahead and the file's epochs are done: use run to go on")
+        return self._move(target, should_stop=should_stop, progress=progress)
+
+    def home(self) -> Outcome:
+        if self.g == 0:
+            return Outcome(False, "already at the start")
+        return self._move(0)
+
+    def goto(self, g: int) -> Outcome:
+        """Any position as one undoable command."""
+        return self._move(g)
+
+    def undo(self) -> Outcome:
+        if not self._undo:
+            return Outcome(False, "nothing to undo")
+        here = self.g
+        self.timeline.goto(self._undo.pop())
+        self._redo.append(here)
+        return Outcome(True)
+
+    def redo(self) -> Outcome:
+        if not self._redo:
+            return Outcome(False, "nothing to redo")
+        here = self.g
+        self.timeline.goto(self._redo.pop())
+        self._undo.append(here)
+        return Outcome(True)
+
+    def _move(self, g: int, **kw) -> Outcome:
+        before = self.g
+        forward = g > before
+        moved: Moved = self.timeline.goto(g, stop_on_nonfinite=forward, **kw)
+        if moved.g == before:
+            msg = moved.diverged.describe() if moved.diverged else None
+            return Outcome(False, msg, moved.diverged, moved.cancelled)
+        self._undo.append(before)
+        self._redo.clear()
+        return Outcome(True, moved.diverged.describe() if moved.diverged else None, moved.diverged, moved.cancelled)

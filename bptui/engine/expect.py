@@ -1,0 +1,93 @@
+"""``[[expect]]`` checkpoints: where each one stands, and whether the engine's numbers hold there."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .spec import Expectation, Scenario
+from .steps import Layout, step_index
+from .values import current_values
+
+
+def expectation_g(exp: Expectation, layout: Layout) -> int:
+    """The position count an expectation refers to (``after = "epoch"`` is the epoch's last update)."""
+    sample = 1 if layout.passes == 1 else exp.sample
+    if exp.after == "epoch":
+        return layout.g_of(exp.epoch, layout.passes, layout.per_pass)
+    return layout.g_of(exp.epoch, sample, step_index(exp.after, layout.depth))
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    name: str
+    expected: np.ndarray
+    actual: np.ndarray | None  # None: not computed at that position
+    worst: float  # largest absolute difference (inf if not comparable)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    expectation: Expectation
+    g: int
+    checked: tuple[str, ...]
+    mismatches: tuple[Mismatch, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatches
+
+    def where(self) -> str:
+        e = self.expectation
+        return f"epoch {e.epoch} sample {e.sample} after {e.after}"
+
+    def describe(self) -> str:
+        if self.ok:
+            return f"ok    {self.where()}: {', '.join(self.checked)}"
+        parts = []
+        for m in self.mismatches:
+            if m.actual is None:
+                parts.append(f"{m.name} is not computed at this step")
+            elif m.actual.size != m.expected.size:
+                parts.append(f"{m.name} has {m.actual.size} elements, the file gives {m.expected.size}")
+            else:
+                parts.append(
+                    f"{m.name} = {np.array2string(m.actual, precision=10)} "
+                    f"expected {np.array2string(m.expected, precision=10)} (off by {m.worst:.3g})"
+                )
+        return f"FAIL  {self.where()}: " + "; ".join(parts)
+
+
+def compare(exp: Expectation, g: int, values: dict) -> CheckResult:
+    """Compare an expectation's values with ``values`` (as from :func:`current_values`)."""
+    mismatches = []
+    for name, expected in exp.values.items():
+        want = np.asarray(expected, dtype=float).ravel()
+        have = values.get(name)
+        if have is None:
+            mismatches.append(Mismatch(name, want, None, float("inf")))
+            continue
+        got = np.asarray(have, dtype=float).ravel()
+        if got.size != want.size:
+            mismatches.append(Mismatch(name, want, got, float("inf")))
+            continue
+        diff = np.abs(got - want)
+        worst = float(np.max(diff)) if diff.size else 0.0
+        if not np.all(diff <= exp.tolerance):
+            mismatches.append(Mismatch(name, want, got, worst if np.isfinite(worst) else float("inf")))
+    return CheckResult(exp, g, tuple(exp.values), tuple(mismatches))
+
+
+def verify(scenario: Scenario) -> list[CheckResult]:
+    """Walk a fresh timeline through every expectation, in order of position."""
+    from .timeline import Timeline  # local: timeline imports this module's neighbours
+
+    tl = Timeline(scenario)
+    order = sorted(scenario.expectations, key=lambda e: expectation_g(e, tl.layout))
+    results = []
+    for exp in order:
+        g = expectation_g(exp, tl.layout)
+        tl.goto(g)
+        vals = current_values(tl.current, tl.params, scenario.convention, tl.net.batch)
+        results.append(compare(exp, g, vals))
+    return results

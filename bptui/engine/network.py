@@ -1,0 +1,182 @@
+"""The network: layer shapes, parameters, and the arithmetic of one layer forward and back.
+
+Internally every matrix is stored in the *row* convention (``W`` has shape ``(inputs, units)`` and
+``z = a @ W + b`` on ``(batch, units)`` rows); :mod:`bptui.engine.values` turns them into the
+file's convention for display. The stepper and the fast run-N path both call the functions
+here, so they perform the same floating-point operations in the same order and agree bit for bit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import Activation, make_activation
+from .losses import Loss, make_loss
+from .spec import BATCH, COLUMN, Scenario
+
+Array = np.ndarray
+
+
+@dataclass
+class Params:
+    """Weights (row convention) and biases (``None`` for a layer without bias), index 0 = layer 1."""
+
+    W: list[Array]
+    b: list[Array | None]
+
+    def copy(self) -> "Params":
+        return Params([w.copy() for w in self.W], [None if v is None else v.copy() for v in self.b])
+
+    def nbytes(self) -> int:
+        return sum(w.nbytes for w in self.W) + sum(v.nbytes for v in self.b if v is not None)
+
+    def all_finite(self) -> str | None:
+        """Name of the first parameter holding a non-finite number, or ``None``."""
+        for i, (w, v) in enumerate(zip(self.W, self.b), start=1):
+            if not np.isfinite(w).all():
+                return f"W{i}"
+            if v is not None and not np.isfinite(v).all():
+                return f"b{i}"
+        return None
+
+    def equals(self, other: "Params") -> bool:
+        """Bit-for-bit equality (NaNs in the same places count as equal)."""
+        pairs = list(zip(self.W, other.W)) + [
+            (x, y) for x, y in zip(self.b, other.b) if x is not None or y is not None
+        ]
+        return all(x is not None and y is not None and np.array_equal(x, y, equal_nan=True) for x, y in pairs)
+
+
+@dataclass(frozen=True)
+class Network:
+    """The fixed structure of a scenario's network and training rule."""
+
+    sizes: tuple[int, ...]  # (inputs, units of layer 1, ..., units of layer L)
+    activations: tuple[Activation, ...]
+    has_bias: tuple[bool, ...]
+    loss: Loss
+    convention: str
+    learning_rate: float
+    reduction: str
+    batch: bool
+
+    @property
+    def depth(self) -> int:
+        return len(self.activations)
+
+    @classmethod
+    def from_scenario(cls, sc: Scenario) -> "Network":
+        return cls(
+            sizes=(sc.inputs, *(layer.units for layer in sc.layers)),
+            activations=tuple(make_activation(layer.activation, layer.slope) for layer in sc.layers),
+            has_bias=tuple(layer.bias for layer in sc.layers),
+            loss=make_loss(sc.training.loss),
+            convention=sc.convention,
+            learning_rate=float(sc.training.learning_rate),
+            reduction=sc.training.reduction,
+            batch=sc.training.mode == BATCH,
+        )
+
+
+def initial_params(sc: Scenario) -> Params:
+    """Draw (or take) the initial parameters exactly as SPEC 3.3 describes.
+
+    One ``RandomState(seed)``; layers in order; each layer's weights drawn in the file's
+    convention shape, so ``seed = 1`` reproduces ``np.random.seed(1); 2*np.random.random((3,4)) - 1``.
+    A layer with explicit weights draws nothing.
+    """
+    rng = np.random.RandomState(sc.init.seed)
+    sizes = (sc.inputs, *(layer.units for layer in sc.layers))
+    Ws: list[Array] = []
+    bs: list[Array | None] = []
+    for i, layer in enumerate(sc.layers):
+        fan_in, units = sizes[i], sizes[i + 1]
+        shape = (units, fan_in) if sc.convention == COLUMN else (fan_in, units)
+        if layer.weights is not None:
+            w = np.array(layer.weights, dtype=np.float64).reshape(shape)
+        elif sc.init.distribution == "uniform":
+            w = sc.init.low + (sc.init.high - sc.init.low) * rng.random_sample(shape)
+        elif sc.init.distribution == "normal":
+            w = sc.init.std * rng.standard_normal(shape)
+        else:
+            w = np.zeros(shape)
+        Ws.append(np.ascontiguousarray(w.T if sc.convention == COLUMN else w, dtype=np.float64))
+        if not layer.bias:
+            bs.append(None)
+        elif layer.biases is not None:
+            bs.append(np.array(layer.biases, dtype=np.float64).reshape(units))
+        else:
+            bs.append(np.zeros(units))
+    return Params(Ws, bs)
+
+
+# --- the arithmetic, shared by the stepper and the fast path -------------------------------------
+
+
+def forward_layer(act: Activation, W: Array, b: Array | None, a_prev: Array) -> tuple[Array, Array]:
+    """``z = a_prev @ W + b`` and ``a = f(z)``."""
+    z = a_prev @ W
+    if b is not None:
+        z = z + b
+    return z, act.forward(z)
+
+
+def loss_and_grad(net: Network, y: Array, t: Array) -> tuple[float, Array, Array]:
+    """(loss of this pass, per-sample losses, ∂loss/∂y).
+
+    Online passes hold one row, whose loss is the pass's loss. A batch combines its rows with the
+    scenario's reduction, and the gradient is that of the reduced loss.
+    """
+    per = net.loss.per_sample(y, t)
+    grad = net.loss.grad(y, t)
+    if not net.batch:
+        return float(per[0]), per, grad
+    if net.reduction == "sum":
+        return float(np.sum(per)), per, grad
+    return float(np.mean(per)), per, grad / y.shape[0]
+
+
+def backward_layer(
+    act: Activation, W: Array, has_bias: bool, a_prev: Array, z: Array, a: Array, da: Array, need_da_prev: bool
+) -> tuple[Array, Array, Array | None, Array | None]:
+    """(dz, dW, db, da_prev) of one layer, from da = ∂loss/∂a of that layer."""
+    dz = act.backward(z, a, da)
+    dW = a_prev.T @ dz
+    db = np.sum(dz, axis=0) if has_bias else None
+    da_prev = dz @ W.T if need_da_prev else None
+    return dz, dW, db, da_prev
+
+
+def apply_update(params: Params, dW: list[Array], db: list[Array | None], lr: float) -> None:
+    """Plain SGD, in place: ``W -= lr·dW``, ``b -= lr·db``."""
+    for i, g in enumerate(dW):
+        params.W[i] -= lr * g
+        if params.b[i] is not None:
+            params.b[i] -= lr * db[i]
+
+
+def train_pass(net: Network, params: Params, a0: Array, t: Array) -> float:
+    """One whole pass (forward, loss, backward, update) with no bookkeeping; returns its loss.
+
+    This is run-N's fast path. It calls the same functions in the same order as the stepper's
+    micro-steps, so the parameters it leaves are bit-for-bit those of stepping.
+    """
+    acts = net.activations
+    L = len(acts)
+    a_s = [a0]
+    z_s = []
+    a = a0
+    for i in range(L):
+        z, a = forward_layer(acts[i], params.W[i], params.b[i], a)
+        z_s.append(z)
+        a_s.append(a)
+    loss, _, da = loss_and_grad(net, a, t)
+    dWs: list[Array] = [None] * L  # type: ignore[list-item]
+    dbs: list[Array | None] = [None] * L
+    for i in range(L - 1, -1, -1):
+        _, dWs[i], dbs[i], da = backward_layer(
+            acts[i], params.W[i], net.has_bias[i], a_s[i], z_s[i], a_s[i + 1], da, i > 0
+        )
+    apply_update(params, dWs, dbs, net.learning_rate)
+    return loss

@@ -1,0 +1,290 @@
+"""Training as a function of one integer: the state after ``g`` micro-steps, reachable from anywhere.
+
+Moving forward performs micro-steps (or, across whole passes, the bookkeeping-free fast path).
+Moving back *replays*: training is deterministic, so the state at ``g`` is recomputed from the
+nearest saved state before it and comes out bit for bit the same as the first time.
+
+History policy (memory is bounded, whatever the length of the run):
+
+* the parameters at the start of every epoch are kept as checkpoints, within
+  ``checkpoint_budget`` bytes (48 MiB by default). When a run exceeds it, every other checkpoint is
+  dropped and only every 2nd (then 4th, 8th …) epoch is kept from then on, so a 10,000-epoch run
+  keeps at least ``budget / size of the parameters`` checkpoints spread evenly over it; going back
+  replays at most one stride of epochs;
+* the parameters at the start of the last passes walked step by step are kept too
+  (``pass_cache_budget``, 16 MiB), so stepping back across a sample boundary costs one pass;
+* epoch losses are kept for every completed epoch (one float each).
+"""
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .network import Network, Params, initial_params, train_pass
+from .sample_pass import SamplePass
+from .spec import Scenario
+from .steps import Layout, Position
+
+CHECKPOINT_BUDGET = 48 * 2**20
+PASS_CACHE_BUDGET = 16 * 2**20
+
+StopCheck = Callable[[], bool]
+Progress = Callable[[int, float], None]  # (completed epochs, loss of the last one)
+
+
+@dataclass(frozen=True)
+class NonFinite:
+    """Where training first produced a non-finite number, and in which value."""
+
+    position: Position
+    value: str
+
+    def describe(self) -> str:
+        p = self.position
+        return (
+            f"training diverged: {self.value} became non-finite at epoch {p.epoch}, "
+            f"sample {p.sample}/{p.samples}, step {p.step}"
+        )
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What a move reached: its position count, and why it stopped short, if it did."""
+
+    g: int
+    diverged: NonFinite | None = None
+    cancelled: bool = False
+
+
+class Timeline:
+    def __init__(
+        self,
+        scenario: Scenario,
+        checkpoint_budget: int = CHECKPOINT_BUDGET,
+        pass_cache_budget: int = PASS_CACHE_BUDGET,
+    ) -> None:
+        self.scenario = scenario
+        self.net = Network.from_scenario(scenario)
+        X, T = scenario.data_inputs, scenario.data_targets
+        if self.net.batch:
+            self._batches = [(np.ascontiguousarray(X, dtype=float), np.ascontiguousarray(T, dtype=float))]
+        else:
+            self._batches = [
+                (np.ascontiguousarray(X[i : i + 1], dtype=float), np.ascontiguousarray(T[i : i + 1], dtype=float))
+                for i in range(X.shape[0])
+            ]
+        self.layout = Layout(self.net.depth, len(self._batches))
+        params = initial_params(scenario)
+        self.initial = params.copy()
+        self._checkpoints: dict[int, Params] = {0: params.copy()}
+        self._checkpoint_budget = checkpoint_budget
+        self._stride = 1
+        self._pass_cache: OrderedDict[int, tuple[Params, float]] = OrderedDict()
+        self._pass_cache_size = max(2, pass_cache_budget // max(1, params.nbytes()))
+        self._losses: list[float] = []
+        self._params = params
+        self._p = 0  # index of the current pass since the start
+        self._acc = 0.0  # sum of the losses of the current epoch's passes before the current one
+        self._begin_pass()
+
+    # --- what is here ----------------------------------------------------------------------------
+
+    @property
+    def g(self) -> int:
+        return self._p * self.layout.per_pass + self._pass.k
+
+    @property
+    def position(self) -> Position:
+        return self.layout.position(self.g)
+
+    @property
+    def params(self) -> Params:
+        return self._params
+
+    @property
+    def current(self) -> SamplePass:
+        return self._pass
+
+    @property
+    def epoch_losses(self) -> list[float]:
+        """Loss of every epoch completed at this position (SPEC 3.5 accounting)."""
+        return self._losses[: self.layout.completed_epochs(self.g)]
+
+    def running_loss(self) -> tuple[float, int] | None:
+        """(reduction so far, samples counted) of the current epoch's losses; ``None`` if none yet."""
+        pos_in_epoch = self._p % self.layout.passes
+        acc, n = self._acc, pos_in_epoch
+        if self._pass.loss is not None:
+            acc, n = acc + self._pass.loss, n + 1
+        if n == 0:
+            return None
+        return (acc / n if self._mean else acc), n
+
+    @property
+    def _mean(self) -> bool:
+        return self.net.reduction == "mean" and not self.net.batch
+
+    def checkpoint_count(self) -> int:
+        return len(self._checkpoints)
+
+    def history_bytes(self) -> int:
+        """Bytes held for going back (checkpoints and the pass cache)."""
+        size = self._params.nbytes()
+        return size * (len(self._checkpoints) + len(self._pass_cache))
+
+    # --- moving ----------------------------------------------------------------------------------
+
+    def goto(
+        self,
+        g: int,
+        *,
+        stop_on_nonfinite: bool = False,
+        should_stop: StopCheck | None = None,
+        progress: Progress | None = None,
+    ) -> Moved:
+        """Move to the state after ``g`` micro-steps.
+
+        With ``stop_on_nonfinite`` the move stops at the first micro-step that produces a
+        non-finite number. ``should_stop`` is polled before the last pass of each epoch; when it
+        says yes, the move ends at the end of that epoch (``cancelled``).
+        """
+        g = max(0, int(g))
+        S = self.layout.per_pass
+        tp, tk = self.layout.split(g)
+        with np.errstate(all="ignore"):
+            if (tp, tk) == (self._p, self._pass.k):
+                return Moved(self.g)
+            if tp == self._p and tk < self._pass.k:
+                self._rewind_pass()
+            elif tp < self._p:
+                self._restore_before(tp)
+            elif tp > self._p and self._pass.k > 0:
+                moved = self._step_to(S, stop_on_nonfinite)
+                if moved.diverged:
+                    return moved
+                self._next_pass()
+            if tp > self._p:
+                moved = self._fast_forward(tp, stop_on_nonfinite, should_stop, progress)
+                if moved.diverged or moved.cancelled:
+                    return moved
+            return self._step_to(tk, stop_on_nonfinite)
+
+    # --- internals -------------------------------------------------------------------------------
+
+    def _begin_pass(self) -> None:
+        """Start pass ``self._p`` in step mode, remembering its starting state for going back."""
+        a0, t = self._batches[self._p % self.layout.passes]
+        self._pass = SamplePass(self.net, a0, t)
+        self._pass_cache[self._p] = (self._params.copy(), self._acc)
+        self._pass_cache.move_to_end(self._p)
+        while len(self._pass_cache) > self._pass_cache_size:
+            self._pass_cache.popitem(last=False)
+
+    def _rewind_pass(self) -> None:
+        params, acc = self._pass_cache[self._p]
+        self._params, self._acc = params.copy(), acc
+        a0, t = self._batches[self._p % self.layout.passes]
+        self._pass = SamplePass(self.net, a0, t)
+
+    def _restore_before(self, tp: int) -> None:
+        """Restore the latest saved state at or before the start of pass ``tp``."""
+        if tp in self._pass_cache:
+            self._p = tp
+            self._rewind_pass()
+            return
+        epoch = max(e for e in self._checkpoints if e * self.layout.passes <= tp)
+        self._params = self._checkpoints[epoch].copy()
+        self._p, self._acc = epoch * self.layout.passes, 0.0
+        self._begin_pass()
+
+    def _step_to(self, k: int, stop_on_nonfinite: bool) -> Moved:
+        while self._pass.k < k:
+            written = self._pass.advance(self._params)
+            if self._pass.done:
+                self._record_epoch_loss(self._pass.loss)
+            bad = self._pass.first_nonfinite(written, self._params)
+            if bad is not None and stop_on_nonfinite:
+                return Moved(self.g, NonFinite(self.position, bad))
+        return Moved(self.g)
+
+    def _record_epoch_loss(self, loss: float) -> None:
+        """If the pass just finished ends an epoch not yet accounted, append that epoch's loss."""
+        p = self._p + 1
+        if p % self.layout.passes == 0 and len(self._losses) < p // self.layout.passes:
+            acc = self._acc + loss
+            self._losses.append(acc / self.layout.passes if self._mean else acc)
+
+    def _end_of_pass(self, loss: float) -> None:
+        """Account for a finished pass: epoch loss and checkpoint at an epoch's end."""
+        self._record_epoch_loss(loss)
+        self._acc += loss
+        p = self._p + 1
+        if p % self.layout.passes == 0:
+            epoch = p // self.layout.passes
+            self._acc = 0.0
+            self._save_checkpoint(epoch)
+        self._p = p
+
+    def _next_pass(self, begin: bool = True) -> None:
+        assert self._pass.done and self._pass.loss is not None
+        self._end_of_pass(self._pass.loss)
+        if begin:
+            self._begin_pass()
+
+    def _save_checkpoint(self, epoch: int) -> None:
+        if epoch % self._stride or epoch in self._checkpoints:
+            return
+        self._checkpoints[epoch] = self._params.copy()
+        size = self._params.nbytes()
+        while len(self._checkpoints) > 1 and len(self._checkpoints) * size > self._checkpoint_budget:
+            self._stride *= 2
+            for e in [e for e in self._checkpoints if e % self._stride]:
+                del self._checkpoints[e]
+
+    def _fast_forward(
+        self, tp: int, stop_on_nonfinite: bool, should_stop: StopCheck | None, progress: Progress | None
+    ) -> Moved:
+        """Whole passes from the start of pass ``self._p`` to the start of pass ``tp``, no bookkeeping.
+
+        The last pass of each epoch, if it is the one before ``tp``, is left to the caller (it is
+        walked in step mode so its values can be shown). On a non-finite loss, or non-finite
+        parameters at an epoch's end, the epoch is replayed step by step to find the exact step.
+        """
+        net, batches, passes = self.net, self._batches, self.layout.passes
+        params = self._params
+        # where to replay from if the fast path meets a non-finite number
+        epoch_start = (params.copy(), self._p, self._acc) if stop_on_nonfinite else None
+        while self._p < tp:
+            p = self._p
+            if epoch_start is not None and p % passes == 0 and p != epoch_start[1]:
+                epoch_start = (params.copy(), p, 0.0)
+            if should_stop is not None and p % passes == passes - 1 and p + 1 < tp and should_stop():
+                self._begin_pass()
+                self._step_to(self.layout.per_pass, False)
+                return Moved(self.g, cancelled=True)
+            a0, t = batches[p % passes]
+            loss = train_pass(net, params, a0, t)
+            if epoch_start is not None and not math.isfinite(loss):
+                return self._locate_divergence(*epoch_start, tp)
+            self._end_of_pass(loss)
+            if self._p % passes == 0:
+                if epoch_start is not None and params.all_finite() is not None:
+                    return self._locate_divergence(*epoch_start, tp)
+                if progress is not None:
+                    progress(self._p // passes, self._losses[self._p // passes - 1])
+        self._begin_pass()
+        return Moved(self.g)
+
+    def _locate_divergence(self, params: Params, p: int, acc: float, tp: int) -> Moved:
+        """Replay step by step from pass ``p`` until the first non-finite micro-step."""
+        self._params, self._p, self._acc = params, p, acc
+        self._begin_pass()
+        while True:
+            moved = self._step_to(self.layout.per_pass, True)
+            if moved.diverged or self._p + 1 >= tp:
+                return moved
+            self._next_pass()
