@@ -1,0 +1,192 @@
+"""Line numbers of key paths in TOML text, for error messages.
+
+``tomllib`` returns plain dicts without positions, so this module re-reads the text with a small
+scanner that knows just enough TOML to follow table headers (``[x]``, ``[[x]]``), ``key = value``
+lines, arrays (elements get their own paths) and inline tables. It runs only on text ``tomllib``
+has accepted and is best effort: a path it cannot place falls back to its nearest parent.
+
+A key path is a tuple of keys and 0-based array indexes, e.g. ``("network", "layers", 1, "units")``;
+:func:`format_path` shows it as people count, ``network.layers[2].units``.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+
+KeyPath = tuple[str | int, ...]
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_SPACE = re.compile(r"[ \t]*")
+_BLANK = re.compile(r"(?:[ \t\r\n]|#[^\n]*)*")  # whitespace, newlines and comments
+_SCALAR = re.compile(r"[^,\]}\n#]+")  # numbers, booleans, dates: up to the next delimiter
+_BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_LITERAL = re.compile(r"'[^'\n]*'")
+_ML_BASIC = re.compile(r'"""(?:[^\\]|\\.)*?"""(?:"{1,2}(?!"))?', re.DOTALL)
+_ML_LITERAL = re.compile(r"'''.*?'''(?:'{1,2}(?!'))?", re.DOTALL)
+
+
+def format_path(path: KeyPath) -> str:
+    """``("network", "layers", 1, "units")`` → ``network.layers[2].units`` (indexes count from 1)."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+class _Stop(Exception):
+    """The scanner met text it does not understand; keep what was found so far."""
+
+
+class Locator:
+    """Maps key paths to 1-based line numbers; scans the text lazily, on the first question."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._lines: dict[KeyPath, int] | None = None
+
+    def line(self, path: KeyPath) -> int | None:
+        """The line of ``path``, else of its nearest parent that was found, else ``None``."""
+        if self._lines is None:
+            self._lines = _Scanner(self._text).scan()
+        p = tuple(path)
+        while p:
+            if p in self._lines:
+                return self._lines[p]
+            p = p[:-1]
+        return None
+
+
+class _Scanner:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.i = 0
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.found: dict[KeyPath, int] = {}
+        self.table: KeyPath = ()
+        self.array_tables: dict[KeyPath, int] = {}  # path of each [[x]] → how many seen so far
+
+    def scan(self) -> dict[KeyPath, int]:
+        try:
+            self._document()
+        except (_Stop, IndexError, ValueError, RecursionError):
+            pass
+        return self.found
+
+    def _line(self) -> int:
+        return bisect.bisect_left(self.newlines, self.i) + 1
+
+    def _skip(self, pattern: re.Pattern[str]) -> None:
+        self.i = pattern.match(self.text, self.i).end()
+
+    def _document(self) -> None:
+        while True:
+            self._skip(_BLANK)
+            if self.i >= len(self.text):
+                return
+            if self.text[self.i] == "[":
+                self._header()
+            else:
+                self._keyval(self.table)
+
+    def _header(self) -> None:
+        line = self._line()
+        array = self.text.startswith("[[", self.i)
+        self.i += 2 if array else 1
+        keys = self._key()
+        self.i = self.text.index("]", self.i) + (2 if array else 1)
+        resolved: list[str | int] = []
+        for n, key in enumerate(keys):
+            resolved.append(key)
+            here = tuple(resolved)
+            if array and n == len(keys) - 1:
+                count = self.array_tables.get(here, 0)
+                self.array_tables[here] = count + 1
+                self.found.setdefault(here, line)
+                resolved.append(count)
+            elif here in self.array_tables:
+                resolved.append(self.array_tables[here] - 1)
+        self.table = tuple(resolved)
+        self.found.setdefault(self.table, line)
+
+    def _key(self) -> list[str]:
+        """A dotted key: bare or quoted parts separated by dots."""
+        keys = []
+        while True:
+            self._skip(_SPACE)
+            for pattern in (_BASIC, _LITERAL, _BARE_KEY):
+                m = pattern.match(self.text, self.i)
+                if m:
+                    break
+            else:
+                raise _Stop
+            raw = m.group()
+            keys.append(_unquote(raw) if raw[0] in "\"'" else raw)
+            self.i = m.end()
+            self._skip(_SPACE)
+            if not self.text.startswith(".", self.i):
+                return keys
+            self.i += 1
+
+    def _keyval(self, table: KeyPath) -> None:
+        line = self._line()
+        path = table + tuple(self._key())
+        if not self.text.startswith("=", self.i):
+            raise _Stop
+        self.i += 1
+        self._skip(_SPACE)
+        self.found.setdefault(path, line)
+        self._value(path)
+
+    def _value(self, path: KeyPath) -> None:
+        c = self.text[self.i]
+        if c == "[":
+            self._array(path)
+        elif c == "{":
+            self._inline_table(path)
+        else:
+            for pattern in (_ML_BASIC, _ML_LITERAL, _BASIC, _LITERAL, _SCALAR):
+                m = pattern.match(self.text, self.i)
+                if m:
+                    self.i = m.end()
+                    return
+            raise _Stop
+
+    def _array(self, path: KeyPath) -> None:
+        self.i += 1
+        index = 0
+        while True:
+            self._skip(_BLANK)
+            c = self.text[self.i]
+            if c == "]":
+                self.i += 1
+                return
+            if c == ",":
+                self.i += 1
+                continue
+            self.found.setdefault(path + (index,), self._line())
+            self._value(path + (index,))
+            index += 1
+
+    def _inline_table(self, path: KeyPath) -> None:
+        self.i += 1
+        while True:
+            self._skip(_BLANK)
+            c = self.text[self.i]
+            if c == "}":
+                self.i += 1
+                return
+            if c == ",":
+                self.i += 1
+                continue
+            self._keyval(path)
+
+
+def _unquote(raw: str) -> str:
+    """The text of a quoted key; escapes are rare in keys, so only the common ones are undone."""
+    body = raw[1:-1]
+    if raw[0] == "'":
+        return body
+    return body.replace('\\"', '"').replace("\\\\", "\\")
