@@ -1,0 +1,184 @@
+"""The ``bptui`` command line (SPEC 5).
+
+Imports stay lazy: ``bptui run``/``check``/``export`` load NumPy and the engine only, never Textual,
+so they start fast and work where no terminal UI could.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Sequence
+
+from bptui import __version__
+
+if TYPE_CHECKING:
+    from bptui.engine import Scenario
+
+EXIT_OK, EXIT_MISMATCH, EXIT_BAD_FILE, EXIT_DIVERGED = 0, 1, 2, 3
+SUBCOMMANDS = ("run", "check", "export")
+
+
+class UserError(Exception):
+    """A mistake on the command line or in a file: reported as one line, exit status 2."""
+
+
+def _fail(message: str) -> int:
+    print(f"bptui: error: {message}", file=sys.stderr)
+    return EXIT_BAD_FILE
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def _load(name_or_path: str) -> "Scenario":
+    from bptui.scenario import load_scenario, resolve
+
+    return load_scenario(resolve(name_or_path))
+
+
+# --- parsers -------------------------------------------------------------------------------------
+
+
+def _main_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="bptui",
+        description="A terminal stepping debugger for backpropagation.",
+        epilog=(
+            "commands (headless):\n"
+            "  bptui run SCENARIO [--epochs N | --steps N] [--json]\n"
+            "  bptui check [--gradients] SCENARIO...\n"
+            "  bptui export SCENARIO [--steps N] [--param NAME] [--format markdown|text|numpy|torch]\n"
+            "Each command has its own --help. SCENARIO is a .toml file or a bundled name (see --list)."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("scenario", nargs="?", help="scenario file or bundled name (default: streetlight)")
+    p.add_argument("--list", action="store_true", help="list the bundled scenarios and exit")
+    p.add_argument("--version", action="version", version=f"bptui {__version__}")
+    return p
+
+
+def _run_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="bptui run", description="Train headless and print the epoch losses.")
+    p.add_argument("scenario")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--epochs", type=_positive, help="epochs to run (default: the file's epochs)")
+    how.add_argument("--steps", type=_positive, help="micro-steps to run instead of whole epochs")
+    p.add_argument("--json", action="store_true", help="print one JSON document (SPEC 5.1)")
+    return p
+
+
+def _check_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="bptui check",
+        description="Validate scenario files and verify their [[expect]] blocks. "
+        "Exit 0: all hold; 1: a mismatch; 2: a bad file.",
+    )
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO")
+    p.add_argument(
+        "--gradients", action="store_true",
+        help="also compare backprop with central finite differences for every parameter "
+        "(at the start and after one epoch); exit 1 if the worst relative error exceeds 1e-6",
+    )
+    return p
+
+
+def _export_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="bptui export",
+        description="Write the chain-rule derivation of the steps walked (a handout), "
+        "or a standalone NumPy / PyTorch script training the same network.",
+    )
+    p.add_argument("scenario")
+    p.add_argument("--steps", type=_positive, help="micro-steps to walk (default: one whole pass)")
+    p.add_argument("--param", help="also derive this parameter's full chain, e.g. W1[0,1] or b2[0]")
+    p.add_argument("--format", default="markdown", choices=("markdown", "text", "numpy", "torch"))
+    return p
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+
+def _cmd_list() -> int:
+    from bptui.scenario import bundled
+
+    for name, title in bundled():
+        print(f"{name:<20} {title}")
+    return EXIT_OK
+
+
+def _cmd_tui(name: str | None) -> int:
+    from bptui.scenario import DEFAULT_SCENARIO
+
+    scenario = _load(name or DEFAULT_SCENARIO)  # a bad file fails here, before any screen is drawn
+    from bptui.tui import run_tui
+
+    run_tui(scenario)
+    return EXIT_OK
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from bptui.headless import run_headless
+
+    scenario = _load(args.scenario)
+    return run_headless(scenario, epochs=args.epochs, steps=args.steps, as_json=args.json)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from bptui.errors import ScenarioError
+    from bptui.headless import check_file
+
+    status = EXIT_OK
+    for name in args.scenarios:
+        try:
+            scenario = _load(name)
+        except ScenarioError as err:
+            print(f"bptui: error: {err}", file=sys.stderr)
+            status = EXIT_BAD_FILE
+            continue
+        if not check_file(name, scenario, gradients=args.gradients) and status == EXIT_OK:
+            status = EXIT_MISMATCH
+    return status
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from bptui.export import export
+
+    scenario = _load(args.scenario)
+    try:
+        text = export(scenario, steps=args.steps, param=args.param, fmt=args.format)
+    except ValueError as err:  # e.g. an unknown --param
+        raise UserError(str(err)) from None
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``bptui`` console script; returns the exit status."""
+    from bptui.errors import ScenarioError
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] in SUBCOMMANDS:
+            command, rest = args[0], args[1:]
+            parser = {"run": _run_parser, "check": _check_parser, "export": _export_parser}[command]()
+            ns = parser.parse_args(rest)
+            return {"run": _cmd_run, "check": _cmd_check, "export": _cmd_export}[command](ns)
+        ns = _main_parser().parse_args(args)
+        if ns.list:
+            return _cmd_list()
+        return _cmd_tui(ns.scenario)
+    except (ScenarioError, UserError) as err:
+        return _fail(str(err))
+    except KeyboardInterrupt:
+        print("bptui: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `bptui run x | head`
+        return EXIT_OK

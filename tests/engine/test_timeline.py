@@ -1,0 +1,160 @@
+"""The timeline: any walk lands where replaying from the start lands, bit for bit."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bptui.engine import Debugger, Timeline
+
+from .conftest import random_scenario, streetlight
+
+
+def same_state(a: Debugger | Timeline, b: Debugger | Timeline) -> None:
+    ta = a.timeline if isinstance(a, Debugger) else a
+    tb = b.timeline if isinstance(b, Debugger) else b
+    assert ta.g == tb.g
+    assert ta.params.equals(tb.params)
+    assert ta.epoch_losses == tb.epoch_losses
+    assert ta.running_loss() == tb.running_loss()
+    va = Debugger.values(a) if isinstance(a, Debugger) else None
+    if va is not None and isinstance(b, Debugger):
+        vb = b.values()
+        assert va.keys() == vb.keys()
+        for name in va:
+            assert np.array_equal(va[name], vb[name], equal_nan=True), name
+
+
+def stepped(scenario, g: int) -> Debugger:
+    """Reference: one micro-step at a time from the start, never the fast path."""
+    dbg = Debugger(scenario)
+    for _ in range(g):
+        dbg.timeline.goto(dbg.g + 1)
+    return dbg
+
+
+COMMANDS = st.lists(
+    st.one_of(
+        st.sampled_from(["step", "back", "finish_pass", "finish_sample", "finish_epoch", "undo", "redo", "home"]),
+        st.tuples(st.just("run"), st.integers(1, 4)),
+        st.tuples(st.just("goto"), st.integers(0, 400)),
+    ),
+    max_size=25,
+)
+
+
+def apply(dbg: Debugger, command) -> None:
+    if isinstance(command, tuple):
+        name, n = command
+        getattr(dbg, name)(n)
+    else:
+        getattr(dbg, command)()
+
+
+@settings(max_examples=60, deadline=None)
+@given(commands=COMMANDS, which=st.sampled_from(["street", "batch", "column"]))
+def test_any_walk_equals_replay_from_start(commands, which) -> None:
+    scenario = {
+        "street": streetlight(),
+        "batch": random_scenario(3, mode="batch", loss="binary_cross_entropy", hidden="relu"),
+        "column": random_scenario(4, convention="column", loss="cross_entropy", sizes=(2, 3, 3), samples=5),
+    }[which]
+    # tiny budgets, so checkpoint thinning and the pass cache's eviction are exercised too
+    dbg = Debugger(scenario, checkpoint_budget=1, pass_cache_budget=1)
+    for command in commands:
+        apply(dbg, command)
+    same_state(dbg, stepped(scenario, dbg.g))
+
+
+@pytest.mark.parametrize("epochs", [1, 2, 7])
+def test_run_equals_single_steps(epochs: int) -> None:
+    sc = streetlight()
+    ran = Debugger(sc)
+    ran.run(epochs)
+    same_state(ran, stepped(sc, epochs * ran.layout.per_epoch))
+
+
+def test_undo_redo_whole_commands() -> None:
+    dbg = Debugger(streetlight())
+    dbg.step()
+    dbg.run(500)
+    assert dbg.position.epoch == 500 and dbg.position.step == "update"
+    end = dbg.params.copy()
+    assert dbg.undo().moved
+    assert dbg.g == 1
+    assert dbg.redo().moved
+    assert dbg.params.equals(end)
+    assert not dbg.redo().moved  # nothing left to redo: state intact
+    assert dbg.params.equals(end)
+
+
+def test_back_from_a_long_run_to_the_very_start_is_exact_and_memory_is_bounded() -> None:
+    sc = streetlight()
+    dbg = Debugger(sc, checkpoint_budget=200 * streetlight_param_bytes())
+    dbg.run(10_000)
+    assert dbg.timeline.checkpoint_count() <= 200
+    assert dbg.timeline.history_bytes() <= 200 * streetlight_param_bytes() + dbg.timeline._pass_cache_size * streetlight_param_bytes()
+    # any position in between equals a fresh run to it
+    mid = 7_777 * dbg.layout.per_epoch + 5
+    dbg.goto(mid)
+    fresh = Debugger(sc)
+    fresh.goto(mid)
+    same_state(dbg, fresh)
+    dbg.home()
+    assert dbg.g == 0
+    assert dbg.params.equals(Debugger(sc).params)
+
+
+def streetlight_param_bytes() -> int:
+    return Debugger(streetlight()).params.nbytes()
+
+
+def test_back_at_start_says_so_and_changes_nothing() -> None:
+    dbg = Debugger(streetlight())
+    out = dbg.back()
+    assert not out.moved and "start" in out.message
+    assert dbg.g == 0 and not dbg.can_undo()
+
+
+def test_finish_commands_land_on_the_documented_steps() -> None:
+    dbg = Debugger(streetlight())  # L = 2: forward 1, forward 2, loss, backward 2, backward 1, update
+    dbg.finish_pass()
+    assert dbg.position.step == "loss"
+    dbg.finish_pass()
+    assert dbg.position.step == "backward 1"
+    dbg.finish_pass()
+    assert dbg.position.step == "update"
+    dbg.finish_sample()
+    assert (dbg.position.sample, dbg.position.step) == (2, "update")
+    dbg.step()
+    dbg.finish_epoch()
+    assert (dbg.position.epoch, dbg.position.sample, dbg.position.step) == (1, 4, "update")
+    dbg.finish_epoch()
+    assert (dbg.position.epoch, dbg.position.sample) == (2, 4)
+    dbg.step()
+    dbg.run(3)  # the epoch under way counts as the first of the three
+    assert (dbg.position.epoch, dbg.position.step) == (5, "update")
+    assert dbg.position.status() == "epoch 5 · sample 4/4 · update (6/6)"
+
+
+def test_divergence_stops_at_the_first_non_finite_step() -> None:
+    # a linear network with a learning rate far too large: the weights grow geometrically
+    sc = random_scenario(5, hidden="identity", loss="half_squared_error", learning_rate=3.0)
+    dbg = Debugger(sc)
+    out = dbg.run(1000)
+    assert out.diverged is not None
+    # the same place found the slow way: one step at a time, checking every value written
+    ref = Debugger(sc)
+    while True:
+        ref.timeline.goto(ref.g + 1)
+        bad = [n for n, v in ref.values().items() if not np.all(np.isfinite(v))]
+        if bad:
+            break
+    assert dbg.g == ref.g
+    assert out.diverged.value in bad
+    assert dbg.position.epoch < 1000
+    assert "diverged" in out.message
+    # state is intact and still navigable
+    assert dbg.back().moved
+    assert dbg.undo().moved
