@@ -122,19 +122,18 @@ def forward_layer(act: Activation, W: Array, b: Array | None, a_prev: Array) -> 
     return z, act.forward(z)
 
 
-def loss_and_grad(net: Network, y: Array, t: Array) -> tuple[float, Array, Array]:
-    """(loss of this pass, per-sample losses, ∂loss/∂y).
+def loss_and_grad(net: Network, y: Array, t: Array) -> tuple[float, Array]:
+    """(loss of this pass, ∂loss/∂y).
 
     Online passes hold one row, whose loss is the pass's loss. A batch combines its rows with the
     scenario's reduction, and the gradient is that of the reduced loss.
     """
-    per = net.loss.per_sample(y, t)
-    grad = net.loss.grad(y, t)
     if not net.batch:
-        return float(per[0]), per, grad
+        return net.loss.single(y, t)
+    per, grad = net.loss.evaluate(y, t)
     if net.reduction == "sum":
-        return float(np.sum(per)), per, grad
-    return float(np.mean(per)), per, grad / y.shape[0]
+        return float(np.sum(per)), grad
+    return float(np.mean(per)), grad / y.shape[0]
 
 
 def backward_layer(
@@ -143,40 +142,43 @@ def backward_layer(
     """(dz, dW, db, da_prev) of one layer, from da = ∂loss/∂a of that layer."""
     dz = act.backward(z, a, da)
     dW = a_prev.T @ dz
-    db = np.sum(dz, axis=0) if has_bias else None
+    db = dz.sum(axis=0) if has_bias else None
     da_prev = dz @ W.T if need_da_prev else None
     return dz, dW, db, da_prev
 
 
+def sgd(W: Array, b: Array | None, dW: Array, db: Array | None, lr: float) -> None:
+    """Plain SGD on one layer, in place: ``W -= lr·dW``, ``b -= lr·db``."""
+    W -= lr * dW
+    if b is not None:
+        b -= lr * db
+
+
 def apply_update(params: Params, dW: list[Array], db: list[Array | None], lr: float) -> None:
-    """Plain SGD, in place: ``W -= lr·dW``, ``b -= lr·db``."""
+    """The ``update`` micro-step: SGD on every layer."""
     for i, g in enumerate(dW):
-        params.W[i] -= lr * g
-        if params.b[i] is not None:
-            params.b[i] -= lr * db[i]
+        sgd(params.W[i], params.b[i], g, db[i], lr)
 
 
 def train_pass(net: Network, params: Params, a0: Array, t: Array) -> float:
     """One whole pass (forward, loss, backward, update) with no bookkeeping; returns its loss.
 
-    This is run-N's fast path. It calls the same functions in the same order as the stepper's
-    micro-steps, so the parameters it leaves are bit-for-bit those of stepping.
+    This is run-N's fast path. It calls the same functions as the stepper's micro-steps, so the
+    parameters it leaves are bit for bit those of stepping. It updates each layer as soon as its
+    backward step is done, as Grokking's loop does: the update of ``W_l`` comes after ``da_{l-1}``
+    has been computed from the old ``W_l``, so the numbers are those of updating at the end.
     """
-    acts = net.activations
-    L = len(acts)
+    acts, Ws, bs, has_bias = net.activations, params.W, params.b, net.has_bias
+    lr = net.learning_rate
     a_s = [a0]
-    z_s = []
+    z_s = [a0]  # index 0 unused
     a = a0
-    for i in range(L):
-        z, a = forward_layer(acts[i], params.W[i], params.b[i], a)
+    for i in range(len(acts)):
+        z, a = forward_layer(acts[i], Ws[i], bs[i], a)
         z_s.append(z)
         a_s.append(a)
-    loss, _, da = loss_and_grad(net, a, t)
-    dWs: list[Array] = [None] * L  # type: ignore[list-item]
-    dbs: list[Array | None] = [None] * L
-    for i in range(L - 1, -1, -1):
-        _, dWs[i], dbs[i], da = backward_layer(
-            acts[i], params.W[i], net.has_bias[i], a_s[i], z_s[i], a_s[i + 1], da, i > 0
-        )
-    apply_update(params, dWs, dbs, net.learning_rate)
+    loss, da = loss_and_grad(net, a, t)
+    for i in range(len(acts) - 1, -1, -1):
+        _, dW, db, da = backward_layer(acts[i], Ws[i], has_bias[i], a_s[i], z_s[i + 1], a_s[i + 1], da, i > 0)
+        sgd(Ws[i], bs[i], dW, db, lr)
     return loss

@@ -27,7 +27,13 @@ class SamplePass:
         self.dW: list[Array | None] = [None] * (L + 1)
         self.db: list[Array | None] = [None] * (L + 1)
         self.loss: float | None = None
-        self.per_sample: Array | None = None
+
+    @property
+    def per_sample(self) -> Array | None:
+        """Each sample's own loss (a batch pass's ``loss`` is their reduction); ``None`` before ``loss``."""
+        if self.loss is None:
+            return None
+        return self.net.loss.per_sample(self.a[-1], self.t)
 
     @property
     def done(self) -> bool:
@@ -43,7 +49,7 @@ class SamplePass:
             self.z[l], self.a[l] = forward_layer(net.activations[l - 1], params.W[l - 1], params.b[l - 1], self.a[l - 1])
             written = [f"z{l}", f"a{l}"]
         elif k == L + 1:
-            self.loss, self.per_sample, self.da[L] = loss_and_grad(net, self.a[L], self.t)
+            self.loss, self.da[L] = loss_and_grad(net, self.a[L], self.t)
             written = ["loss", f"da{L}"]
         elif k <= 2 * L + 1:
             l = 2 * L + 2 - k

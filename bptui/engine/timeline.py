@@ -6,11 +6,13 @@ nearest saved state before it and comes out bit for bit the same as the first ti
 
 History policy (memory is bounded, whatever the length of the run):
 
-* the parameters at the start of every epoch are kept as checkpoints, within
-  ``checkpoint_budget`` bytes (48 MiB by default). When a run exceeds it, every other checkpoint is
-  dropped and only every 2nd (then 4th, 8th …) epoch is kept from then on, so a 10,000-epoch run
-  keeps at least ``budget / size of the parameters`` checkpoints spread evenly over it; going back
-  replays at most one stride of epochs;
+* the parameters at the start of every ``stride``-th epoch are kept as checkpoints, within
+  ``checkpoint_budget`` bytes (48 MiB by default). The stride starts at the smallest number of
+  epochs holding 64 passes (16 epochs of streetlight's 4 samples; 1 epoch of a batch scenario
+  is 1 pass, so 64 epochs), so that saving costs run-N nothing measurable. When a run exceeds the
+  budget, every other checkpoint is dropped and the stride doubles, so a 10,000-epoch run keeps
+  between half the budget and the budget, spread evenly over it; going back replays at most one
+  stride of epochs with the fast path;
 * the parameters at the start of the last passes walked step by step are kept too
   (``pass_cache_budget``, 16 MiB), so stepping back across a sample boundary costs one pass;
 * epoch losses are kept for every completed epoch (one float each).
@@ -30,6 +32,7 @@ from .spec import Scenario
 from .steps import Layout, Position
 
 CHECKPOINT_BUDGET = 48 * 2**20
+MIN_CHECKPOINT_GAP = 64  # passes
 PASS_CACHE_BUDGET = 16 * 2**20
 
 StopCheck = Callable[[], bool]
@@ -82,7 +85,9 @@ class Timeline:
         self.initial = params.copy()
         self._checkpoints: dict[int, Params] = {0: params.copy()}
         self._checkpoint_budget = checkpoint_budget
-        self._stride = 1
+        # a checkpoint every `_stride` epochs: at least MIN_CHECKPOINT_GAP passes apart, so
+        # saving them costs run-N nothing measurable, and going back replays at most that many
+        self._stride = max(1, -(-MIN_CHECKPOINT_GAP // self.layout.passes))
         self._pass_cache: OrderedDict[int, tuple[Params, float]] = OrderedDict()
         self._pass_cache_size = max(2, pass_cache_budget // max(1, params.nbytes()))
         self._losses: list[float] = []
@@ -250,39 +255,48 @@ class Timeline:
     ) -> Moved:
         """Whole passes from the start of pass ``self._p`` to the start of pass ``tp``, no bookkeeping.
 
-        The last pass of each epoch, if it is the one before ``tp``, is left to the caller (it is
-        walked in step mode so its values can be shown). On a non-finite loss, or non-finite
-        parameters at an epoch's end, the epoch is replayed step by step to find the exact step.
+        This is run-N's inner loop, kept lean: one :func:`train_pass` per pass, the loss checked
+        for finiteness (a non-finite parameter shows up in the next pass's loss, and once more at
+        the end), and per epoch only the loss and, within budget, a checkpoint. When something
+        is non-finite, the stretch is replayed step by step to find the exact micro-step.
         """
         net, batches, passes = self.net, self._batches, self.layout.passes
-        params = self._params
-        # where to replay from if the fast path meets a non-finite number
-        epoch_start = (params.copy(), self._p, self._acc) if stop_on_nonfinite else None
-        while self._p < tp:
-            p = self._p
-            if epoch_start is not None and p % passes == 0 and p != epoch_start[1]:
-                epoch_start = (params.copy(), p, 0.0)
+        params, losses, mean = self._params, self._losses, self._mean
+        start = self._p
+        p, acc = self._p, self._acc
+        while p < tp:
             if should_stop is not None and p % passes == passes - 1 and p + 1 < tp and should_stop():
+                self._p, self._acc = p, acc
                 self._begin_pass()
                 self._step_to(self.layout.per_pass, False)
                 return Moved(self.g, cancelled=True)
             a0, t = batches[p % passes]
             loss = train_pass(net, params, a0, t)
-            if epoch_start is not None and not math.isfinite(loss):
-                return self._locate_divergence(*epoch_start, tp)
-            self._end_of_pass(loss)
-            if self._p % passes == 0:
-                if epoch_start is not None and params.all_finite() is not None:
-                    return self._locate_divergence(*epoch_start, tp)
+            if stop_on_nonfinite and not math.isfinite(loss):
+                return self._locate_divergence(start, tp)
+            acc += loss
+            p += 1
+            if p % passes == 0:
+                epoch = p // passes
+                if len(losses) < epoch:
+                    losses.append(acc / passes if mean else acc)
+                acc = 0.0
+                if epoch % self._stride == 0:
+                    self._save_checkpoint(epoch)
                 if progress is not None:
-                    progress(self._p // passes, self._losses[self._p // passes - 1])
+                    progress(epoch, losses[epoch - 1])
+        self._p, self._acc = p, acc
+        if stop_on_nonfinite and params.all_finite() is not None:
+            return self._locate_divergence(start, tp)
         self._begin_pass()
         return Moved(self.g)
 
-    def _locate_divergence(self, params: Params, p: int, acc: float, tp: int) -> Moved:
-        """Replay step by step from pass ``p`` until the first non-finite micro-step."""
-        self._params, self._p, self._acc = params, p, acc
-        self._begin_pass()
+    def _locate_divergence(self, start: int, tp: int) -> Moved:
+        """Replay step by step from pass ``start`` until the first non-finite micro-step."""
+        self._restore_before(start)
+        while self._p < start:
+            self._step_to(self.layout.per_pass, False)
+            self._next_pass()
         while True:
             moved = self._step_to(self.layout.per_pass, True)
             if moved.diverged or self._p + 1 >= tp:
