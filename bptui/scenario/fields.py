@@ -51,6 +51,19 @@ def describe(value: object) -> str:
     return type(value).__name__
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 unit``, ``2 units``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 class Reader:
     """Reads one scenario's parsed TOML; ``fail`` raises with the file and line of a key path."""
 
@@ -103,7 +116,12 @@ class Reader:
 
     # --- scalars -----------------------------------------------------------------------------------
     def _required(self, parent: dict, at: KeyPath, key: str, fix: str | None) -> None:
-        where = f"under [{format_path(at)}]" if at else "at the top of the file"
+        if not at:
+            where = "at the top of the file"
+        elif isinstance(at[-1], int):
+            where = f"under this [[{'.'.join(str(k) for k in at if isinstance(k, str))}]] header"
+        else:
+            where = f"under [{format_path(at)}]"
         self.fail(at, f"{format_path(at + (key,))} is missing; add {fix or f'`{key} = ...`'} {where}")
 
     def string(self, parent: dict, at: KeyPath, key: str, default: object = MISSING,
@@ -135,11 +153,15 @@ class Reader:
         value = parent[key]
         name = format_path(at + (key,))
         if isinstance(value, bool) or not isinstance(value, int):
-            hint = f"; write {int(value)} without a decimal point" if (
-                isinstance(value, float) and value.is_integer() and abs(value) < 1e15) else ""
-            self.fail(at + (key,), f"{name} is {describe(value)}, but it must be a whole number{hint}")
+            if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+                hint = f"write {int(value)} without a decimal point"
+            elif isinstance(value, str) and value.strip().isdigit():
+                hint = f"remove the quotes: {key} = {value.strip()}"
+            else:
+                hint = f"e.g. {key} = {max(low, 1)}"
+            self.fail(at + (key,), f"{name} is {describe(value)}, but it must be a whole number; {hint}")
         if value < low:
-            self.fail(at + (key,), f"{name} is {value}, but it must be at least {low}")
+            self.fail(at + (key,), f"{name} is {describe(value)}, but it must be at least {low}")
         if value > high:
             limit = f" ({why_high})" if why_high else ""
             self.fail(at + (key,), f"{name} is {describe(value)}, but it must be at most {high}{limit}")
@@ -169,7 +191,10 @@ class Reader:
         if isinstance(value, bool):
             self.fail(at, f"{name} is {describe(value)}, but it must be a number; write 1 or 0")
         if not isinstance(value, (int, float)):
-            self.fail(at, f"{name} is {describe(value)}, but it must be a number")
+            hint = "write a number such as 0.5"
+            if isinstance(value, str) and _is_float(value):
+                hint = "remove the quotes"
+            self.fail(at, f"{name} is {describe(value)}, but it must be a number; {hint}")
         try:
             number = float(value)
         except OverflowError:
@@ -210,7 +235,7 @@ class Reader:
                 self.fail(here, f"{format_path(here)} is {describe(row)}, but each {what} must be an "
                                 f"array of {width} numbers; write [[...], [...]] with one row per {what}")
             if len(row) != width:
-                self.fail(here, f"{format_path(here)} has {len(row)} numbers, but it must have {width} "
+                self.fail(here, f"{format_path(here)} has {plural(len(row), 'number')}, but it must have {width} "
                                 f"({why_width})")
             out[r] = self.numbers(row, here, what)
         return out

@@ -20,7 +20,7 @@ from bptui.errors import ScenarioError
 
 from . import schema as s
 from .data import Widths, read_data_file
-from .fields import Reader, did_you_mean
+from .fields import Reader, did_you_mean, plural
 from .locate import KeyPath, Locator, format_path
 
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
@@ -193,8 +193,8 @@ class _Builder:
                                          f"biases or set bias = true")
             biases = r.numbers(t["biases"], at + ("biases",), f"one per unit of layer {number}")
             if len(biases) != units:
-                r.fail(at + ("biases",), f"{format_path(at)}.biases has {len(biases)} numbers, but layer "
-                                         f"{number} has {units} units; give one bias per unit")
+                r.fail(at + ("biases",), f"{format_path(at)}.biases has {plural(len(biases), 'number')}, but "
+                                         f"layer {number} has {plural(units, 'unit')}; give one bias per unit")
         return LayerSpec(units=units, activation=activation, slope=slope, bias=bias, weights=weights, biases=biases)
 
     def _weights(self, value: object, at: KeyPath, number: int, units: int, fan_in: int,
@@ -217,7 +217,7 @@ class _Builder:
         if len(value) == shape[0]:
             for k, row in enumerate(value):
                 if len(row) != shape[1]:
-                    r.fail(at + (k,), f"{format_path(at + (k,))} has {len(row)} numbers, but {need}")
+                    r.fail(at + (k,), f"{format_path(at + (k,))} has {plural(len(row), 'number')}, but {need}")
         else:
             widths = {len(row) for row in value}
             found = (f"shape ({len(value)}, {widths.pop()})" if len(widths) == 1 else f"{len(value)} rows")
@@ -308,7 +308,7 @@ class _Builder:
             columns = r.integer(d, at, "target_columns", low=1, high=s.MAX_WIDTH, why_high=_WIDTH_WHY)
             if columns != outputs:
                 r.fail(at + ("target_columns",), f"data.target_columns is {columns}, but the last layer has "
-                                                 f"{outputs} units, one per target column; set "
+                                                 f"{plural(outputs, 'unit')}, one per target column; set "
                                                  f"target_columns = {outputs}")
         widths = Widths(inputs=inputs, outputs=outputs, scenario=r.path.name)
         return read_data_file(file, widths, lambda message: r.fail(at + ("file",), message))
@@ -329,7 +329,7 @@ class _Builder:
         X = r.rows(d["inputs"], at + ("inputs",), "sample", inputs, f"network.inputs = {inputs}",
                    s.MAX_SAMPLES, why)
         Y = r.rows(d["targets"], at + ("targets",), "sample", outputs,
-                   f"the last layer, layer {depth}, has {outputs} units", s.MAX_SAMPLES, why)
+                   f"the last layer, layer {depth}, has {plural(outputs, 'unit')}", s.MAX_SAMPLES, why)
         return X, Y
 
     # --- [[expect]] --------------------------------------------------------------------------------
@@ -421,5 +421,6 @@ def _unknown_value(where: str, key: str, layers: tuple[LayerSpec, ...], names: l
             reason = f" (the network has layers 1 to {len(layers)})"
         elif m.group(1) in ("b", "db") and not layers[layer - 1].bias:
             reason = f" (layer {layer} has bias = false)"
-    return (f"{where} has an unknown key '{key}'{reason}{did_you_mean(key, list(s.EXPECT_KEYS) + names)}; "
+    hint = reason or did_you_mean(key, list(s.EXPECT_KEYS) + names)
+    return (f"{where} has an unknown key '{key}'{hint}; "
             f"an [[expect]] block holds {', '.join(s.EXPECT_KEYS)} and values named: {', '.join(names)}")
