@@ -26,7 +26,7 @@ def run_headless(scenario: Scenario, *, epochs: int | None, steps: int | None, a
         finally:
             bar.close()
     if as_json:
-        print(json.dumps(json_document(dbg), indent=1))
+        print(json.dumps(json_document(dbg)))
     else:
         print_table(dbg)
     if outcome.diverged is not None:

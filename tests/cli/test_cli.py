@@ -1,0 +1,141 @@
+"""The command line as users and scripts meet it: exit codes, stderr lines, JSON, lazy imports."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bptui.cli import main
+from bptui.scenario import bundled, bundled_dir
+
+DIVERGING = textwrap.dedent(
+    """
+    title = "Too large a step"
+    [network]
+    inputs = 1
+    [[network.layers]]
+    units = 1
+    activation = "identity"
+    weights = [[0.5]]
+    [data]
+    inputs = [[2.0], [3.0]]
+    targets = [[1.0], [-1.0]]
+    [training]
+    loss = "half_squared_error"
+    learning_rate = 5.0
+    epochs = 5000
+    """
+)
+
+
+def bptui(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bptui", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+
+
+def test_every_bundled_scenario_checks_out() -> None:
+    """Golden test: each bundled file's [[expect]] blocks (the textbooks' numbers) hold."""
+    names = [name for name, _ in bundled()]
+    assert {"streetlight", "single_neuron", "chain", "sigmoid_221", "sigmoid_221_bias", "xor"} <= set(names)
+    result = bptui("check", *names)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines and all(": ok " in line for line in lines)
+
+
+def test_list_names_and_titles() -> None:
+    result = bptui("--list")
+    assert result.returncode == 0
+    assert any(line.split()[0] == "streetlight" and "Streetlight" in line for line in result.stdout.splitlines())
+
+
+def test_run_json_is_the_spec_document(tmp_path: Path) -> None:
+    result = bptui("run", "streetlight", "--json", cwd=tmp_path)  # bundled name, from any directory
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no progress bar when stderr is not a terminal
+    doc = json.loads(result.stdout)
+    assert set(doc) == {"title", "position", "loss", "params", "values"}
+    assert doc["position"] == {"epoch": 60, "sample": 4, "step": "update"}
+    assert len(doc["loss"]) == 60
+    assert 2 * doc["loss"][9] == pytest.approx(0.634231159844, rel=1e-11)  # Grokking, "Error" at 10
+    assert doc["params"]["b1"] is None and len(doc["params"]["W1"]) == 3  # row convention: (3, 4)
+    assert doc["values"]["W2"] == doc["params"]["W2"]
+    assert {"a0", "t", "z1", "a1", "z2", "a2", "loss", "da2", "dz2", "dW2", "da1", "dz1", "dW1"} <= set(doc["values"])
+
+
+def test_run_steps_stops_mid_pass() -> None:
+    result = bptui("run", "chain", "--steps", "4", "--json")
+    doc = json.loads(result.stdout)
+    assert doc["position"] == {"epoch": 1, "sample": 1, "step": "backward 2"}
+    assert doc["values"]["da1"] == [-1.0]  # seed 000: ∂Loss/∂h = −2 × 0.5
+    assert "dW1" not in doc["values"]  # not computed yet at this position
+
+
+def test_run_table() -> None:
+    result = bptui("run", "single_neuron", "--epochs", "3")
+    assert result.returncode == 0
+    assert "epoch 3 · sample 1/1 · update (4/4)" in result.stdout
+
+
+def test_diverging_run_exits_3_with_valid_json(tmp_path: Path) -> None:
+    path = tmp_path / "diverge.toml"
+    path.write_text(DIVERGING)
+    result = bptui("run", str(path), "--json")
+    assert result.returncode == 3
+    doc = json.loads(result.stdout)  # still one valid JSON document
+    assert doc["position"]["epoch"] < 5000
+    err = result.stderr.strip().splitlines()
+    assert len(err) == 1 and "diverged" in err[0] and f"epoch {doc['position']['epoch']}" in err[0]
+
+
+def test_bad_file_is_one_line_exit_2(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text('title = "x"\n[network]\ninputs = 2\nconvetion = "row"\n')
+    for args in (("run", str(path)), ("check", str(path)), (str(path),)):
+        result = bptui(*args)
+        assert result.returncode == 2
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"bptui: error: {path}:4:"), lines
+        assert "did you mean 'convention'" in lines[0]
+        assert "Traceback" not in result.stderr
+
+
+def test_check_reports_a_mismatch_with_exit_1(tmp_path: Path) -> None:
+    text = (bundled_dir() / "single_neuron.toml").read_text().replace("W1 = [[0.9]]", "W1 = [[0.95]]")
+    path = tmp_path / "wrong.toml"
+    path.write_text(text)
+    result = bptui("check", str(path))
+    assert result.returncode == 1
+    assert any(line.startswith(f"{path}: FAIL") and "W1" in line for line in result.stdout.splitlines())
+
+
+def test_missing_scenario_name() -> None:
+    result = bptui("run", "no_such_thing")
+    assert result.returncode == 2
+    assert "bptui --list" in result.stderr
+
+
+def test_run_never_imports_textual() -> None:
+    code = (
+        "import sys; from bptui.cli import main; rc = main(['run', 'streetlight', '--json']);"
+        "assert not [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'plotext')], 'UI imported';"
+        "sys.exit(rc)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+
+
+def test_bad_epochs_argument() -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "streetlight", "--epochs", "0"])
+    assert exc.value.code == 2
+
+
+def test_version() -> None:
+    result = bptui("--version")
+    assert result.returncode == 0 and result.stdout.startswith("bptui ")
