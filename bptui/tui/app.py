@@ -1,0 +1,237 @@
+"""The bptui App: owns the Debugger, performs commands, publishes one immutable ``state``.
+
+Panes never touch the Debugger (it is not thread-safe): they are data-bound to ``state``, a
+snapshot rebuilt after every command, and to ``layer`` (the selected layer). Long commands (run N,
+continue) go to a thread worker; while one is under way the other commands only say so.
+"""
+from __future__ import annotations
+
+import time
+from functools import partial
+from typing import Callable, Iterable
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.containers import Grid
+from textual.events import DescendantFocus
+from textual.reactive import reactive
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer
+from textual.worker import get_current_worker
+
+from bptui.engine import Debugger, Outcome, Scenario
+
+from .keys import COMMANDS, HELP, keys_of
+from .messages import RunDone, RunProgress, SelectLayer
+from .screens import HelpScreen, RunDialog
+from .state import State, capture
+from .widgets import ChainRulePane, InspectorPane, LossPane, NetworkPane, PaneTabs, StatusLine
+from .widgets.chain_rule import explain
+from .widgets.pane import Pane
+
+PANES = {"network": "Network", "inspector": "Inspector", "chain-rule": "Chain rule", "loss": "Loss"}
+PROGRESS_INTERVAL = 0.1  # seconds between progress messages from a run: ≤ 10 updates a second
+
+
+class BptuiApp(App[None]):
+    CSS_PATH = "app.tcss"
+    BINDINGS = COMMANDS
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+
+    state: reactive[State] = reactive(None, init=False)  # type: ignore[arg-type]
+    layer: reactive[int] = reactive(1, init=False)
+    log_scale: reactive[bool] = reactive(False, init=False)
+    progress: reactive[str] = reactive("", init=False)
+
+    def __init__(self, scenario: Scenario) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.title = scenario.title
+        self.debugger = Debugger(scenario)
+        self.busy: str | None = None  # the background command under way, if any
+        self._goal = 0  # epochs a background command is heading for, for its progress line
+        self.set_reactive(BptuiApp.state, capture(self.debugger, None, explain(self.debugger)))
+
+    def compose(self) -> ComposeResult:
+        sc = self.scenario
+        yield StatusLine(sc.title, id="status").data_bind(BptuiApp.state, BptuiApp.progress)
+        yield PaneTabs(list(PANES.values()), id="pane-tabs")
+        with Grid(id="panes"):
+            yield NetworkPane(sc, id="network").data_bind(BptuiApp.state, BptuiApp.layer)
+            yield LossPane(id="loss").data_bind(BptuiApp.state, BptuiApp.log_scale)
+            yield InspectorPane(sc, id="inspector").data_bind(BptuiApp.state, BptuiApp.layer)
+            yield ChainRulePane(id="chain-rule").data_bind(BptuiApp.state)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_pane("network")
+
+    # --- panes -----------------------------------------------------------------------------------
+
+    def show_pane(self, pane_id: str) -> None:
+        """Make ``pane_id`` the current pane (the one shown when narrow) and focus it."""
+        for pid in PANES:
+            self.query_one(f"#{pid}").set_class(pid == pane_id, "-current")
+        self.query_one(PaneTabs).current = PANES[pane_id]
+        self.call_after_refresh(self.query_one(f"#{pane_id}").focus)
+
+    def _cycle_pane(self, delta: int) -> None:
+        ids = list(PANES)
+        focused = self.screen.focused
+        here = ids.index(focused.id) if isinstance(focused, Pane) and focused.id in ids else -delta
+        self.show_pane(ids[(here + delta) % len(ids)])
+
+    def action_focus_next(self) -> None:
+        if self._modal():
+            super().action_focus_next()
+        else:
+            self._cycle_pane(1)
+
+    def action_focus_previous(self) -> None:
+        if self._modal():
+            super().action_focus_previous()
+        else:
+            self._cycle_pane(-1)
+
+    @on(DescendantFocus)
+    def _pane_focused(self, event: DescendantFocus) -> None:
+        if isinstance(event.widget, Pane) and event.widget.id in PANES and not event.widget.has_class("-current"):
+            self.show_pane(event.widget.id)
+
+    @on(SelectLayer)
+    def _select_layer(self, event: SelectLayer) -> None:
+        self.layer = min(max(1, self.layer + event.delta), self.scenario.depth)
+
+    def _modal(self) -> bool:
+        return isinstance(self.screen, ModalScreen)
+
+    # --- commands --------------------------------------------------------------------------------
+
+    def _perform(self, command: Callable[[], Outcome]) -> None:
+        """Run a quick command on the Debugger, then publish the new state and its message."""
+        if self.busy:
+            self.notify(f"a {self.busy} is under way: escape stops it", severity="warning")
+            return
+        try:
+            outcome = command()
+        except Exception as exc:  # never a traceback in front of the user
+            self.notify(f"that failed: {exc}", severity="error")
+            outcome = Outcome(True)
+        self._publish(outcome)
+
+    def _publish(self, outcome: Outcome) -> None:
+        if outcome.moved:
+            self.state = capture(self.debugger, self.state.values, explain(self.debugger))
+        if outcome.message:
+            self.notify(outcome.message, severity="warning" if outcome.diverged else "information")
+
+    def action_step(self) -> None:
+        self._perform(self.debugger.step)
+
+    def action_back(self) -> None:
+        self._perform(self.debugger.back)
+
+    def action_finish_pass(self) -> None:
+        self._perform(self.debugger.finish_pass)
+
+    def action_finish_sample(self) -> None:
+        self._perform(self.debugger.finish_sample)
+
+    def action_finish_epoch(self) -> None:
+        self._perform(self.debugger.finish_epoch)
+
+    def action_undo(self) -> None:
+        self._perform(self.debugger.undo)
+
+    def action_redo(self) -> None:
+        self._perform(self.debugger.redo)
+
+    def action_home(self) -> None:
+        self._perform(self.debugger.home)
+
+    def action_toggle_log(self) -> None:
+        self.log_scale = not self.log_scale
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # --- long commands, in a worker ----------------------------------------------------------------
+
+    def action_run(self) -> None:
+        if self.busy:
+            self.notify(f"a {self.busy} is under way: escape stops it", severity="warning")
+            return
+        self.push_screen(RunDialog(self.scenario.training.epochs), self.start_run)
+
+    def start_run(self, epochs: int | None) -> None:
+        """Run ``epochs`` epochs in the background (``None``: the question was cancelled)."""
+        if epochs is None or self.busy:
+            return
+        dbg = self.debugger
+        self._goal = dbg.layout.completed_epochs(dbg.target_run(epochs))
+        self._background("run", partial(dbg.run, epochs))
+
+    def action_continue(self) -> None:
+        if self.busy:
+            self.notify(f"a {self.busy} is under way: escape stops it", severity="warning")
+            return
+        dbg = self.debugger
+        target = dbg.target_continue()
+        self._goal = -(-target // dbg.layout.per_epoch) if target is not None else 0
+        self._background("continue", dbg.continue_)
+
+    def _background(self, name: str, command: Callable[..., Outcome]) -> None:
+        self.busy = name
+        self.progress = f"{name}… escape stops it"
+        self._work(command)
+
+    @work(thread=True, exclusive=True, group="run", exit_on_error=False)
+    def _work(self, command: Callable[..., Outcome]) -> None:
+        """Thread body: the only place the Debugger is used off the event loop (the UI waits)."""
+        worker = get_current_worker()
+        last = 0.0
+
+        def progress(epochs: int, loss: float) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last >= PROGRESS_INTERVAL:
+                last = now
+                self.post_message(RunProgress(epochs, loss))
+
+        try:
+            outcome = command(should_stop=lambda: worker.is_cancelled, progress=progress)
+        except Exception as exc:
+            outcome = Outcome(True, f"the {self.busy} failed: {exc}")
+        self.post_message(RunDone(outcome))
+
+    @on(RunProgress)
+    def _run_progress(self, event: RunProgress) -> None:
+        if self.busy:
+            self.progress = f"{self.busy}: epoch {event.epochs:,}/{self._goal:,} · loss {event.loss:.6g} · escape stops"
+
+    @on(RunDone)
+    def _run_done(self, event: RunDone) -> None:
+        self.busy = None
+        self.progress = ""
+        outcome = event.outcome
+        self._publish(outcome)
+        if outcome.cancelled:
+            self.notify(f"stopped at {self.debugger.position.status()}")
+
+    def action_stop(self) -> None:
+        if self.busy:
+            self.workers.cancel_group(self, "run")
+            self.progress = f"stopping the {self.busy}…"
+
+    # --- command palette -------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in COMMANDS:
+            if binding.action != "quit":
+                yield SystemCommand(
+                    f"{binding.description} ({keys_of(binding)})", HELP[binding.action],
+                    partial(self.run_action, binding.action),
+                )

@@ -1,0 +1,48 @@
+"""How numbers are written in the panes: short for graph nodes, aligned columns for matrices."""
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+
+def short(x: float, width: int = 6) -> str:
+    """``x`` in at most ``width`` characters, right-aligned (graph nodes have little room)."""
+    if not math.isfinite(x):
+        return f"{x!s:>{width}}"
+    for decimals in range(width - 2, -1, -1):
+        text = f"{x:.{decimals}f}"
+        if len(text) <= width:
+            if decimals == 0 and abs(x) >= 10 ** (width - 1):
+                break
+            return f"{text:>{width}}"
+    for decimals in range(width, -1, -1):
+        text = re.sub(r"e([+-])0*(\d)", lambda m: "e" + m[1].replace("+", "") + m[2], f"{x:.{decimals}e}")
+        if len(text) <= width:
+            return f"{text:>{width}}"
+    return "#" * width
+
+
+def column_format(values: np.ndarray) -> str:
+    """One format for all elements so columns line up: fixed point unless too big or too small."""
+    finite = np.abs(values[np.isfinite(values)])
+    nonzero = finite[finite > 0]
+    if nonzero.size and (nonzero.max() >= 1e5 or nonzero.min() < 1e-4):
+        return "{:.4e}"
+    return "{:.6f}"
+
+
+def cells(values: np.ndarray) -> list[str]:
+    """Every element of ``values`` (flattened) in one shared format."""
+    flat = np.asarray(values, dtype=float).ravel()
+    fmt = column_format(flat)
+    return [fmt.format(v) if math.isfinite(v) else str(v) for v in flat]
+
+
+def shown_indices(n: int, limit: int = 8) -> list[int | None]:
+    """Indices drawn along an axis of ``n``: all up to ``limit``, else the first and last 3.
+
+    ``None`` stands for the ones left out, so nothing is ever cut off silently.
+    """
+    return list(range(n)) if n <= limit else [0, 1, 2, None, n - 3, n - 2, n - 1]

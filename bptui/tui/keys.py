@@ -1,0 +1,52 @@
+"""The key table of SPEC 6: one list feeds the App's bindings, the footer, help and the palette."""
+from __future__ import annotations
+
+from textual.binding import Binding
+
+COMMANDS: list[Binding] = [
+    Binding("n,right,space", "step", "Next", key_display="n"),
+    Binding("p,left,backspace", "back", "Back", key_display="p"),
+    Binding("f", "finish_pass", "Pass"),
+    Binding("s", "finish_sample", "Sample"),
+    Binding("e", "finish_epoch", "Epoch"),
+    Binding("r", "run", "Run N"),
+    Binding("c", "continue", "Continue"),
+    Binding("u", "undo", "Undo"),
+    Binding("U", "redo", "Redo", key_display="U"),
+    Binding("home", "home", "Start", show=False),
+    Binding("l", "toggle_log", "Log scale", show=False),
+    Binding("escape", "stop", "Stop run", show=False),
+    Binding("question_mark", "help", "Help", key_display="?"),
+    Binding("q", "quit", "Quit"),
+]
+
+HELP: dict[str, str] = {
+    "step": "next micro-step",
+    "back": "step back one micro-step",
+    "finish_pass": "finish the current pass (forward or backward)",
+    "finish_sample": "finish the current sample (through update)",
+    "finish_epoch": "finish the current epoch",
+    "run": "run N epochs (asks for N); escape stops a run",
+    "continue": "continue to the next [[expect]] checkpoint or the end of the file's epochs",
+    "undo": "undo the last command (a whole run is one command)",
+    "redo": "redo the command undone",
+    "home": "back to the start (undoable)",
+    "toggle_log": "loss plot: toggle a logarithmic y axis",
+    "stop": "stop a run or continue under way",
+    "help": "this help",
+    "quit": "quit",
+}
+
+NAVIGATION: list[tuple[str, str]] = [
+    ("tab, shift+tab", "move between panes (one pane at a time below 100×30)"),
+    ("↑ ↓", "choose the layer (Network, Inspector); scroll (Chain rule)"),
+    ("pgup pgdn", "scroll the focused pane"),
+    ("ctrl+p", "command palette: every command by name"),
+]
+
+_GLYPHS = {"right": "→", "left": "←", "backspace": "⌫", "question_mark": "?", "escape": "esc"}
+
+
+def keys_of(binding: Binding) -> str:
+    """All keys of a binding as people read them, e.g. ``n → space``."""
+    return " ".join(_GLYPHS.get(k, k) for k in binding.key.split(","))

@@ -1,0 +1,61 @@
+"""The one immutable snapshot the panes watch: everything they show, taken after each command.
+
+The App owns the Debugger (which is not thread-safe); panes never touch it. After every command
+the App builds a new :class:`State` and sets its ``state`` reactive, which is data-bound to each pane.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from bptui.engine import CheckResult, Debugger, Position
+
+Value = Any  # np.ndarray or float, as Debugger.values() gives them
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What the current micro-step computed, as lines of text (see ``chain_rule.explain``)."""
+
+    title: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)  # identity comparison: arrays cannot be compared with ==
+class State:
+    position: Position
+    values: Mapping[str, Value]
+    before: Mapping[str, Value]  # the values before the last command, for "changed" marks
+    losses: Sequence[float]  # completed epochs' losses
+    running: tuple[float, int] | None  # the current epoch's loss so far, samples counted
+    checks: tuple[CheckResult, ...]
+    explanation: Explanation = field(default_factory=lambda: Explanation("", ()))
+
+    def changed(self, name: str) -> np.ndarray | bool:
+        """Which elements of ``name`` the last command changed (all of them if it was absent)."""
+        now, old = self.values.get(name), self.before.get(name)
+        if now is None:
+            return False
+        if old is None:
+            return np.ones(np.shape(now), bool) if np.ndim(now) else True
+        a, b = np.asarray(now), np.asarray(old)
+        if a.shape != b.shape:
+            return np.ones(a.shape, bool) if a.ndim else True
+        diff = ~((a == b) | (np.isnan(a) & np.isnan(b)))
+        return diff if a.ndim else bool(diff)
+
+
+def capture(debugger: Debugger, before: Mapping[str, Value] | None, explanation: Explanation) -> State:
+    """A snapshot of ``debugger`` now; ``before`` is the previous snapshot's values (``None``: none)."""
+    values = debugger.values()
+    return State(
+        position=debugger.position,
+        values=values,
+        before=values if before is None else before,
+        losses=debugger.epoch_losses,
+        running=debugger.timeline.running_loss(),
+        checks=tuple(debugger.checks_here()),
+        explanation=explanation,
+    )

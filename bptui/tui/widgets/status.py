@@ -1,0 +1,47 @@
+"""The status line (title, position, checkpoints, run progress) and the pane tabs shown when narrow."""
+from __future__ import annotations
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from ..state import State
+
+
+class StatusLine(Widget):
+    """``Title · epoch E · sample S/N · STEP (k/2L+2)``, then checkpoint marks or run progress."""
+
+    state: reactive[State | None] = reactive(None)
+    progress: reactive[str] = reactive("")
+
+    def __init__(self, title: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.title = title
+
+    def render(self) -> Content:
+        parts: list[str | tuple[str, str]] = [(self.title, "bold"), "  "]
+        if self.state is not None:
+            parts.append((self.state.position.status(), "bold $text-accent"))
+            for check in self.state.checks:
+                parts += ["  ", ("✓ checkpoint ok" if check.ok else "✗ checkpoint failed",
+                                 "bold " + ("$text-success" if check.ok else "$text-error"))]
+        if self.progress:
+            parts += ["  ", (self.progress, "bold $text-warning")]
+        return Content.assemble(*parts)
+
+
+class PaneTabs(Widget):
+    """Which pane is showing, and that tab reaches the others (only displayed when narrow)."""
+
+    current: reactive[str] = reactive("")
+
+    def __init__(self, titles: list[str], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.titles = titles
+
+    def render(self) -> Content:
+        parts: list[str | tuple[str, str]] = []
+        for title in self.titles:
+            parts += [(f" {title} ", "reverse bold" if title == self.current else "$text-muted"), " "]
+        parts.append(("tab ⇄", "$text-muted"))
+        return Content.assemble(*parts)
