@@ -24,7 +24,10 @@ from numpy.lib import format as npy_format
 
 from bptui.errors import ScenarioError
 
+from .fields import plural
 from .schema import DATA_SUFFIXES, MAX_DATA_FILE_BYTES, MAX_DATA_NUMBERS, MAX_SAMPLES, NPZ_ARRAYS
+
+_SAVE_HINT = "save it with numpy.savez(path, inputs=X, targets=Y), one row per sample"
 
 
 @dataclass(frozen=True)
@@ -130,23 +133,22 @@ def _floats(cells: list[str]) -> list[float] | int:
 
 def _read_npz(file: Path, widths: Widths) -> tuple[np.ndarray, np.ndarray]:
     """Arrays ``inputs`` and ``targets``, shapes checked from their headers before loading."""
-    how = "save it with numpy.savez(path, inputs=X, targets=Y)"
     try:
         with zipfile.ZipFile(file) as archive:
             members = archive.namelist()
             for name in NPZ_ARRAYS:
                 if f"{name}.npy" not in members:
                     found = ", ".join(m.removesuffix(".npy") for m in members) or "nothing"
-                    raise ScenarioError(file, f"has no array named {name!r} (it holds: {found}); {how}")
+                    raise ScenarioError(file, f"has no array named {name!r} (it holds: {found}); {_SAVE_HINT}")
             shapes = {name: _npy_shape(file, archive, name) for name in NPZ_ARRAYS}
     except (zipfile.BadZipFile, EOFError):
-        raise ScenarioError(file, f"is not a valid .npz file (not a readable zip archive); {how}") from None
+        raise ScenarioError(file, f"is not a valid .npz file (not a readable zip archive); {_SAVE_HINT}") from None
     _check_shapes(file, shapes, widths)
     try:
         with np.load(file, allow_pickle=False) as npz:
             return tuple(np.asarray(npz[name], dtype=np.float64) for name in NPZ_ARRAYS)  # type: ignore[return-value]
     except (ValueError, EOFError, zipfile.BadZipFile) as e:
-        raise ScenarioError(file, f"could not be read ({e}); {how}") from None
+        raise ScenarioError(file, f"could not be read ({e}); {_SAVE_HINT}") from None
 
 
 def _npy_shape(file: Path, archive: zipfile.ZipFile, name: str) -> tuple[int, ...]:
@@ -173,8 +175,10 @@ def _check_shapes(file: Path, shapes: dict[str, tuple[int, ...]], widths: Widths
                                       f"(samples, {want[name]}); reshape it with x.reshape(len(x), -1)")
         if shape[1] != want[name]:
             raise ScenarioError(file, f"array {name!r} has shape {shape}, but each sample needs "
-                                      f"{want[name]} values ({widths.why()})")
+                                      f"{plural(want[name], 'value')} ({widths.why()})")
     samples = shapes["inputs"][0]
+    if samples == 0:
+        raise ScenarioError(file, f"array 'inputs' has no samples; {_SAVE_HINT}")
     if samples > MAX_SAMPLES or samples * (widths.inputs + widths.outputs) > MAX_DATA_NUMBERS:
         raise ScenarioError(file, f"holds {samples} samples of {widths.inputs} + {widths.outputs} "
                                   f"values, more than the limits of {MAX_SAMPLES} samples and "
