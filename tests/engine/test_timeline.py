@@ -158,3 +158,41 @@ def test_divergence_stops_at_the_first_non_finite_step() -> None:
     # state is intact and still navigable
     assert dbg.back().moved
     assert dbg.undo().moved
+
+
+def test_a_cancelled_run_ends_at_an_epoch_end_and_is_one_undoable_command() -> None:
+    sc = streetlight()
+    dbg = Debugger(sc)
+    polls = []
+    seen = []
+
+    def stop() -> bool:
+        polls.append(1)
+        return len(polls) > 37
+
+    out = dbg.run(1_000_000, should_stop=stop, progress=lambda epoch, loss: seen.append((epoch, loss)))
+    assert out.cancelled and out.moved
+    assert dbg.position.step == "update" and dbg.position.sample == 4
+    assert dbg.position.epoch == len(dbg.epoch_losses) == 38
+    assert seen[-1][0] == 37 and seen[-1][1] == dbg.epoch_losses[36]
+    same_state(dbg, stepped(sc, dbg.g))
+    dbg.undo()
+    assert dbg.g == 0
+
+
+def test_progress_bar_draws_only_on_a_terminal() -> None:
+    import io
+
+    from bptui.progress import ProgressBar
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    piped, tty = io.StringIO(), Tty()
+    for stream in (piped, tty):
+        bar = ProgressBar(10, stream=stream, interval=0.0)
+        bar.update(5, 0.25)
+        bar.close()
+    assert piped.getvalue() == ""
+    assert "epoch 5/10" in tty.getvalue() and "loss 0.25" in tty.getvalue()
