@@ -101,6 +101,9 @@ class _Builder:
     def build(self, doc: dict) -> Scenario:
         r = self.r
         r.known_keys(doc, (), s.TOP_KEYS, "the top level")
+        for section, allowed in s.SECTION_KEYS.items():  # a misplaced key first, before what it left missing
+            if isinstance(doc.get(section), dict):
+                r.known_keys(doc[section], (section,), allowed, f"[{section}]")
         title = r.string(doc, (), "title", fix='`title = "..."` (the name shown in the TUI)')
         if not title.strip():
             r.fail(("title",), 'title is empty; give the scenario a name, e.g. title = "XOR with two hidden units"')
@@ -130,7 +133,6 @@ class _Builder:
         at: KeyPath = ("network",)
         net = r.table(doc, (), "network", fix="add a [network] table with inputs = N, then one "
                                                 "[[network.layers]] table per layer")
-        r.known_keys(net, at, s.NETWORK_KEYS, "[network]")
         inputs = r.integer(net, at, "inputs", low=1, high=s.MAX_WIDTH, why_high=_WIDTH_WHY,
                            fix="`inputs = N` (the width of the input a0)")
         convention = r.choice(net, at, "convention", s.CONVENTIONS, s.DEFAULT_CONVENTION)
@@ -232,7 +234,6 @@ class _Builder:
         r = self.r
         at: KeyPath = ("training",)
         tr = r.table(doc, (), "training", fix="add a [training] table with at least learning_rate = 0.1")
-        r.known_keys(tr, at, s.TRAINING_KEYS, "[training]")
         loss = r.choice(tr, at, "loss", s.LOSSES, s.DEFAULT_LOSS)
         reduction = r.choice(tr, at, "reduction", s.REDUCTIONS, s.DEFAULT_REDUCTION)
         rate = r.number(tr, at, "learning_rate", fix="`learning_rate = 0.1` (the step size of gradient descent)")
@@ -256,7 +257,6 @@ class _Builder:
         r = self.r
         at: KeyPath = ("init",)
         it = r.table(doc, (), "init")
-        r.known_keys(it, at, s.INIT_KEYS, "[init]")
         distribution = r.choice(it, at, "distribution", s.DISTRIBUTIONS, s.DEFAULT_DISTRIBUTION)
         for key, applies_to in (("low", "uniform"), ("high", "uniform"), ("std", "normal")):
             if key in it and distribution != applies_to:
@@ -279,7 +279,6 @@ class _Builder:
         at: KeyPath = ("data",)
         d = r.table(doc, (), "data", fix="add a [data] table with inputs = [[...]] and targets = [[...]] "
                                          '(one row per sample), or file = "data.csv"')
-        r.known_keys(d, at, s.DATA_KEYS, "[data]")
         outputs = layers[-1].units
         if "file" in d:
             X, Y = self._data_file(d, at, inputs, outputs)

@@ -15,6 +15,7 @@ INIT_KEYS = ("distribution", "low", "high", "std", "seed")
 DATA_KEYS = ("inputs", "targets", "file", "target_columns")
 TRAINING_KEYS = ("loss", "reduction", "learning_rate", "mode", "epochs")
 EXPECT_KEYS = ("epoch", "sample", "after", "tolerance")  # plus value names, which depend on the network
+SECTION_KEYS = {"network": NETWORK_KEYS, "init": INIT_KEYS, "data": DATA_KEYS, "training": TRAINING_KEYS}
 
 # --- valid names -----------------------------------------------------------------------------------
 CONVENTIONS = (COLUMN, ROW)
