@@ -115,7 +115,7 @@ class Reader:
         return value
 
     # --- scalars -----------------------------------------------------------------------------------
-    def _required(self, parent: dict, at: KeyPath, key: str, fix: str | None) -> None:
+    def _required(self, at: KeyPath, key: str, fix: str | None) -> NoReturn:
         if not at:
             where = "at the top of the file"
         elif isinstance(at[-1], int):
@@ -128,7 +128,7 @@ class Reader:
                fix: str | None = None) -> str:
         if key not in parent:
             if default is MISSING:
-                self._required(parent, at, key, fix)
+                self._required(at, key, fix)
             return default  # type: ignore[return-value]
         value = parent[key]
         if not isinstance(value, str):
@@ -148,7 +148,7 @@ class Reader:
         """A whole number in ``low..high``; ``why_high`` explains the upper limit when it is one."""
         if key not in parent:
             if default is MISSING:
-                self._required(parent, at, key, fix)
+                self._required(at, key, fix)
             return default  # type: ignore[return-value]
         value = parent[key]
         name = format_path(at + (key,))
@@ -172,7 +172,7 @@ class Reader:
         """A finite number (a whole number is fine)."""
         if key not in parent:
             if default is MISSING:
-                self._required(parent, at, key, fix)
+                self._required(at, key, fix)
             return default  # type: ignore[return-value]
         return self.number_value(parent[key], at + (key,))
 
