@@ -654,10 +654,9 @@ def derive_parameter(debugger, name: str, *, sample: int = 0, max_paths: int = M
     Wold, _ = ctx.old_params()
     s = min(max(0, sample), ctx.N - 1)
     if _path_count(ctx, l) * (ctx.N if numbers else 1) <= max_paths:
-        line, _ = _path_line(ctx, kind, l, i, j, _paths(ctx, l, j), lhs, Wold, numbers)
-        lines = [line]
-        if numbers:
-            line.name = grad_var.name
+        # the path sum is this chain's own arithmetic, equal to the engine's gradient to rounding
+        # only, so it carries no SPEC name; the engine's value follows on its own line
+        lines = [_path_line(ctx, kind, l, i, j, _paths(ctx, l, j), lhs, Wold, numbers)[0]]
     else:
         lines = _layered(ctx, kind, l, i, j, lhs, s, numbers)
         if numbers:

@@ -17,6 +17,27 @@ OUTPUTS = (
 )
 
 
+def single_neuron_scenario() -> Scenario:
+    """Seed 000's first example: x = 2, w = 0.5, b = 1, target 4, identity, ½(y − t)², η = 0.1."""
+    return Scenario(
+        title="Single neuron, single input", inputs=1,
+        layers=(LayerSpec(1, "identity", weights=np.array([[0.5]]), biases=np.array([1.0])),),
+        data_inputs=np.array([[2.0]]), data_targets=np.array([[4.0]]),
+        training=TrainingSpec(loss="half_squared_error", learning_rate=0.1, mode="online", epochs=20),
+    )
+
+
+def chain_scenario() -> Scenario:
+    """Seed 000's second example: x = 2, w1 = 0.5, b1 = 1, w2 = 0.5, b2 = 1, t = 4, identity, ½(y − t)², η = 0.1."""
+    return Scenario(
+        title="A 1-1-1 chain: input, hidden neuron, output", inputs=1,
+        layers=(LayerSpec(1, "identity", weights=np.array([[0.5]]), biases=np.array([1.0])),
+                LayerSpec(1, "identity", weights=np.array([[0.5]]), biases=np.array([1.0]))),
+        data_inputs=np.array([[2.0]]), data_targets=np.array([[4.0]]),
+        training=TrainingSpec(loss="half_squared_error", learning_rate=0.1, mode="online", epochs=20),
+    )
+
+
 def random_scenario(seed: int, hidden: str, output: str, loss: str, convention: str, mode: str,
                     sizes: tuple[int, ...] | None = None, samples: int | None = None,
                     reduction: str = "mean", bias: bool = True) -> Scenario:
