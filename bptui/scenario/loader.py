@@ -321,7 +321,7 @@ class _Builder:
             if key not in d:
                 r.fail(at, f"data.{key} is missing; give inline inputs and targets (one row per sample), "
                            f'or name a file with file = "data.csv"')
-        if len(d["inputs"]) * (inputs + outputs) > s.MAX_DATA_NUMBERS:
+        if isinstance(d["inputs"], list) and len(d["inputs"]) * (inputs + outputs) > s.MAX_DATA_NUMBERS:
             r.fail(at + ("inputs",), f"data holds more than {s.MAX_DATA_NUMBERS:,} numbers, the limit that keeps "
                                      f"memory use small; use fewer samples")
         why = "more samples make every epoch slow"

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from bptui.scenario import ScenarioError, parse_scenario
 from bptui.scenario.locate import Locator
 
-GOOD = (Path(__file__).parent / "bad" / "unknown_top_key.toml").read_text(encoding="utf-8").replace("titel", "title")
+GOOD = (Path(__file__).parent / "bad" / "unknown_top_key.toml").read_text(encoding="utf-8").replace("titel", "title") + (
+    '\n[init]\nseed = 1\n\n[[expect]]\nepoch = 1\nsample = 2\nafter = "loss"\ntolerance = 1e-3\nloss = 0.1\nW1 = [[1, 2], [3, 4]]\n')
 PATH = Path(__file__).parent / "fuzz.toml"  # never written: only names the text in messages
 
 KEYS = ["title", "network", "inputs", "layers", "units", "activation", "weights", "biases", "bias", "slope",
@@ -34,6 +35,10 @@ def toml_value(value: object) -> str:
     return str(value)
 
 
+def test_good_base_loads() -> None:
+    assert parse_scenario(GOOD, PATH).expectations[0].values["W1"].shape == (2, 2)
+
+
 def load(text: str) -> None:
     try:
         parse_scenario(text, PATH)
@@ -55,6 +60,19 @@ def test_mutated_scenario(edits: list[tuple[int, str, object]]) -> None:
     lines = GOOD.split("\n")
     for at, key, value in edits:
         lines.insert(at, f"{key} = {toml_value(value)}")
+    load("\n".join(lines))
+
+
+VALUE_LINES = [n for n, line in enumerate(GOOD.split("\n")) if " = " in line]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(VALUE_LINES), values), min_size=1, max_size=3))
+def test_replaced_values(edits: list[tuple[int, object]]) -> None:
+    """Give existing keys values of any type or shape."""
+    lines = GOOD.split("\n")
+    for n, value in edits:
+        lines[n] = lines[n].split(" = ")[0] + " = " + toml_value(value)
     load("\n".join(lines))
 
 
