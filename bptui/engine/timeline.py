@@ -234,11 +234,11 @@ class Timeline:
             self._save_checkpoint(epoch)
         self._p = p
 
-    def _next_pass(self, begin: bool = True) -> None:
+    def _next_pass(self) -> None:
+        """From the end of a pass walked step by step to the start of the next one."""
         assert self._pass.done and self._pass.loss is not None
         self._end_of_pass(self._pass.loss)
-        if begin:
-            self._begin_pass()
+        self._begin_pass()
 
     def _save_checkpoint(self, epoch: int) -> None:
         if epoch % self._stride or epoch in self._checkpoints:
