@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Grid
 from textual.events import DescendantFocus
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
 from textual.worker import get_current_worker
@@ -39,10 +39,10 @@ class BptuiApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
-    state: reactive[State] = reactive(None, init=False)  # type: ignore[arg-type]
-    layer: reactive[int] = reactive(1, init=False)
-    log_scale: reactive[bool] = reactive(False, init=False)
-    progress: reactive[str] = reactive("", init=False)
+    state: var[State] = var(None, init=False)  # type: ignore[arg-type]
+    layer: var[int] = var(1, init=False)
+    log_scale: var[bool] = var(False, init=False)
+    progress: var[str] = var("", init=False)
 
     def __init__(self, scenario: Scenario) -> None:
         super().__init__()

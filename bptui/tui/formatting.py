@@ -9,6 +9,7 @@ import numpy as np
 
 def short(x: float, width: int = 6) -> str:
     """``x`` in at most ``width`` characters, right-aligned (graph nodes have little room)."""
+    x = x + 0.0  # −0.0 (relu′ · negative) reads as a sign error; show it as 0
     if not math.isfinite(x):
         return f"{x!s:>{width}}"
     for decimals in range(width - 2, -1, -1):
@@ -35,7 +36,7 @@ def column_format(values: np.ndarray) -> str:
 
 def cells(values: np.ndarray) -> list[str]:
     """Every element of ``values`` (flattened) in one shared format."""
-    flat = np.asarray(values, dtype=float).ravel()
+    flat = np.asarray(values, dtype=float).ravel() + 0.0  # no "-0.000000"
     fmt = column_format(flat)
     return [fmt.format(v) if math.isfinite(v) else str(v) for v in flat]
 

@@ -66,11 +66,16 @@ class ChainRulePane(Pane):
     def action_scroll_line(self, delta: int) -> None:
         self.scroll_relative(y=delta, animate=False)
 
-    def body(self, state: State) -> Content:
+    def body(self, state: State) -> list[Content]:
+        """The lines, wrapped here to the pane's width so that unchanged rows are not repainted."""
+        width = self.scrollable_content_region.width or 1000
+        return [row for line in self.lines(state) for row in (line.wrap(width) or [line])]
+
+    def lines(self, state: State) -> list[Content]:
         ex = state.explanation
         lines = [Content.assemble((ex.title, "bold $text-accent"))]
         lines += [Content(line) for line in ex.lines]
         for check in state.checks:
             lines.append(Content.assemble(("✓ " if check.ok else "✗ ", "bold " + ("$text-success" if check.ok else "$text-error")),
                                           check.describe()))
-        return Content("\n").join(lines)
+        return lines

@@ -44,13 +44,13 @@ class InspectorPane(Pane):
             names += ["t", "loss"]
         return names + [f"da{l}", f"dz{l}", f"dW{l}"] + ([f"db{l}"] if self.has_bias[l - 1] else [])
 
-    def body(self, state: State) -> Content:
+    def watch_layer(self) -> None:
         l = self.layer
         self.border_subtitle = f"layer {l} of {self.depth} · {self.activations[l - 1]} · ↑↓"
-        lines: list[Content] = []
-        for name in self.names(l):
-            lines += self.block(state, name)
-        return Content("\n").join(lines)
+        super().watch_layer()
+
+    def body(self, state: State) -> list[Content]:
+        return [line for name in self.names(self.layer) for line in self.block(state, name)]
 
     def shape_note(self, name: str, value: np.ndarray) -> str:
         dims = "×".join(str(d) for d in value.shape)

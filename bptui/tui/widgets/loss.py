@@ -1,13 +1,14 @@
 """The Loss pane: epoch loss against epoch, drawn by plotext (through textual-plotext).
 
 The plot is rebuilt only when the completed losses or the axis scale change; the current epoch's
-running loss is in the subtitle, which costs a line, not a plot, per step.
+running loss is on a line of its own above it, which costs a line, not a plot, per step.
 """
 from __future__ import annotations
 
 import numpy as np
 from textual.app import ComposeResult
-from textual.reactive import reactive
+from textual.reactive import var
+from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from ..state import State
@@ -18,23 +19,28 @@ MAX_POINTS = 1000  # more would not show at terminal resolution and would slow p
 
 class LossPane(Pane):
     TITLE = "Loss"
-    log_scale: reactive[bool] = reactive(False)
+    log_scale: var[bool] = var(False)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._drawn: tuple | None = None
 
     def compose(self) -> ComposeResult:
+        yield Static(id="running", markup=False)
         yield PlotextPlot(id="plot")
 
     def watch_log_scale(self) -> None:
+        self.border_subtitle = "log y (l)" if self.log_scale else "linear y (l)"
         self.redraw()
 
     def redraw(self) -> None:
         state = self.state
         if state is None or not self.is_mounted:
             return
-        self.border_subtitle = self.subtitle(state)
+        running = self.running(state)
+        label = self.query_one("#running", Static)
+        if running != label.content:  # a one-line repaint, not the plot's
+            label.update(running, layout=False)
         losses = state.losses
         key = (len(losses), losses[-1] if losses else None, self.log_scale)
         if key == self._drawn:
@@ -61,11 +67,9 @@ class LossPane(Pane):
             plt.title("no epoch completed yet")
         plot.refresh()
 
-    def subtitle(self, state: State) -> str:
-        """The current epoch's loss so far (short: the pane is narrow) and the axis scale."""
-        parts = []
-        if state.running is not None:
-            parts.append(f"epoch {state.position.epoch} so far {state.running[0]:.4g}")
-        if self.log_scale:
-            parts.append("log")
-        return " · ".join(parts)
+    def running(self, state: State) -> str:
+        """The current epoch's loss so far (the pane is narrow: keep it short)."""
+        if state.running is None:
+            return f"epoch {state.position.epoch}: no loss yet"
+        value, n = state.running
+        return f"epoch {state.position.epoch}: {value:.4g} so far ({n}/{state.position.samples})"

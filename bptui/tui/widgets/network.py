@@ -71,9 +71,6 @@ class NetworkPane(Pane):
     def action_select(self, delta: int) -> None:
         self.post_message(SelectLayer(delta))
 
-    def on_resize(self) -> None:
-        self.redraw()
-
     def node_values(self, state: State, l: int) -> tuple[str, np.ndarray | None]:
         """Name and per-unit values of column ``l``: ``a`` going forward, ``dz`` going back."""
         back = state.position.phase in ("backward", "update")
@@ -86,14 +83,14 @@ class NetworkPane(Pane):
             v = v.mean(axis=0) if self.shape.row else v.mean(axis=1)
         return name, v
 
-    def body(self, state: State) -> Content:
+    def body(self, state: State) -> list[Content]:
         """The widest drawing that fits: 6-character values, else 5, else without the target."""
-        width = self.size.width or 1000  # 0 before the first layout
+        width = self.scrollable_content_region.width or 1000  # 0 before the first layout
         for cell, with_target in ((6, True), (5, True), (5, False)):
             lines = self.draw(state, cell, with_target)
             if max(line.cell_length for line in lines) <= width:
                 break
-        return Content("\n").join(lines)
+        return lines
 
     def draw(self, state: State, cell: int, with_target: bool) -> list[Content]:
         shape, pos = self.shape, state.position

@@ -5,18 +5,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.reactive import reactive
-from textual.widgets import Static
+from textual.reactive import var
 
 from ..state import State
+from .lines import LinesView
 
 
 class Pane(Vertical, can_focus=True):
     """A pane with a fixed border title; subclasses turn the state into ``Content``.
 
     ``Vertical`` rather than ``ScrollableContainer`` on purpose: the latter binds ←, → and home,
-    which are stepping keys here. Only redraws when the content really changed, so a micro-step
-    repaints only the panes it affects.
+    which are stepping keys here. The body repaints only the lines that changed, so a micro-step
+    costs the terminal only what it really changed.
     """
 
     BINDINGS = [
@@ -25,32 +25,30 @@ class Pane(Vertical, can_focus=True):
     ]
 
     TITLE = ""
-    state: reactive[State | None] = reactive(None)
-    layer: reactive[int] = reactive(1)
+    state: var[State | None] = var(None)
+    layer: var[int] = var(1)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="pane")
         self.border_title = self.TITLE
-        self._shown: Content | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="body", markup=False)
+        yield LinesView(id="body")
 
-    def body(self, state: State) -> Content:
-        """The pane's text for ``state``; overridden by each pane."""
+    def body(self, state: State) -> list[Content]:
+        """The pane's lines for ``state``; overridden by each pane."""
         raise NotImplementedError
 
     def redraw(self) -> None:
         if self.state is None or not self.is_mounted:
             return
-        content = self.body(self.state)
-        if self._shown is not None and content.is_same(self._shown):
-            return
-        self._shown = content
-        self.query_one("#body", Static).update(content)
+        self.query_one(LinesView).show(self.body(self.state))
 
     def on_mount(self) -> None:
         self.redraw()
+
+    def on_resize(self) -> None:
+        self.redraw()  # the Network adapts its number width, the Chain rule re-wraps
 
     def watch_state(self) -> None:
         self.redraw()
