@@ -9,37 +9,19 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
 import pytest
 
 from bptui.engine import Debugger
-from tests.engine.conftest import STREETLIGHT_T, STREETLIGHT_X, streetlight
+from tests.engine.conftest import streetlight
+from tests.engine.test_streetlight_book import book_loop
 
 EPOCHS = 2000
 ROUNDS = 5
 
 
 def seed_loop(epochs: int) -> float:
-    """Grokking ch. 6's cell (with its error accounting), as in seed 000."""
-    np.random.seed(1)
-    relu = lambda x: (x > 0) * x  # noqa: E731
-    relu2deriv = lambda output: output > 0  # noqa: E731
-    streetlights, walk_vs_stop = STREETLIGHT_X, STREETLIGHT_T
-    alpha = 0.2
-    weights_0_1 = 2 * np.random.random((3, 4)) - 1
-    weights_1_2 = 2 * np.random.random((4, 1)) - 1
-    for _ in range(epochs):
-        layer_2_error = 0
-        for i in range(len(streetlights)):
-            layer_0 = streetlights[i : i + 1]
-            layer_1 = relu(np.dot(layer_0, weights_0_1))
-            layer_2 = np.dot(layer_1, weights_1_2)
-            layer_2_error += np.sum((layer_2 - walk_vs_stop[i : i + 1]) ** 2)
-            layer_2_delta = layer_2 - walk_vs_stop[i : i + 1]
-            layer_1_delta = layer_2_delta.dot(weights_1_2.T) * relu2deriv(layer_1)
-            weights_1_2 -= alpha * layer_1.T.dot(layer_2_delta)
-            weights_0_1 -= alpha * layer_0.T.dot(layer_1_delta)
-    return float(layer_2_error)
+    """Grokking ch. 6's cell as in seed 000 (the same loop the golden test compares against)."""
+    return book_loop(epochs)[2][-1]
 
 
 def engine_run(epochs: int) -> float:
