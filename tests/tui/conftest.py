@@ -35,7 +35,7 @@ def single_neuron() -> Scenario:
         convention="column",
         expectations=(
             Expectation(epoch=1, sample=1, after="forward 1", tolerance=1e-9, values={"a1": np.array([2.0])}),
-            Expectation(epoch=1, sample=1, after="backward 1", tolerance=1e-9, values={"dW1": np.array([[-5.0]])}),
+            Expectation(epoch=1, sample=1, after="backward 1", tolerance=1e-9, values={"dW1": np.array([[-4.0]])}),
         ),
     )
 
@@ -57,3 +57,27 @@ def wide() -> Scenario:
 @pytest.fixture
 def scenario() -> Scenario:
     return streetlight()
+
+
+class Recorder:
+    """Collects what the app tells the user with ``notify`` (message, severity)."""
+
+    def __init__(self, app) -> None:
+        self.messages: list[tuple[str, str]] = []
+        original = app.notify
+
+        def notify(message, *args, severity="information", **kw):
+            self.messages.append((str(message), severity))
+            return original(message, *args, severity=severity, **kw)
+
+        app.notify = notify
+
+    def text(self) -> str:
+        return "\n".join(m for m, _ in self.messages)
+
+
+def pane_text(app, pane_id: str) -> str:
+    """The plain text of a pane's body, as drawn."""
+    from bptui.tui.widgets.lines import LinesView
+
+    return "\n".join(line.plain for line in app.query_one(f"#{pane_id} LinesView", LinesView).lines)

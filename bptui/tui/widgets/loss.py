@@ -72,4 +72,4 @@ class LossPane(Pane):
         if state.running is None:
             return f"epoch {state.position.epoch}: no loss yet"
         value, n = state.running
-        return f"epoch {state.position.epoch}: {value:.4g} so far ({n}/{state.position.samples})"
+        return f"epoch {state.position.epoch} now {value:.4g} ({n}/{state.position.samples})"
