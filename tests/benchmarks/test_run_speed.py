@@ -53,4 +53,4 @@ def test_run_n_is_not_slower_than_the_seed_loop(capsys) -> None:
             f"({best_seed / EPOCHS / 4 * 1e6:.2f} µs/sample), bptui run {best_engine * 1e3:.1f} ms "
             f"({best_engine / EPOCHS / 4 * 1e6:.2f} µs/sample), ratio {ratio:.2f}"
         )
-    assert ratio < 1.5
+    assert ratio < 1.25  # measured 0.79 here; the margin is for noisy shared machines
