@@ -329,7 +329,8 @@ class Line:
         for i, p in enumerate(parts[1:]):
             text += f" {rel if i == 0 else '='} {p}"
         if self.note:
-            text += rf" \quad \text{{({self.note})}}" if tex else f"   ({self.note})"
+            note = self.note.replace("′", "'") if tex else self.note
+            text += rf" \quad \text{{({note})}}" if tex else f"   ({note})"
         return text
 
     def unicode(self, digits: int = DIGITS) -> str:

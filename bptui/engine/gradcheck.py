@@ -156,8 +156,8 @@ class GradientReport:
 
     def describe(self) -> str:
         """One line for ``bptui check --gradients``."""
-        verdict = "ok  " if self.ok else "FAIL"
-        text = f"gradients {verdict} worst relative error {self.worst:.2e} at {self.where}"
+        verdict = "ok" if self.ok else "FAIL"
+        text = f"gradients {verdict}: worst relative error {self.worst:.2e} at {self.where}"
         if math.isfinite(self.worst) and not self.ok:
             text += f" (backprop {self.analytic:.10g}, finite differences {self.numeric:.10g})"
         text += f"; {self.checked} elements checked"

@@ -54,7 +54,7 @@ def test_a_wrong_derivative_is_caught(monkeypatch, name, backward):
     assert not report.ok
     assert report.worst > 1e-3
     assert report.where.startswith(("W1", "b1"))  # the hidden layer's gradients are the wrong ones
-    assert report.describe().startswith("gradients FAIL")
+    assert report.describe().startswith("gradients FAIL:")
 
 
 def test_a_wrong_loss_gradient_is_caught(monkeypatch):
