@@ -30,15 +30,20 @@ class LinesView(Widget):
     def lines(self) -> list[Content]:
         return self._lines
 
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return _width(self._lines)  # as wide as the widest line, scrolling if the pane is narrower
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines)
+
     def render(self) -> Content:
         return Content("\n").join(self._lines)
 
     def show(self, lines: list[Content]) -> None:
         old, self._lines = self._lines, lines
         room = self.parent.scrollable_content_region.size if isinstance(self.parent, Widget) else Size(0, 0)
-        extent = Size(max(room.width, _width(lines)), max(room.height, len(lines)))
-        if extent != self.size:
-            self.refresh(layout=True)
+        if Size(max(room.width, _width(lines)), max(room.height, len(lines))) != self.size:
+            self.refresh(layout=True)  # the extent changes: a layout pass and a full repaint
             return
         blank = Content("")
         dirty = []

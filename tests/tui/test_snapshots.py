@@ -1,0 +1,28 @@
+"""SVG snapshots of the first frame and of a frame in the middle of the backward pass.
+
+Regenerate with ``pytest tests/tui --snapshot-update`` after a deliberate change of the look.
+"""
+from __future__ import annotations
+
+import pytest
+
+from bptui.tui import BptuiApp
+
+from .conftest import streetlight, wide
+
+MID_BACKWARD = ["n"] * 4  # forward 1, forward 2, loss, backward 2
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_first_frame(snap_compare, size):
+    assert snap_compare(BptuiApp(streetlight()), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_mid_backward_pass(snap_compare, size):
+    assert snap_compare(BptuiApp(streetlight()), terminal_size=size, press=MID_BACKWARD)
+
+
+def test_wide_network_drawn_in_full(snap_compare):
+    """Five layers of 8 units and a 784-unit input, summarised, at 120×40."""
+    assert snap_compare(BptuiApp(wide()), terminal_size=(120, 40), press=["f", "n", "n"])
