@@ -444,7 +444,7 @@ def derive_step(debugger, *, unit: int = 0, source: int = 0, sample: int = 0,
     where = f"epoch {pos.epoch}, batch" if ctx.batch else f"epoch {pos.epoch}, sample {pos.sample}/{pos.samples}"
     title = f"{pos.step} ({where})"
     if k == 0:
-        return Derivation(title, [text_line(f"Nothing computed yet: the next step, {step_name(1, L)}, computes z1 and a1.")])
+        return Derivation(title, [text_line(f"Nothing computed yet; next: {step_name(1, L)} (z1, a1).")])
     if k <= L:
         lines = _forward(ctx, k, sel)
     elif k == L + 1:
