@@ -68,7 +68,9 @@ class ChainRulePane(Pane):
 
     def body(self, state: State) -> list[Content]:
         """The lines, wrapped here to the pane's width so that unchanged rows are not repainted."""
-        width = self.scrollable_content_region.width or 1000
+        width = self.scrollable_content_region.width
+        if not width:  # not laid out yet: wrapping now would leave a stray scrollbar
+            return []
         return [row for line in self.lines(state) for row in (line.wrap(width) or [line])]
 
     def lines(self, state: State) -> list[Content]:
