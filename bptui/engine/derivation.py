@@ -51,11 +51,10 @@ from .values import present
 __all__ = ["Derivation", "Line", "derive_parameter", "derive_step"]
 
 MAX_ELEMENTS = 8  # a value with more elements shows only the selected one and a summary line
-EXPAND = 4  # sums of at most this many terms are also written out symbolically
+EXPAND = 3  # sums of at most this many terms are also written out symbolically
 MAX_PATHS = 8  # a parameter reached by more paths gets the layer-by-layer chain instead
 
 LOSS = Var("loss")
-TWO = Sym("2", "2")
 _FN_TEX = {"σ": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{relu}", "lrelu": r"\mathrm{lrelu}",
            "id": r"\mathrm{id}", "softmax": r"\mathrm{softmax}"}
 

@@ -216,10 +216,10 @@ class Neg(Expr):
     prec: int = field(default=NEG, init=False)
 
     def uni(self, digits: int) -> str:
-        return "−" + _wrap(self.arg, MUL + 1, digits, False)
+        return "−" + _wrap(self.arg, MUL, digits, False)
 
     def tex(self, digits: int) -> str:
-        return "-" + _wrap(self.arg, MUL + 1, digits, True)
+        return "-" + _wrap(self.arg, MUL, digits, True)
 
     def negative(self) -> bool:
         return True
