@@ -301,9 +301,10 @@ def _loss(ctx: _Ctx, sel: _Select) -> list[Line]:
         def ell(s: int) -> Sym:
             return Sym(f"ℓ[{s}]", rf"\ell[{s}]")
 
-        lines += _each(ctx, "ℓ", np.asarray(sp.per_sample), _grid(ctx.N), (sel.sample,), sel.limit,
-                       lambda s: Line(ell(s), sample_forms(s), float(sp.per_sample[s]), note=f"loss of sample {s + 1}"))
-        total = sum_of([Num(v) for v in sp.per_sample], limit=MAX_ELEMENTS)
+        per = np.asarray(sp.per_sample)  # recomputed by the engine on each access
+        lines += _each(ctx, "ℓ", per, _grid(ctx.N), (sel.sample,), sel.limit,
+                       lambda s: Line(ell(s), sample_forms(s), float(per[s]), note=f"loss of sample {s + 1}"))
+        total = sum_of([Num(v) for v in per], limit=MAX_ELEMENTS)
         sym_total = SumOver("s", Sym("ℓ[s]", r"\ell[s]"))
         if mean_batch:
             forms: list[Expr] = [Frac(sym_total, Sym(str(ctx.N), str(ctx.N))), Frac(total, Num(ctx.N))]

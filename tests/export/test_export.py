@@ -168,3 +168,18 @@ def test_torch_script(tmp_path):
         script.write_text(export(sc, fmt="torch"))
         run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True, cwd=tmp_path)
         assert printed_losses(run.stdout) == pytest.approx(engine_losses(sc), rel=1e-9, abs=1e-12), sc.title
+
+
+@pytest.mark.skipif(not (SCENARIOS / "chain.toml").exists(), reason="bundled chain.toml not there yet")
+def test_through_the_command_line(tmp_path):
+    """`bptui export` prints what :func:`export` returns; a bad --param is a one-line error."""
+    from bptui.scenario import load_scenario
+
+    path = SCENARIOS / "chain.toml"
+    run = subprocess.run([sys.executable, "-m", "bptui", "export", str(path), "--param", "W1", "--format", "text"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == export(load_scenario(path), param="W1", fmt="text")
+    bad = subprocess.run([sys.executable, "-m", "bptui", "export", str(path), "--param", "W7[0,0]"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "W7[0,0]" in bad.stderr
