@@ -62,7 +62,7 @@ class BptuiApp(App[None]):
             yield LossPane(id="loss").data_bind(BptuiApp.state, BptuiApp.log_scale)
             yield InspectorPane(sc, id="inspector").data_bind(BptuiApp.state, BptuiApp.layer)
             yield ChainRulePane(id="chain-rule").data_bind(BptuiApp.state)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.show_pane("network")

@@ -185,7 +185,7 @@ async def test_command_palette_offers_the_commands(scenario):
     app = BptuiApp(scenario)
     async with app.run_test(size=(120, 40)):
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for name in ["Next", "Back", "Pass", "Sample", "Epoch", "Run N", "Continue", "Undo", "Redo", "Start", "Help"]:
+        for name in ["Next", "Back", "Pass", "Sample", "Epoch", "Run", "Continue", "Undo", "Redo", "Start", "Help"]:
             assert any(t.startswith(name + " (") for t in titles), name
         command = next(c for c in app.get_system_commands(app.screen) if c.title.startswith("Next ("))
         await command.callback()
