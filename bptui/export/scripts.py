@@ -173,7 +173,7 @@ def torch_script(sc: Scenario) -> str:
                                                                             "torch.set_default_dtype(torch.float64)"]
     out += _data_and_params(sc, "torch.tensor", file_convention=True)
     names = [f"W{l}" for l in range(1, L + 1)] + [f"b{l}" for l, layer in enumerate(sc.layers, start=1) if layer.bias]
-    out += [f"for p in ({', '.join(names)},):", "    p.requires_grad_(True)",
+    out += ["", f"for p in ({', '.join(names)},):", "    p.requires_grad_(True)",
             f"optimizer = torch.optim.SGD([{', '.join(names)}], lr=learning_rate)", "", "",
             "def pass_loss(a0, t):",
             '    """The loss whose gradient one update follows: the sample\'s, or the reduced batch\'s."""']
