@@ -264,3 +264,17 @@ async def test_quit(scenario):
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_divergence_is_a_warning_not_a_traceback():
+    from bptui.engine import TrainingSpec
+
+    sc = streetlight(training=TrainingSpec(loss="half_squared_error", reduction="sum", learning_rate=1e200, epochs=5))
+    app = BptuiApp(sc)
+    rec = Recorder(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("e")
+        assert any("diverged" in m and sev == "warning" for m, sev in rec.messages)
+        pos = app.debugger.position
+        assert pos.g > 0 and pos.status() in status(app)  # stopped, and shown, where it went non-finite
+        assert f"step {pos.step}" in rec.text()
