@@ -128,20 +128,9 @@ class _Ctx:
     # --- values in the row layout ----------------------------------------------------------------
 
     def old_params(self) -> tuple[list[np.ndarray], list[np.ndarray | None]]:
-        """The parameters this pass started with.
-
-        Before ``update`` they are the current ones. After it they are reconstructed as
-        ``new + η·grad``: the timeline keeps no public copy of a pass's starting point, and the
-        reconstruction agrees with the true values to within a rounding error, far below the
-        digits shown.
-        """
-        W, b = self.params.W, self.params.b
-        if self.sp.k < 2 * self.L + 2:
-            return W, b
-        lr = self.net.learning_rate
-        Ws = [w + lr * g for w, g in zip(W, self.sp.dW[1:])]
-        bs = [None if v is None else v + lr * g for v, g in zip(b, self.sp.db[1:])]
-        return Ws, bs
+        """The parameters this pass started with: the current ones until ``update`` changes them."""
+        start = self.debugger.timeline.pass_start_params()
+        return start.W, start.b
 
     def fprime(self, layer: int) -> np.ndarray:
         act = self.act(layer)

@@ -114,6 +114,13 @@ class Timeline:
     def current(self) -> SamplePass:
         return self._pass
 
+    def pass_start_params(self) -> Params:
+        """The parameters the current pass started with (before its ``update``); do not modify.
+
+        The current pass is always the newest entry of the pass cache, so this is exact.
+        """
+        return self._pass_cache[self._p][0]
+
     @property
     def epoch_losses(self) -> list[float]:
         """Loss of every epoch completed at this position (SPEC 3.5 accounting)."""
