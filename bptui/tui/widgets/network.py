@@ -75,13 +75,16 @@ class NetworkPane(Pane):
         """Name and per-unit values of column ``l``: ``a`` going forward, ``dz`` going back."""
         back = state.position.phase in ("backward", "update")
         name = f"dz{l}" if back and l > 0 else f"a{l}"
-        v = state.values.get(name)
-        if v is None:
-            return name, None
-        v = np.asarray(v, dtype=float)
-        if v.ndim == 2:  # batch: one mean per unit
+        return name, self.per_unit(state.values.get(name))
+
+    def per_unit(self, value: np.ndarray | None) -> np.ndarray | None:
+        """One number per unit: the value online, the batch mean in batch mode."""
+        if value is None:
+            return None
+        v = np.asarray(value, dtype=float)
+        if v.ndim == 2:
             v = v.mean(axis=0) if self.shape.row else v.mean(axis=1)
-        return name, v
+        return v
 
     def body(self, state: State) -> list[Content]:
         """The widest drawing that fits: 6-character values, else 5, else without the target."""
@@ -125,10 +128,8 @@ class NetworkPane(Pane):
                     parts.append((short(float(vec[j]), cell), "reverse bold" if hot_here else ""))
             col += place(parts, len(units), cell)
             columns.append(col)
-        if with_target and "t" in state.values:
-            tvec = np.asarray(state.values["t"], dtype=float)
-            if tvec.ndim == 2:
-                tvec = tvec.mean(axis=0) if shape.row else tvec.mean(axis=1)
+        tvec = self.per_unit(state.values.get("t"))
+        if with_target and tvec is not None:
             units = shown_indices(shape.sizes[L])
             parts = [(f"{'⋮':>{cell}}", "$text-muted") if j is None else (short(float(tvec[j]), cell), "$text-muted")
                      for j in units]
@@ -150,8 +151,8 @@ class NetworkPane(Pane):
     ) -> tuple[Part, list[Part | Content]]:
         """The edges into layer ``l``: one row of glyphs per shown unit, one glyph per shown input."""
         inputs = shown_indices(self.shape.sizes[l - 1])
-        width = len(inputs)
-        head = (f"W{l}"[:width].ljust(width), ("reverse " if hot else "") + "$text-accent" + (" underline" if selected else ""))
+        width = max(2, len(inputs))  # room for the "W1" above a single input's edges
+        head = (f"W{l}".ljust(width), ("reverse " if hot else "") + "$text-accent" + (" underline" if selected else ""))
         W = state.values.get(f"W{l}")
         if W is None:
             return head, [(" " * width, "")] * len(units)
@@ -165,7 +166,7 @@ class NetworkPane(Pane):
                 rows.append(("⋮".center(width), "$text-muted"))
                 continue
             row = Content.assemble(*[("…", "$text-muted") if i is None else edge_glyph(float(w_io[i, j]), largest)
-                                     for i in inputs])
+                                     for i in inputs], " " * (width - len(inputs)))
             rows.append(row)
         return head, rows
 
