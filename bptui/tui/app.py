@@ -7,6 +7,7 @@ continue) go to a thread worker; while one is under way the other commands only 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from functools import partial
 from typing import Callable, Iterable
 
@@ -22,11 +23,11 @@ from textual.worker import get_current_worker
 from bptui.engine import Debugger, Outcome, Scenario
 
 from .keys import COMMANDS, HELP, keys_of
-from .messages import RunDone, RunProgress, SelectLayer
+from .messages import MoveElement, RunDone, RunProgress, SelectLayer
 from .screens import HelpScreen, RunDialog
-from .state import State, capture
+from .state import State, capture, parameter_names
 from .widgets import ChainRulePane, InspectorPane, LossPane, NetworkPane, PaneTabs, StatusLine
-from .widgets.chain_rule import explain
+from .widgets.chain_rule import explain, explain_parameter, gradient_check
 from .widgets.pane import Pane
 
 PANES = {"network": "Network", "inspector": "Inspector", "chain-rule": "Chain rule", "loss": "Loss"}
@@ -41,6 +42,7 @@ class BptuiApp(App[None]):
 
     state: var[State] = var(None, init=False)  # type: ignore[arg-type]
     layer: var[int] = var(1, init=False)
+    element: var[int] = var(0, init=False)  # the selected parameter element of the layer (W, then b)
     log_scale: var[bool] = var(False, init=False)
     progress: var[str] = var("", init=False)
 
@@ -51,7 +53,9 @@ class BptuiApp(App[None]):
         self.debugger = Debugger(scenario)
         self.busy: str | None = None  # the background command under way, if any
         self._goal = 0  # epochs a background command is heading for, for its progress line
-        self.set_reactive(BptuiApp.state, capture(self.debugger, None, explain(self.debugger)))
+        self.pinned: str | None = None  # the parameter whose chain the Chain rule pane shows
+        self.checking = False  # the gradient check shown (g)
+        self.set_reactive(BptuiApp.state, self._capture(None))
 
     def compose(self) -> ComposeResult:
         sc = self.scenario
@@ -60,7 +64,7 @@ class BptuiApp(App[None]):
         with Grid(id="panes"):
             yield NetworkPane(sc, id="network").data_bind(BptuiApp.state, BptuiApp.layer)
             yield LossPane(id="loss").data_bind(BptuiApp.state, BptuiApp.log_scale)
-            yield InspectorPane(sc, id="inspector").data_bind(BptuiApp.state, BptuiApp.layer)
+            yield InspectorPane(sc, id="inspector").data_bind(BptuiApp.state, BptuiApp.layer, BptuiApp.element)
             yield ChainRulePane(id="chain-rule").data_bind(BptuiApp.state)
         yield Footer(compact=True)
 
@@ -101,7 +105,46 @@ class BptuiApp(App[None]):
 
     @on(SelectLayer)
     def _select_layer(self, event: SelectLayer) -> None:
-        self.layer = min(max(1, self.layer + event.delta), self.scenario.depth)
+        layer = min(max(1, self.layer + event.delta), self.scenario.depth)
+        if layer != self.layer:
+            self.element = 0
+            self.layer = layer
+            if self.checking:
+                self._republish()
+
+    # --- the selected parameter, its chain rule and the gradient check ---------------------------
+
+    def selected_parameter(self) -> str | None:
+        names = parameter_names(self.state.values, self.layer)
+        return names[min(self.element, len(names) - 1)] if names else None
+
+    @on(MoveElement)
+    def _move_element(self, event: MoveElement) -> None:
+        n = len(parameter_names(self.state.values, self.layer))
+        if n:
+            self.element = (self.element + event.delta) % n
+
+    def action_pin(self) -> None:
+        """Pin the selected parameter: the Chain rule pane follows its chain until unpinned."""
+        self.pinned = None if self.pinned else self.selected_parameter()
+        self._republish()
+
+    def action_gradient_check(self) -> None:
+        self.checking = not self.checking
+        self._republish()
+
+    def _capture(self, before) -> State:
+        dbg = self.debugger
+        explanation = explain_parameter(dbg, self.pinned) if self.pinned else explain(dbg)
+        state = capture(dbg, before, explanation)
+        return replace(state, pinned=self.pinned,
+                       gradcheck=gradient_check(dbg, self.layer) if self.checking else None)
+
+    def _republish(self) -> None:
+        """The same position with another selection: rebuild what depends on it, keep the marks."""
+        if self.busy:
+            return
+        self.state = self._capture(self.state.before)
 
     def _modal(self) -> bool:
         return isinstance(self.screen, ModalScreen)
@@ -122,7 +165,7 @@ class BptuiApp(App[None]):
 
     def _publish(self, outcome: Outcome) -> None:
         if outcome.moved:
-            self.state = capture(self.debugger, self.state.values, explain(self.debugger))
+            self.state = self._capture(self.state.values)
         if outcome.message:
             self.notify(outcome.message, severity="warning" if outcome.diverged else "information")
 
@@ -224,6 +267,8 @@ class BptuiApp(App[None]):
         if self.busy:
             self.workers.cancel_group(self, "run")
             self.progress = f"stopping the {self.busy}…"
+        elif self.pinned:
+            self.action_pin()
 
     # --- command palette -------------------------------------------------------------------------
 

@@ -14,6 +14,8 @@ COMMANDS: list[Binding] = [
     Binding("u", "undo", "Undo"),
     Binding("U", "redo", "Redo", key_display="U", show=False),
     Binding("home", "home", "Start", show=False),
+    Binding("enter", "pin", "Chain", key_display="⏎"),
+    Binding("g", "gradient_check", "Grad check"),
     Binding("l", "toggle_log", "Log scale", show=False),
     Binding("escape", "stop", "Stop run", show=False),
     Binding("question_mark", "help", "Help", key_display="?"),
@@ -31,8 +33,10 @@ HELP: dict[str, str] = {
     "undo": "undo the last command (a whole run is one command)",
     "redo": "redo the command undone",
     "home": "back to the start (undoable)",
+    "pin": "Chain rule pane: pin (or unpin) the parameter selected in the Inspector (←/→)",
+    "gradient_check": "toggle a gradient check of the selected layer: backprop next to central differences",
     "toggle_log": "loss plot: toggle a logarithmic y axis",
-    "stop": "stop a run or continue under way",
+    "stop": "stop a run or continue under way; unpin the Chain rule pane",
     "help": "this help",
     "quit": "quit",
 }
@@ -40,11 +44,12 @@ HELP: dict[str, str] = {
 NAVIGATION: list[tuple[str, str]] = [
     ("tab, shift+tab", "move between panes (one pane at a time below 100×30)"),
     ("↑ ↓", "choose the layer (Network, Inspector); scroll (Chain rule)"),
+    ("← →", "Inspector: choose a parameter element (W, then b) for ⏎ and the chain rule"),
     ("pgup pgdn", "scroll the focused pane"),
     ("ctrl+p", "command palette: every command by name"),
 ]
 
-_GLYPHS = {"right": "→", "left": "←", "backspace": "⌫", "question_mark": "?", "escape": "esc"}
+_GLYPHS = {"right": "→", "left": "←", "backspace": "⌫", "question_mark": "?", "escape": "esc", "enter": "⏎"}
 
 
 def keys_of(binding: Binding) -> str:

@@ -16,6 +16,13 @@ class SelectLayer(Message):
 
 
 @dataclass
+class MoveElement(Message):
+    """A pane asks to move the selected parameter element (``delta`` of +1 or −1)."""
+
+    delta: int
+
+
+@dataclass
 class RunProgress(Message):
     """A background run reached ``epochs`` completed epochs (throttled by the worker)."""
 

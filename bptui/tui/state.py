@@ -32,6 +32,8 @@ class State:
     running: tuple[float, int] | None  # the current epoch's loss so far, samples counted
     checks: tuple[CheckResult, ...]
     explanation: Explanation = field(default_factory=lambda: Explanation("", ()))
+    pinned: str | None = None  # the parameter whose chain the Chain rule pane shows, e.g. "W1[0,1]"
+    gradcheck: "GradCheck | None" = None  # the gradient check of the selected layer, when toggled on
 
     def changed(self, name: str) -> np.ndarray | bool:
         """Which elements of ``name`` the last command changed (all of them if it was absent)."""
@@ -45,6 +47,41 @@ class State:
             return np.ones(a.shape, bool) if a.ndim else True
         diff = ~((a == b) | (np.isnan(a) & np.isnan(b)))
         return diff if a.ndim else bool(diff)
+
+
+@dataclass(frozen=True)
+class GradRow:
+    """One element of a gradient check: backprop next to central differences."""
+
+    name: str  # e.g. "dW1[0,1]", indices in the file's convention
+    analytic: float
+    numeric: float
+    rel: float
+    flag: str  # "ok", "bad" (relative error above the tolerance) or "kink" (skipped by the engine)
+
+
+@dataclass(frozen=True)
+class GradCheck:
+    """The gradient check of one layer at the current position (see ``App.gradient_check``)."""
+
+    layer: int
+    rows: tuple[GradRow, ...] = ()
+    worst: float = 0.0
+    note: str = ""  # instead of rows: why there is nothing to check yet
+
+
+def parameter_names(values: Mapping[str, Value], layer: int) -> list[str]:
+    """Layer ``layer``'s parameter elements, ``W`` row by row then ``b``, as the Inspector draws them.
+
+    Indices are in the file's convention (``values`` hold ``W`` as the file does)."""
+    names = []
+    W = values.get(f"W{layer}")
+    if W is not None:
+        names += [f"W{layer}[{i},{j}]" for i, j in np.ndindex(*np.shape(W))]
+    b = values.get(f"b{layer}")
+    if b is not None:
+        names += [f"b{layer}[{j}]" for j in range(np.size(b))]
+    return names
 
 
 def capture(debugger: Debugger, before: Mapping[str, Value] | None, explanation: Explanation) -> State:

@@ -12,7 +12,7 @@ from textual.content import Content
 from bptui.engine import Debugger, Position
 
 from ..formatting import cells
-from ..state import Explanation, State
+from ..state import Explanation, GradCheck, GradRow, State
 from .pane import Pane
 
 
@@ -28,6 +28,53 @@ def explain(debugger: Debugger) -> Explanation:
         fallback = _written(debugger)
         return Explanation(fallback.title, fallback.lines + (f"(no derivation for this step: {exc})",))
     return Explanation(derivation.title, tuple(line.unicode() for line in derivation.lines))
+
+
+def explain_parameter(debugger: Debugger, name: str) -> Explanation:
+    """The full chain rule from loss to the parameter ``name`` (e.g. ``W1[0,1]``) at this position."""
+    try:
+        from bptui.engine.derivation import derive_parameter
+
+        derivation = derive_parameter(debugger, name)
+    except Exception as exc:  # never a traceback in front of the user
+        return Explanation(f"∂loss/∂{name}", (f"(no derivation for {name}: {exc})",))
+    return Explanation(derivation.title, tuple(line.unicode() for line in derivation.lines))
+
+
+def gradient_check(debugger: Debugger, layer: int) -> GradCheck:
+    """Backprop's dW/db of ``layer`` next to central finite differences, element by element.
+
+    Meaningful only between ``backward layer`` and the update of the same pass: before, backprop
+    has not reached the layer; after the update, the weights the pass used are gone.
+    """
+    from bptui.engine.gradcheck import TOLERANCE, _rel, layer_fd
+
+    pos = debugger.position
+    L = pos.depth
+    if not 2 * L + 2 - layer <= pos.k <= 2 * L + 1:
+        return GradCheck(layer, note=f"run backward {layer} first (the check compares its dW{layer}, db{layer})")
+    loss = float(np.sum(debugger.values().get("loss", 0.0)))
+    rows: list[GradRow] = []
+    worst = 0.0
+    for param in ("W", "b"):
+        if param == "b" and debugger.values().get(f"b{layer}") is None:
+            continue
+        try:
+            fd = layer_fd(debugger, layer, param)
+        except Exception as exc:
+            return GradCheck(layer, note=f"the gradient check failed: {exc}")
+        worst = max(worst, fd.rel_err)
+        analytic, numeric = np.asarray(fd.analytic, float), np.asarray(fd.numeric, float)
+        with np.errstate(all="ignore"):
+            rel = np.nan_to_num(_rel(analytic, numeric, loss), nan=np.inf)
+        for idx in np.ndindex(*analytic.shape):
+            if np.isnan(numeric[idx]):
+                continue  # not sampled (layers of more than a thousand elements)
+            # an element over the tolerance that the engine's worst leaves out crossed a relu kink
+            flag = "ok" if rel[idx] <= TOLERANCE else ("kink" if fd.rel_err <= TOLERANCE else "bad")
+            rows.append(GradRow(f"d{param}{layer}[{','.join(map(str, idx))}]", float(analytic[idx]),
+                                float(numeric[idx]), float(rel[idx]), flag))
+    return GradCheck(layer, tuple(rows), worst)
 
 
 def _step_outputs(pos: Position) -> list[str]:
@@ -66,9 +113,20 @@ class ChainRulePane(Pane):
     def action_scroll_line(self, delta: int) -> None:
         self.scroll_relative(y=delta, animate=False)
 
+    _wrapped = 0  # the width the lines were last wrapped to
+
+    def redraw(self) -> None:
+        super().redraw()
+        self.call_after_refresh(self._rewrap)
+
+    def _rewrap(self) -> None:
+        """A scrollbar that came or went changes the width: wrap once more (without recursion)."""
+        if self._wrapped and self.scrollable_content_region.width != self._wrapped:
+            super().redraw()
+
     def body(self, state: State) -> list[Content]:
         """The lines, wrapped here to the pane's width so that unchanged rows are not repainted."""
-        width = self.scrollable_content_region.width
+        width = self._wrapped = self.scrollable_content_region.width
         if not width:  # not laid out yet: wrapping now would leave a stray scrollbar
             return []
         return [row for line in self.lines(state) for row in (line.wrap(width) or [line])]
@@ -77,7 +135,30 @@ class ChainRulePane(Pane):
         ex = state.explanation
         lines = [Content.assemble((ex.title, "bold $text-accent"))]
         lines += [Content(line) for line in ex.lines]
+        if state.pinned:
+            lines.append(Content.assemble(("pinned: enter or escape goes back to the step", "$text-muted")))
         for check in state.checks:
             lines.append(Content.assemble(("✓ " if check.ok else "✗ ", "bold " + ("$text-success" if check.ok else "$text-error")),
                                           check.describe()))
+        if state.gradcheck is not None:
+            lines += self.gradcheck_lines(state.gradcheck)
+        return lines
+
+    @staticmethod
+    def gradcheck_lines(gc: GradCheck) -> list[Content]:
+        """The gradient check as a table: backprop, central differences, relative error, flag."""
+        from bptui.engine.gradcheck import TOLERANCE
+
+        head = Content.assemble((f"gradient check · layer {gc.layer} (g hides it)", "bold $text-accent"))
+        if gc.note:
+            return [Content(""), head, Content.assemble((gc.note, "$text-warning"))]
+        width = max([len(r.name) for r in gc.rows] + [7])
+        lines = [Content(""), head,
+                 Content.assemble((f"{'':<{width}}  {'backprop':>12}  {'numeric':>12}  {'rel err':>8}", "$text-muted"))]
+        for r in gc.rows:
+            flag = {"ok": ("✓", "$text-success"), "bad": ("✗", "bold $text-error"),
+                    "kink": ("~ relu kink, skipped", "$text-muted")}[r.flag]
+            lines.append(Content.assemble(f"{r.name:<{width}}  {r.analytic:>12.6g}  {r.numeric:>12.6g}  {r.rel:>8.1e} ", flag))
+        verdict = ("✓", "$text-success") if gc.worst <= TOLERANCE else ("✗", "bold $text-error")
+        lines.append(Content.assemble(verdict, f" worst relative error {gc.worst:.1e} (flagged above {TOLERANCE:g})"))
         return lines
