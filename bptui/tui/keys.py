@@ -14,11 +14,11 @@ COMMANDS: list[Binding] = [
     Binding("u", "undo", "Undo"),
     Binding("U", "redo", "Redo", key_display="U", show=False),
     Binding("home", "home", "Start", show=False),
-    Binding("enter", "pin", "Chain", key_display="⏎"),
-    Binding("g", "gradient_check", "Grad check"),
     Binding("l", "toggle_log", "Log scale", show=False),
     Binding("escape", "stop", "Stop run", show=False),
     Binding("question_mark", "help", "Help", key_display="?"),
+    Binding("enter", "pin", "Pin chain", key_display="⏎"),
+    Binding("g", "gradient_check", "Grad check"),
     Binding("q", "quit", "Quit"),
 ]
 

@@ -63,8 +63,8 @@ class InspectorPane(Pane):
     def body(self, state: State) -> list[Content]:
         l = self.layer
         chosen = self.selected(state)
-        pin = f" · chain: {state.pinned}" if state.pinned else ""
-        self.border_subtitle = f"layer {l} of {self.depth} · {self.activations[l - 1]} · ↑↓ ←→ {chosen}{pin}"
+        pin = " ⏎ pinned" if state.pinned == chosen else (f" · pinned {state.pinned}" if state.pinned else "")
+        self.border_subtitle = f"layer {l} of {self.depth} · {self.activations[l - 1]} · ↑↓←→ {chosen}{pin}"
         return [line for name in self.names(l) for line in self.block(state, name, self.cell_of(chosen, name))]
 
     @staticmethod
