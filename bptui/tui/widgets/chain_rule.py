@@ -103,6 +103,9 @@ def _written(debugger: Debugger) -> Explanation:
     return Explanation(pos.step, tuple(lines))
 
 
+MAX_ROWS = 64  # gradient-check rows drawn; the rest are summarised
+
+
 class ChainRulePane(Pane):
     TITLE = "Chain rule"
     BINDINGS = [
@@ -155,10 +158,15 @@ class ChainRulePane(Pane):
         width = max([len(r.name) for r in gc.rows] + [7])
         lines = [Content(""), head,
                  Content.assemble((f"{'':<{width}}  {'backprop':>12}  {'numeric':>12}  {'rel err':>8}", "$text-muted"))]
-        for r in gc.rows:
+        rows = list(gc.rows)
+        if len(rows) > MAX_ROWS:  # flagged elements first, so none is ever hidden
+            rows = ([r for r in rows if r.flag != "ok"] + [r for r in rows if r.flag == "ok"])[:MAX_ROWS]
+        for r in rows:
             flag = {"ok": ("✓", "$text-success"), "bad": ("✗", "bold $text-error"),
                     "kink": ("~ relu kink, skipped", "$text-muted")}[r.flag]
             lines.append(Content.assemble(f"{r.name:<{width}}  {r.analytic:>12.6g}  {r.numeric:>12.6g}  {r.rel:>8.1e} ", flag))
+        if len(rows) < len(gc.rows):
+            lines.append(Content.assemble((f"… {len(gc.rows) - len(rows)} more elements, all within the tolerance", "$text-muted")))
         verdict = ("✓", "$text-success") if gc.worst <= TOLERANCE else ("✗", "bold $text-error")
         lines.append(Content.assemble(verdict, f" worst relative error {gc.worst:.1e} (flagged above {TOLERANCE:g})"))
         return lines
