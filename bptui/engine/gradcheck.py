@@ -219,10 +219,13 @@ class LayerFD(NamedTuple):
     analytic: Array
     numeric: Array
     rel_err: float  # worst relative error, kink-crossing (and, in huge layers, unsampled) elements left out
+    errors: Array  # each element's relative error (NaN where not checked)
+    skipped: Array  # True where not checked: the nudge crossed a relu kink, or the element was not sampled
 
 
 def layer_fd(debugger, layer: int, param: str = "W", *, eps: float = 1e-6) -> LayerFD:
-    """Check one layer (1-based) at the debugger's current parameters, on the current pass's data.
+    """Check one layer (1-based) of the current pass: its data, and the parameters it started with
+    (so the check means the same before and after the pass's ``update``).
 
     ``param`` is ``"W"`` (dW) or ``"b"`` (db). The debugger's state is not changed: the
     differences nudge an extended-precision copy of the parameters.
@@ -231,7 +234,7 @@ def layer_fd(debugger, layer: int, param: str = "W", *, eps: float = 1e-6) -> La
     net, sp = tl.net, tl.current
     if not 1 <= layer <= net.depth:
         raise ValueError(f"there is no layer {layer}; layers are 1..{net.depth}")
-    params = tl.params
+    params = tl.pass_start_params()
     if param not in ("W", "b"):
         raise ValueError(f"param must be 'W' or 'b', not {param!r}")
     if param == "b" and params.b[layer - 1] is None:
@@ -240,8 +243,10 @@ def layer_fd(debugger, layer: int, param: str = "W", *, eps: float = 1e-6) -> La
         loss, dWs, dbs = _backprop(net, params, sp.a[0], sp.t)
         analytic = (dWs if param == "W" else dbs)[layer - 1]
         numeric, done, kink = _numeric(net, params, (param, layer - 1), sp.a[0], sp.t, eps)
-        rel = np.nan_to_num(_rel(analytic, numeric, loss), nan=math.inf)[done & ~kink]
-    worst = float(rel.max()) if rel.size else 0.0
+        errors = np.nan_to_num(_rel(analytic, numeric, loss), nan=math.inf)
+    skipped = ~done | kink
+    errors = np.where(skipped, np.nan, errors)
+    worst = float(np.nanmax(errors)) if (~skipped).any() else 0.0
     if param == "W" and net.convention == COLUMN:
-        analytic, numeric = analytic.T, numeric.T
-    return LayerFD(analytic, numeric, worst)
+        analytic, numeric, errors, skipped = analytic.T, numeric.T, errors.T, skipped.T
+    return LayerFD(analytic, numeric, worst, errors, skipped)

@@ -95,13 +95,16 @@ def test_layer_fd_at_the_current_position(convention):
     d = Debugger(sc)
     d.goto(5)  # backward 1 of the first sample: the engine's dW1 is on show
     before = [w.copy() for w in d.params.W]
-    analytic, numeric, rel = layer_fd(d, 1)
-    assert np.array_equal(analytic, d.values()["dW1"])  # same arithmetic, same convention
-    assert numeric.shape == analytic.shape
-    assert rel < TOLERANCE
+    fd = layer_fd(d, 1)
+    assert np.array_equal(fd.analytic, d.values()["dW1"])  # same arithmetic, same convention
+    assert fd.numeric.shape == fd.errors.shape == fd.skipped.shape == fd.analytic.shape
+    assert fd.rel_err < TOLERANCE and fd.rel_err == np.nanmax(fd.errors)
     assert all(np.array_equal(w, v) for w, v in zip(before, d.params.W))
     db = layer_fd(d, 2, "b")
     assert np.array_equal(db.analytic, d.values()["db2"]) and db.rel_err < TOLERANCE
+    d.step()  # the update: the check still judges the pass's own gradient, from its starting weights
+    after = layer_fd(d, 1)
+    assert np.array_equal(after.analytic, fd.analytic) and after.rel_err < TOLERANCE
     with pytest.raises(ValueError):
         layer_fd(d, 3)
 

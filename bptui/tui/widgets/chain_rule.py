@@ -44,16 +44,15 @@ def explain_parameter(debugger: Debugger, name: str) -> Explanation:
 def gradient_check(debugger: Debugger, layer: int) -> GradCheck:
     """Backprop's dW/db of ``layer`` next to central finite differences, element by element.
 
-    Meaningful only between ``backward layer`` and the update of the same pass: before, backprop
-    has not reached the layer; after the update, the weights the pass used are gone.
+    Meaningful once ``backward layer`` has run in this pass (the update included: the engine
+    checks against the weights the pass started with).
     """
-    from bptui.engine.gradcheck import TOLERANCE, _rel, layer_fd
+    from bptui.engine.gradcheck import TOLERANCE, layer_fd
 
     pos = debugger.position
     L = pos.depth
-    if not 2 * L + 2 - layer <= pos.k <= 2 * L + 1:
+    if not 2 * L + 2 - layer <= pos.k <= 2 * L + 2:
         return GradCheck(layer, note=f"run backward {layer} first (the check compares its dW{layer}, db{layer})")
-    loss = float(np.sum(debugger.values().get("loss", 0.0)))
     rows: list[GradRow] = []
     worst = 0.0
     for param in ("W", "b"):
@@ -65,15 +64,13 @@ def gradient_check(debugger: Debugger, layer: int) -> GradCheck:
             return GradCheck(layer, note=f"the gradient check failed: {exc}")
         worst = max(worst, fd.rel_err)
         analytic, numeric = np.asarray(fd.analytic, float), np.asarray(fd.numeric, float)
-        with np.errstate(all="ignore"):
-            rel = np.nan_to_num(_rel(analytic, numeric, loss), nan=np.inf)
         for idx in np.ndindex(*analytic.shape):
             if np.isnan(numeric[idx]):
                 continue  # not sampled (layers of more than a thousand elements)
-            # an element over the tolerance that the engine's worst leaves out crossed a relu kink
-            flag = "ok" if rel[idx] <= TOLERANCE else ("kink" if fd.rel_err <= TOLERANCE else "bad")
+            rel = float(fd.errors[idx])
+            flag = "kink" if fd.skipped[idx] else ("ok" if rel <= TOLERANCE else "bad")
             rows.append(GradRow(f"d{param}{layer}[{','.join(map(str, idx))}]", float(analytic[idx]),
-                                float(numeric[idx]), float(rel[idx]), flag))
+                                float(numeric[idx]), rel, flag))
     return GradCheck(layer, tuple(rows), worst)
 
 
