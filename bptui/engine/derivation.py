@@ -403,7 +403,7 @@ def _update(ctx: _Ctx, sel: _Select) -> list[Line]:
     lines: list[Line] = []
     for l in range(1, ctx.L + 1):
         W, b = ctx.params.W[l - 1], ctx.params.b[l - 1]
-        n_in, n_out = ctx.sizes[l - 1], ctx.sizes[l]
+        n_out = ctx.sizes[l]
 
         def w_line(i: int, j: int, l: int = l, W: np.ndarray = W) -> Line:
             return _update_line(ctx.mat("W", l, i, j), ctx.mat("dW", l, i, j),

@@ -239,6 +239,8 @@ def layer_fd(debugger, layer: int, param: str = "W", *, eps: float = 1e-6) -> La
         raise ValueError(f"param must be 'W' or 'b', not {param!r}")
     if param == "b" and params.b[layer - 1] is None:
         raise ValueError(f"layer {layer} has no bias")
+    if sp.dW[layer] is None:  # a check is read next to the engine's gradient, so it needs one
+        raise ValueError(f"run backward {layer} first (the check compares its dW{layer}, db{layer})")
     with np.errstate(all="ignore"):
         loss, dWs, dbs = _backprop(net, params, sp.a[0], sp.t)
         analytic = (dWs if param == "W" else dbs)[layer - 1]
