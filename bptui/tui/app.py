@@ -27,7 +27,7 @@ from .messages import MoveElement, RunDone, RunProgress, SelectLayer
 from .screens import HelpScreen, RunDialog
 from .state import State, capture, parameter_names
 from .widgets import ChainRulePane, InspectorPane, LossPane, NetworkPane, PaneTabs, StatusLine
-from .widgets.chain_rule import explain, explain_parameter, gradient_check
+from .derive import explain, explain_parameter, gradient_check
 from .widgets.pane import Pane
 
 PANES = {"network": "Network", "inspector": "Inspector", "chain-rule": "Chain rule", "loss": "Loss"}

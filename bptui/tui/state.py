@@ -17,7 +17,7 @@ Value = Any  # np.ndarray or float, as Debugger.values() gives them
 
 @dataclass(frozen=True)
 class Explanation:
-    """What the current micro-step computed, as lines of text (see ``chain_rule.explain``)."""
+    """What the current micro-step computed, as lines of text (see ``derive.explain``)."""
 
     title: str
     lines: tuple[str, ...]

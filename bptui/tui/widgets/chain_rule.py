@@ -1,68 +1,16 @@
 """The Chain rule pane: what the current micro-step computed, symbols first, then the numbers.
 
-The derivation itself is the engine's (``bptui.engine.derivation``); :func:`explain` runs on the
+The derivation itself is the engine's (``bptui.engine.derivation``); ``bptui.tui.derive`` asks for it on the
 App's side, where the Debugger lives, and the pane only shows the lines it produced.
 """
 from __future__ import annotations
 
-import numpy as np
 from textual.binding import Binding
 from textual.content import Content
 
-from bptui.engine import Debugger
 
-from ..state import Explanation, GradCheck, GradRow, State
+from ..state import GradCheck, State
 from .pane import Pane
-
-
-def explain(debugger: Debugger) -> Explanation:
-    """The engine's derivation of the step just taken."""
-    from bptui.engine.derivation import derive_step
-
-    try:
-        derivation = derive_step(debugger)
-    except Exception as exc:  # a gap in the derivations must not take the debugger down
-        return Explanation(debugger.position.step, (f"(no derivation for this step: {exc})",))
-    return Explanation(derivation.title, tuple(line.unicode() for line in derivation.lines))
-
-
-def explain_parameter(debugger: Debugger, name: str) -> Explanation:
-    """The full chain rule from loss to the parameter ``name`` (e.g. ``W1[0,1]``) at this position."""
-    try:
-        from bptui.engine.derivation import derive_parameter
-
-        derivation = derive_parameter(debugger, name)
-    except Exception as exc:  # never a traceback in front of the user
-        return Explanation(f"∂loss/∂{name}", (f"(no derivation for {name}: {exc})",))
-    return Explanation(derivation.title, tuple(line.unicode() for line in derivation.lines))
-
-
-def gradient_check(debugger: Debugger, layer: int) -> GradCheck:
-    """Backprop's dW/db of ``layer`` next to central finite differences, element by element.
-
-    The engine says when there is nothing to check yet (``backward layer`` has not run).
-    """
-    from bptui.engine.gradcheck import TOLERANCE, layer_fd
-
-    rows: list[GradRow] = []
-    worst = 0.0
-    for param in ("W", "b"):
-        if param == "b" and debugger.values().get(f"b{layer}") is None:
-            continue
-        try:
-            fd = layer_fd(debugger, layer, param)
-        except ValueError as exc:
-            return GradCheck(layer, note=str(exc))
-        worst = max(worst, fd.rel_err)
-        analytic, numeric = np.asarray(fd.analytic, float), np.asarray(fd.numeric, float)
-        for idx in np.ndindex(*analytic.shape):
-            if np.isnan(numeric[idx]):
-                continue  # not sampled (layers of more than a thousand elements)
-            rel = float(fd.errors[idx])
-            flag = "kink" if fd.skipped[idx] else ("ok" if rel <= TOLERANCE else "bad")
-            rows.append(GradRow(f"d{param}{layer}[{','.join(map(str, idx))}]", float(analytic[idx]),
-                                float(numeric[idx]), rel, flag))
-    return GradCheck(layer, tuple(rows), worst)
 
 
 MAX_ROWS = 64  # gradient-check rows drawn; the rest are summarised

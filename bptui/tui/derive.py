@@ -1,0 +1,63 @@
+"""What the Chain rule pane shows, asked of the engine on the App's side (where the Debugger lives).
+
+The derivations and the gradient check are the engine's (``bptui.engine.derivation`` and
+``bptui.engine.gradcheck``); these adapters turn them into the immutable parts of :class:`State`,
+and keep a gap in either from ever putting a traceback in front of the user.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from bptui.engine import Debugger
+
+from .state import Explanation, GradCheck, GradRow
+
+
+def explain(debugger: Debugger) -> Explanation:
+    """The engine's derivation of the step just taken."""
+    from bptui.engine.derivation import derive_step
+
+    try:
+        derivation = derive_step(debugger)
+    except Exception as exc:  # a gap in the derivations must not take the debugger down
+        return Explanation(debugger.position.step, (f"(no derivation for this step: {exc})",))
+    return Explanation(derivation.title, tuple(line.unicode() for line in derivation.lines))
+
+
+def explain_parameter(debugger: Debugger, name: str) -> Explanation:
+    """The full chain rule from loss to the parameter ``name`` (e.g. ``W1[0,1]``) at this position."""
+    try:
+        from bptui.engine.derivation import derive_parameter
+
+        derivation = derive_parameter(debugger, name)
+    except Exception as exc:  # never a traceback in front of the user
+        return Explanation(f"∂loss/∂{name}", (f"(no derivation for {name}: {exc})",))
+    return Explanation(derivation.title, tuple(line.unicode() for line in derivation.lines))
+
+
+def gradient_check(debugger: Debugger, layer: int) -> GradCheck:
+    """Backprop's dW/db of ``layer`` next to central finite differences, element by element.
+
+    The engine says when there is nothing to check yet (``backward layer`` has not run).
+    """
+    from bptui.engine.gradcheck import TOLERANCE, layer_fd
+
+    rows: list[GradRow] = []
+    worst = 0.0
+    for param in ("W", "b"):
+        if param == "b" and debugger.values().get(f"b{layer}") is None:
+            continue
+        try:
+            fd = layer_fd(debugger, layer, param)
+        except ValueError as exc:
+            return GradCheck(layer, note=str(exc))
+        worst = max(worst, fd.rel_err)
+        analytic, numeric = np.asarray(fd.analytic, float), np.asarray(fd.numeric, float)
+        for idx in np.ndindex(*analytic.shape):
+            if np.isnan(numeric[idx]):
+                continue  # not sampled (layers of more than a thousand elements)
+            rel = float(fd.errors[idx])
+            flag = "kink" if fd.skipped[idx] else ("ok" if rel <= TOLERANCE else "bad")
+            rows.append(GradRow(f"d{param}{layer}[{','.join(map(str, idx))}]", float(analytic[idx]),
+                                float(numeric[idx]), rel, flag))
+    return GradCheck(layer, tuple(rows), worst)
