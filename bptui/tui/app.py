@@ -41,9 +41,10 @@ class BptuiApp(App[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     state: var[State] = var(None, init=False)  # type: ignore[arg-type]
-    layer: var[int] = var(1, init=False)
+    selected_layer: var[int] = var(1, init=False)
     element: var[int] = var(0, init=False)  # the selected parameter element of the layer (W, then b)
     log_scale: var[bool] = var(False, init=False)
+    digits: var[int] = var(4, init=False)  # significant digits shown in every pane (+/-)
     progress: var[str] = var("", init=False)
 
     def __init__(self, scenario: Scenario) -> None:
@@ -62,10 +63,10 @@ class BptuiApp(App[None]):
         yield StatusLine(sc.title, id="status").data_bind(BptuiApp.state, BptuiApp.progress)
         yield PaneTabs(list(PANES.values()), id="pane-tabs")
         with Grid(id="panes"):
-            yield NetworkPane(sc, id="network").data_bind(BptuiApp.state, BptuiApp.layer)
-            yield LossPane(id="loss").data_bind(BptuiApp.state, BptuiApp.log_scale)
-            yield InspectorPane(sc, id="inspector").data_bind(BptuiApp.state, BptuiApp.layer, BptuiApp.element)
-            yield ChainRulePane(id="chain-rule").data_bind(BptuiApp.state)
+            yield NetworkPane(sc, id="network").data_bind(BptuiApp.state, BptuiApp.selected_layer, BptuiApp.digits)
+            yield LossPane(id="loss").data_bind(BptuiApp.state, BptuiApp.log_scale, BptuiApp.digits)
+            yield InspectorPane(sc, id="inspector").data_bind(BptuiApp.state, BptuiApp.selected_layer, BptuiApp.element, BptuiApp.digits)
+            yield ChainRulePane(id="chain-rule").data_bind(BptuiApp.state, BptuiApp.digits)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -105,22 +106,22 @@ class BptuiApp(App[None]):
 
     @on(SelectLayer)
     def _select_layer(self, event: SelectLayer) -> None:
-        layer = min(max(1, self.layer + event.delta), self.scenario.depth)
-        if layer != self.layer:
+        layer = min(max(1, self.selected_layer + event.delta), self.scenario.depth)
+        if layer != self.selected_layer:
             self.element = 0
-            self.layer = layer
+            self.selected_layer = layer
             if self.checking:
                 self._republish()
 
     # --- the selected parameter, its chain rule and the gradient check ---------------------------
 
     def selected_parameter(self) -> str | None:
-        names = parameter_names(self.state.values, self.layer)
+        names = parameter_names(self.state.values, self.selected_layer)
         return names[min(self.element, len(names) - 1)] if names else None
 
     @on(MoveElement)
     def _move_element(self, event: MoveElement) -> None:
-        n = len(parameter_names(self.state.values, self.layer))
+        n = len(parameter_names(self.state.values, self.selected_layer))
         if n:
             self.element = (self.element + event.delta) % n
 
@@ -138,7 +139,7 @@ class BptuiApp(App[None]):
         explanation = explain_parameter(dbg, self.pinned) if self.pinned else explain(dbg)
         state = capture(dbg, before, explanation)
         return replace(state, pinned=self.pinned,
-                       gradcheck=gradient_check(dbg, self.layer) if self.checking else None)
+                       gradcheck=gradient_check(dbg, self.selected_layer) if self.checking else None)
 
     def _republish(self) -> None:
         """The same position with another selection: rebuild what depends on it, keep the marks."""
@@ -172,7 +173,7 @@ class BptuiApp(App[None]):
     def action_step(self) -> None:
         self._perform(self.debugger.step)
 
-    def action_back(self) -> None:
+    def action_step_back(self) -> None:
         self._perform(self.debugger.back)
 
     def action_finish_pass(self) -> None:

@@ -5,7 +5,7 @@ from textual.binding import Binding
 
 COMMANDS: list[Binding] = [
     Binding("n,right,space", "step", "Next", key_display="n"),
-    Binding("p,left,backspace", "back", "Back", key_display="p"),
+    Binding("p,left,backspace", "step_back", "Back", key_display="p"),
     Binding("f", "finish_pass", "Pass"),
     Binding("s", "finish_sample", "Sample"),
     Binding("e", "finish_epoch", "Epoch"),
@@ -24,7 +24,7 @@ COMMANDS: list[Binding] = [
 
 HELP: dict[str, str] = {
     "step": "next micro-step",
-    "back": "step back one micro-step",
+    "step_back": "step back one micro-step",
     "finish_pass": "finish the current pass (forward or backward)",
     "finish_sample": "finish the current sample (through update)",
     "finish_epoch": "finish the current epoch",

@@ -198,13 +198,13 @@ async def test_up_down_choose_the_layer(scenario):
         await pilot.press("tab")  # Network → Inspector
         assert app.focused.id == "inspector"
         await pilot.press("down")
-        assert app.layer == 2
+        assert app.selected_layer == 2
         assert pane_text(app, "inspector").startswith("a1")
         assert "▸a2" in pane_text(app, "network")
         await pilot.press("down")
-        assert app.layer == 2
+        assert app.selected_layer == 2
         await pilot.press("up", "up")
-        assert app.layer == 1
+        assert app.selected_layer == 1
 
 
 async def test_tab_cycles_the_panes(scenario):

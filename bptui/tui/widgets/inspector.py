@@ -47,7 +47,7 @@ class InspectorPane(Pane):
         self.post_message(MoveElement(delta))
 
     def selected(self, state: State) -> str | None:
-        names = parameter_names(state.values, self.layer)
+        names = parameter_names(state.values, self.selected_layer)
         return names[min(self.element, len(names) - 1)] if names else None
 
     def watch_element(self) -> None:
@@ -61,7 +61,7 @@ class InspectorPane(Pane):
         return names + [f"da{l}", f"dz{l}", f"dW{l}"] + ([f"db{l}"] if self.has_bias[l - 1] else [])
 
     def body(self, state: State) -> list[Content]:
-        l = self.layer
+        l = self.selected_layer
         chosen = self.selected(state)
         pin = " ⏎ pinned" if state.pinned == chosen else (f" · pinned {state.pinned}" if state.pinned else "")
         self.border_subtitle = f"layer {l} of {self.depth} · {self.activations[l - 1]} · ↑↓←→ {chosen}{pin}"

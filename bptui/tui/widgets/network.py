@@ -110,7 +110,7 @@ class NetworkPane(Pane):
         for l in range(L + 1):
             units = shown_indices(shape.sizes[l])
             name, vec = self.node_values(state, l)
-            selected = l == self.layer
+            selected = l == self.selected_layer
             hot_here = hot == l or (pos.phase == "loss" and l == L)
             if l > 0:
                 head, edges = self.strip(state, l, units, selected, hot_here or pos.phase == "update")

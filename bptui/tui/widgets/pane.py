@@ -26,7 +26,8 @@ class Pane(Vertical, can_focus=True):
 
     TITLE = ""
     state: var[State | None] = var(None)
-    layer: var[int] = var(1)
+    selected_layer: var[int] = var(1)  # never `layer`: Textual's compositor uses Widget.layer
+    digits: var[int] = var(4)  # significant digits of the numbers shown (+/-; 17 = full)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="pane")
@@ -53,7 +54,10 @@ class Pane(Vertical, can_focus=True):
     def watch_state(self) -> None:
         self.redraw()
 
-    def watch_layer(self) -> None:
+    def watch_selected_layer(self) -> None:
+        self.redraw()
+
+    def watch_digits(self) -> None:
         self.redraw()
 
     def action_scroll_page(self, direction: int) -> None:
