@@ -20,6 +20,7 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
 from bptui.engine import Debugger, Outcome, Scenario
+from bptui.printable import printable
 
 from .keys import COMMANDS, HELP, keys_of
 from .messages import MoveElement, RunDone, RunProgress, SelectLayer
@@ -53,7 +54,7 @@ class BptuiApp(App[None]):
     def __init__(self, scenario: Scenario) -> None:
         super().__init__()
         self.scenario = scenario
-        self.title = scenario.title
+        self.title = printable(scenario.title)
         self.debugger = Debugger(scenario)
         self.busy: str | None = None  # the background command under way, if any
         self._goal = 0  # epochs a background command is heading for, for its progress line

@@ -190,3 +190,24 @@ async def test_the_running_loss_is_never_cut(scenario):
         text = label.render().plain
         assert text.endswith("(4/4)")
         assert len(text) <= label.content_region.width * label.content_region.height
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+async def test_the_position_always_shows_in_full_and_a_long_title_is_cut_with_an_ellipsis(width):
+    sc = streetlight(title="A very long title that a teacher wrote for a lesson about gradients " * 2)
+    app = BptuiApp(sc)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.press("s")
+        text = app.query_one("#status").render().plain
+        assert text.endswith("epoch 1 · sample 1/4 · update (6/6)")
+        assert "…" in text and text.startswith("A very long")
+        assert len(text) <= width
+
+
+async def test_control_characters_in_the_title_are_shown_not_obeyed():
+    app = BptuiApp(streetlight(title="x\x1b]0;PWNED\x07\x1b[2J"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = app.query_one("#status").render().plain
+        assert "\x1b" not in text and "x\\x1b]0;PWNED\\x07\\x1b[2J" in text
+        assert "\x1b" not in app.title
