@@ -153,7 +153,37 @@ class Debugger:
         """Any position as one undoable command."""
         return self._move(g)
 
+    def edit(self, name: str, value: float) -> Outcome:
+        """Change a weight, bias, input, target or the learning rate here: one undoable command."""
+        from .edit import make_edit, parse_target
+
+        try:
+            entry = make_edit(self, parse_target(name, self), value)
+        except ValueError as exc:
+            return Outcome(False, str(exc))
+        self.timeline.apply(entry, undo=False)
+        self._undo.append(entry)  # type: ignore[arg-type]
+        self._redo.clear()
+        e = entry.added.edit
+        return Outcome(True, f"{e.target.name}: {e.old:.6g} → {e.new:.6g} ✎ (u undoes it)")
+
+    def _edit_step(self, source: list, other: list, undo: bool) -> Outcome | None:
+        """Undo or redo an edit when it is the next command on ``source`` (else ``None``)."""
+        from .edit import EditEntry
+
+        if not source or not isinstance(source[-1], EditEntry):
+            return None
+        entry = source.pop()
+        self.timeline.apply(entry, undo=undo)
+        other.append(entry)
+        e = entry.added.edit
+        return Outcome(True, f"{'undid' if undo else 'redid'} the edit of {e.target.name} "
+                             f"({e.old:.6g} → {e.new:.6g})")
+
     def undo(self) -> Outcome:
+        edited = self._edit_step(self._undo, self._redo, undo=True)
+        if edited is not None:
+            return edited
         if not self._undo:
             return Outcome(False, "nothing to undo")
         here = self.g
@@ -162,6 +192,9 @@ class Debugger:
         return Outcome(True)
 
     def redo(self) -> Outcome:
+        edited = self._edit_step(self._redo, self._undo, undo=False)
+        if edited is not None:
+            return edited
         if not self._redo:
             return Outcome(False, "nothing to redo")
         here = self.g

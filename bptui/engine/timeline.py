@@ -55,6 +55,24 @@ class NonFinite:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """A state a branch timeline starts from (an edit, see :mod:`.edit`): the end of pass ``p``.
+
+    ``p = -1`` is the very start (only ``params`` count). Otherwise ``done`` is pass ``p``
+    walked to its ``update``, ``start_params`` the parameters it started with, ``params`` the
+    (edited) parameters after it, ``acc`` and ``losses`` the epoch accounting as a timeline holds
+    it there. The branch never goes before the end of pass ``p``.
+    """
+
+    p: int
+    params: Params
+    done: SamplePass | None = None
+    start_params: Params | None = None
+    acc: float = 0.0
+    losses: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
 class Moved:
     """What a move reached: its position count, and why it stopped short, if it did."""
 
@@ -69,6 +87,7 @@ class Timeline:
         scenario: Scenario,
         checkpoint_budget: int = CHECKPOINT_BUDGET,
         pass_cache_budget: int = PASS_CACHE_BUDGET,
+        origin: Origin | None = None,
     ) -> None:
         self.scenario = scenario
         self.net = Network.from_scenario(scenario)
@@ -81,7 +100,7 @@ class Timeline:
                 for i in range(X.shape[0])
             ]
         self.layout = Layout(self.net.depth, len(self._batches))
-        params = initial_params(scenario)
+        params = initial_params(scenario) if origin is None else origin.params.copy()
         self.initial = params.copy()
         self._checkpoints: dict[int, Params] = {0: params.copy()}
         self._checkpoint_budget = checkpoint_budget
@@ -95,6 +114,13 @@ class Timeline:
         self._p = 0  # index of the current pass since the start
         self._acc = 0.0  # sum of the losses of the current epoch's passes before the current one
         self._begin_pass()
+        self._base: Origin | None = None  # a branch's starting state (an edit); see Origin
+        if origin is not None and origin.p >= 0:
+            self._base = origin
+            self._checkpoints.clear()
+            self._pass_cache.clear()
+            self._losses = list(origin.losses)
+            self._to_base()
 
     # --- what is here ----------------------------------------------------------------------------
 
@@ -119,7 +145,26 @@ class Timeline:
 
         The current pass is always the newest entry of the pass cache, so this is exact.
         """
+        if self._base is not None and self._p == self._base.p:
+            return self._base.start_params  # type: ignore[return-value]
         return self._pass_cache[self._p][0]
+
+    @property
+    def min_g(self) -> int:
+        """The earliest position this timeline reaches: 0, or the end of a branch's first pass."""
+        return 0 if self._base is None else (self._base.p + 1) * self.layout.per_pass
+
+    def branch_origin(self, params: Params) -> Origin:
+        """This state with ``params`` instead of the current ones, for a branch to start from.
+
+        Only at the start or at the end of a pass (after ``update``), where no value of a pass
+        under way depends on the parameters."""
+        if self.g == 0:
+            return Origin(-1, params.copy())
+        if not self._pass.done:
+            raise ValueError("a branch starts at the start or at the end of a pass")
+        return Origin(self._p, params.copy(), self._pass, self.pass_start_params().copy(), self._acc,
+                      tuple(self.epoch_losses))
 
     @property
     def epoch_losses(self) -> list[float]:
@@ -164,7 +209,7 @@ class Timeline:
         non-finite number. ``should_stop`` is polled before the last pass of each epoch; when it
         says yes, the move ends at the end of that epoch (``cancelled``).
         """
-        g = max(0, int(g))
+        g = max(self.min_g, int(g))
         S = self.layout.per_pass
         tp, tk = self.layout.split(g)
         with np.errstate(all="ignore"):
@@ -196,6 +241,11 @@ class Timeline:
         while len(self._pass_cache) > self._pass_cache_size:
             self._pass_cache.popitem(last=False)
 
+    def _to_base(self) -> None:
+        base = self._base
+        assert base is not None and base.done is not None
+        self._params, self._p, self._acc, self._pass = base.params.copy(), base.p, base.acc, base.done
+
     def _rewind_pass(self) -> None:
         params, acc = self._pass_cache[self._p]
         self._params, self._acc = params.copy(), acc
@@ -207,6 +257,12 @@ class Timeline:
         if tp in self._pass_cache:
             self._p = tp
             self._rewind_pass()
+            return
+        base, passes = self._base, self.layout.passes
+        if base is not None and max((e * passes for e in self._checkpoints if e * passes <= tp), default=-1) <= base.p:
+            self._to_base()  # nothing saved after a branch's start: from there
+            if tp > base.p:
+                self._next_pass()
             return
         epoch = max(e for e in self._checkpoints if e * self.layout.passes <= tp)
         self._params = self._checkpoints[epoch].copy()
