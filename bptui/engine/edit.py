@@ -118,6 +118,10 @@ def parse_target(name: str, debugger) -> Target:
         return Target("lr", 0, (), "learning_rate")
     sc, net = debugger.scenario, debugger.timeline.net
     m = _NAME.match(text)
+    computed = re.match(r"^(dW|db|da|dz|z|loss)", text)
+    if computed:
+        raise ValueError(f"{text[:20]} is computed by the network: only the input a0, the target t, "
+                         f"weights, biases and the learning rate can be edited")
     valid = ("W1[0,0], b1[0], a0[0] (an input of the current sample), t[0] (its target) "
              "or learning_rate")
     if not m:

@@ -163,7 +163,7 @@ def test_an_edit_at_the_start_and_the_learning_rate():
 
 
 @pytest.mark.parametrize("name, message", [
-    ("z1[0]", "only the input a0"), ("a2[0]", "only the input a0"), ("W3[0,0]", "layers 1 to 2"),
+    ("z1[0]", "computed by the network"), ("dW1[0,0]", "computed by the network"), ("a2[0]", "only the input a0"), ("W3[0,0]", "layers 1 to 2"),
     ("W1[9,0]", "W1 is 3×4"), ("W1[0]", "W1 is 3×4"), ("b1[0]", "no bias"), ("hello", "cannot edit"),
     ("", "cannot edit"), ("W1[0,0]]", "cannot edit"),
 ])
