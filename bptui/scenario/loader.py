@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,7 @@ from . import schema as s
 from .data import Widths, read_data_file
 from .fields import Reader, did_you_mean, plural
 from .locate import KeyPath, Locator, format_path
+from .teaching import read_names, read_predict, value_shape
 
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 _VALUE_NAME = re.compile(r"(dW|db|da|dz|W|b|z|a)(\d+)")
@@ -112,6 +114,7 @@ class _Builder:
         init = self._init(doc)
         data_inputs, data_targets = self._data(doc, inputs, layers)
         expectations = self._expectations(doc, inputs, layers, len(data_inputs), training.mode == BATCH)
+        predict, names = self._teaching(doc, inputs, layers, len(data_inputs), training.mode == BATCH, convention)
         return Scenario(
             title=title,
             inputs=inputs,
@@ -125,7 +128,17 @@ class _Builder:
             source=r.string(doc, (), "source", ""),
             expectations=expectations,
             path=r.path,
+            predict=predict,
+            names=names,
         )
+
+    # --- predict and names (bptui.scenario.teaching) -------------------------------------------------
+    def _teaching(self, doc: dict, inputs: int, layers: tuple[LayerSpec, ...], samples: int, batch: bool,
+                  convention: str) -> tuple[tuple[str, ...], dict[str, str]]:
+        names = list(_value_sizes(inputs, layers, samples, batch))
+        shape_of = partial(value_shape, inputs=inputs, layers=layers, samples=samples, batch=batch,
+                           convention=convention)
+        return read_predict(self.r, doc, names, shape_of), read_names(self.r, doc, names)
 
     # --- [network] ---------------------------------------------------------------------------------
     def _network(self, doc: dict) -> tuple[str, int, tuple[LayerSpec, ...]]:

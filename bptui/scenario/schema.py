@@ -8,7 +8,8 @@ from bptui.engine import activations, losses
 from bptui.engine.spec import BATCH, COLUMN, ONLINE, ROW
 
 # --- allowed keys, per table ----------------------------------------------------------------------
-TOP_KEYS = ("title", "description", "source", "network", "init", "data", "training", "expect")
+TOP_KEYS = ("title", "description", "source", "network", "init", "data", "training", "expect",
+            "predict", "names")  # the last two: bptui.scenario.teaching
 NETWORK_KEYS = ("inputs", "convention", "layers")
 LAYER_KEYS = ("units", "activation", "slope", "bias", "weights", "biases")
 INIT_KEYS = ("distribution", "low", "high", "std", "seed")
