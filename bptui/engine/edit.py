@@ -51,6 +51,7 @@ class Edit:
     new: float
     where: str  # the position it was made at, as the status line writes it
     g: int
+    row: int | None = None  # the data row an input or target edit changed
 
 
 @dataclass
@@ -99,6 +100,14 @@ class Branches:
     def edits_in_effect(self) -> list[Edit]:
         g = self.active.g
         return [s.edit for s in self.segments if s.edit is not None and s.min_g <= g]
+
+    def edited_names(self) -> set[str]:
+        """The elements edited before this position, as the Inspector names them (``W1[0,1]``).
+
+        An input or target counts only while its sample's row is the one shown."""
+        tl = self.active
+        row = tl.layout.split(tl.g)[0] % tl.layout.passes if not tl.net.batch else None
+        return {e.target.name for e in self.edits_in_effect() if e.row is None or row is None or e.row == row}
 
     def apply(self, entry: EditEntry, undo: bool) -> None:
         """Put the branch of ``entry`` in (or, undoing, take it out and restore what it replaced)."""
@@ -217,5 +226,5 @@ def make_edit(debugger, target: Target, value: float) -> EditEntry:
             branch.goto(here)
     finally:
         tl.goto(here)
-    seg = Segment(branch, Edit(target, old, float(value), where, here))
+    seg = Segment(branch, Edit(target, old, float(value), where, here, row_col[0] if row_col else None))
     return EditEntry(seg, [s for s in tl.segments if s.min_g >= seg.min_g])

@@ -28,6 +28,7 @@ from .screens import HelpScreen, RunDialog
 from .state import State, capture, parameter_names
 from .widgets import ChainRulePane, InspectorPane, LossPane, NetworkPane, PaneTabs, StatusLine
 from .derive import explain, explain_parameter, gradient_check
+from .teach import PredictMixin, edited_names
 from .widgets.keybar import KeyBar
 from .widgets.loss_chart import Curve, CurveBuilder
 from .widgets.pane import Pane
@@ -37,7 +38,7 @@ PROGRESS_INTERVAL = 0.1  # seconds between progress messages from a run: ≤ 10 
 DIGIT_LEVELS = (4, 6, 8, 17)  # significant digits offered by +/-; 17 prints any float64 exactly
 
 
-class BptuiApp(App[None]):
+class BptuiApp(PredictMixin, App[None]):
     CSS_PATH = "app.tcss"
     BINDINGS = COMMANDS
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -150,7 +151,8 @@ class BptuiApp(App[None]):
             explanation = explain(dbg, self._selected_in(dbg.values()), self.digits)
         state = capture(dbg, before, explanation)
         return replace(state, pinned=self.pinned,
-                       gradcheck=gradient_check(dbg, self.selected_layer) if self.checking else None)
+                       gradcheck=gradient_check(dbg, self.selected_layer) if self.checking else None,
+                       edited=frozenset(edited_names(dbg)))
 
     def _republish(self) -> None:
         """The same position with another selection: rebuild what depends on it, keep the marks."""
@@ -182,6 +184,9 @@ class BptuiApp(App[None]):
             self.notify(outcome.message, severity="warning" if outcome.diverged else "information")
 
     def action_step(self) -> None:
+        if self.predicting:  # predict mode (P): ask first
+            self._ask_prediction()
+            return
         self._perform(self.debugger.step)
 
     def action_step_back(self) -> None:

@@ -22,6 +22,9 @@ COMMANDS: list[Binding] = [
     Binding("question_mark", "help", "Help", key_display="?"),
     Binding("enter", "pin", "Pin chain", key_display="⏎"),
     Binding("g", "gradient_check", "Grad check"),
+    Binding("P", "predict_mode", "Predict", key_display="P"),
+    Binding("equals_sign", "edit", "Edit", key_display="="),
+    Binding("N", "notation", "Notation", key_display="N", show=False),
     Binding("q", "quit", "Quit"),
 ]
 
@@ -44,6 +47,9 @@ HELP: dict[str, str] = {
     "zoom": "zoom: the current pane fills the screen (again to go back); tab moves between panes",
     "stop": "stop a run or continue under way; unpin the Chain rule pane",
     "help": "this help",
+    "predict_mode": "predict mode on/off: each step (n) first asks for a value it computes; score in the status line",
+    "edit": "edit the selected weight or bias (or an input a0[i], target t[i], learning_rate) here; u undoes it",
+    "notation": "the notation legend: a0 = x, a1 = h, … and this scenario's own names",
     "quit": "quit",
 }
 
@@ -56,7 +62,7 @@ NAVIGATION: list[tuple[str, str]] = [
 ]
 
 _GLYPHS = {"right": "→", "left": "←", "backspace": "⌫", "question_mark": "?", "escape": "esc", "enter": "⏎",
-           "plus": "+", "minus": "-"}
+           "plus": "+", "minus": "-", "equals_sign": "="}
 
 
 def keys_of(binding: Binding) -> str:

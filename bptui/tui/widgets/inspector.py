@@ -12,6 +12,7 @@ from textual.geometry import Region
 from textual.reactive import var
 
 from bptui.engine import Scenario
+from bptui.printable import printable
 
 from ..formatting import cell_text, decimals_format, window
 from ..messages import MoveElement, SelectLayer
@@ -41,6 +42,7 @@ class InspectorPane(Pane):
         self.has_bias = tuple(l.bias for l in scenario.layers)
         self.activations = tuple(l.activation for l in scenario.layers)
         self.row = scenario.convention == "row"
+        self.textbook = {k: printable(v, 12) for k, v in scenario.names.items()}  # names = {a1 = "h"}
         super().__init__(id=id)
 
     def action_select(self, delta: int) -> None:
@@ -109,11 +111,13 @@ class InspectorPane(Pane):
         Only the elements shown are formatted (a 512×64 batch matrix shows at most 8 rows).
         """
         value = state.values.get(name)
-        label = (f"{name:<5}", "bold")
+        label = (f"{name + (f' ({self.textbook[name]})' if name in self.textbook else ''):<5}", "bold")
         if value is None:
             return [Content.assemble(label, "  ", ("— not computed yet", "$text-muted"))]
         changed = state.changed(name)
         mark = ("●", CHANGED) if np.any(changed) else " "
+        if any(e.partition("[")[0] == name for e in state.edited):
+            mark = ("✎", CHANGED if np.any(changed) else "bold $text-accent")  # an edit (=) is in effect
         arr = np.asarray(value, dtype=float)
         grid = arr.reshape(1, -1) if arr.ndim < 2 else arr
         mask = np.broadcast_to(np.asarray(changed, bool), arr.shape).reshape(grid.shape)
