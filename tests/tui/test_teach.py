@@ -235,6 +235,6 @@ async def test_help_and_palette_list_the_teaching_keys():
     async with app.run_test(size=(120, 40)) as pilot:
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
         assert {"Predict (P)", "Edit (=)", "Notation (N)"} <= set(commands)
-        commands["Predict (P)"].callback()
+        await commands["Predict (P)"].callback()
         await pilot.pause()
         assert app.predicting and "predict 0/0" in status(app)
