@@ -87,7 +87,9 @@ class _Ctx:
         self.debugger = debugger
         self.sp = tl.current
         self.net = tl.net
-        self.params = tl.params
+        # an edit (=) made after an update replaces the updated values; the update's equations
+        # show what it computed (the Inspector shows the edited value, marked ✎)
+        self.params = tl.computed_params() if hasattr(tl, "computed_params") else tl.params
         self.position = debugger.position
         self.L = self.net.depth
         self.sizes = self.net.sizes

@@ -70,6 +70,7 @@ class Origin:
     start_params: Params | None = None
     acc: float = 0.0
     losses: tuple[float, ...] = ()
+    computed: Params | None = None  # the parameters pass ``p``'s update computed (before the edit)
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,14 @@ class Timeline:
         if not self._pass.done:
             raise ValueError("a branch starts at the start or at the end of a pass")
         return Origin(self._p, params.copy(), self._pass, self.pass_start_params().copy(), self._acc,
-                      tuple(self.epoch_losses))
+                      tuple(self.epoch_losses), self._params.copy())
+
+    def computed_params(self) -> Params:
+        """The parameters as training computed them here: the current ones, except at a branch's
+        origin, where an edit after ``update`` replaced what the update computed (derivations)."""
+        if self._base is not None and self._p == self._base.p and self._base.computed is not None:
+            return self._base.computed
+        return self._params
 
     @property
     def epoch_losses(self) -> list[float]:

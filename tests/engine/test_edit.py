@@ -181,3 +181,35 @@ def test_a_learning_rate_of_zero_is_refused():
     d = Debugger(streetlight())
     out = d.edit("learning_rate", 0.0)
     assert not out.moved and "greater than 0" in out.message
+
+
+def test_the_update_derivation_at_an_edit_after_update_shows_what_the_update_computed():
+    from bptui.engine.derivation import derive_step
+
+    sc = streetlight()
+    d = Debugger(sc)
+    d.goto(S)
+    computed = float(d.params_values()["W1"][0, 0])
+    d.edit("W1[0,0]", 0.5)
+    line = next(l for l in derive_step(d).lines if l.name == "W1[0,0]")
+    assert line.value == computed and d.params_values()["W1"][0, 0] == 0.5
+    d.step()  # the next pass: forward uses the edited weight
+    assert np.array_equal(d.values()["z1"], sc.data_inputs[1] @ d.params.W[0])
+    assert d.params.W[0][0, 0] == 0.5
+
+
+def test_column_convention_indices_and_batch_inputs():
+    from bptui.engine import TrainingSpec
+
+    sc = streetlight(convention="column", training=TrainingSpec(loss="half_squared_error", reduction="sum",
+                                                                learning_rate=0.2, mode="batch"))
+    d = Debugger(sc)
+    d.edit("W1[3,2]", 0.25)  # column: unit 3 from input 2
+    assert d.params.W[0][2, 3] == 0.25 and d.params_values()["W1"][3, 2] == 0.25
+    d.edit("a0[0,2]", 5.0)  # column batch: a0 is inputs × samples: input 0 of sample 2
+    d.step()
+    X = sc.data_inputs.copy()
+    X[2, 0] = 5.0
+    W1 = d.params_values()["W1"]
+    assert np.array_equal(d.values()["z1"], W1 @ X.T)
+    assert d.values()["a0"][0, 2] == 5.0
