@@ -35,6 +35,7 @@ class State:
     pinned: str | None = None  # the parameter whose chain the Chain rule pane shows, e.g. "W1[0,1]"
     gradcheck: "GradCheck | None" = None  # the gradient check of the selected layer, when toggled on
     edited: frozenset[str] = frozenset()  # elements changed by an edit (=) in effect here, e.g. "W1[0,1]"
+    asking: str | None = None  # predict mode: the element the open question asks for, e.g. "a1[0]"
 
     def changed(self, name: str) -> np.ndarray | bool:
         """Which elements of ``name`` the last command changed (all of them if it was absent)."""

@@ -71,12 +71,20 @@ class PredictMixin:
             self._perform(dbg.step)  # type: ignore[attr-defined]
             return
         right, asked = self._predict_tally
+        self._mark_question(question.label)
         self.push_screen(PredictScreen(question.text(), TOLERANCE_RULE, f" · score {right}/{asked}"),
                          partial(self._predicted, question, dbg.g))
+
+    def _mark_question(self, label: str | None) -> None:
+        """Show ``?`` where the asked value goes (the Inspector; ``state.asking`` for other panes)."""
+        from dataclasses import replace
+
+        self.state = replace(self.state, asking=label)  # type: ignore[attr-defined]
 
     def _predicted(self, question: Question, g: int, guess: float | None) -> None:
         """The prompt's answer: step, then say right or wrong (with the derivation when wrong)."""
         dbg: Debugger = self.debugger  # type: ignore[attr-defined]
+        self._mark_question(None)
         if guess is None:
             self.notify("prediction cancelled: nothing stepped")
             return

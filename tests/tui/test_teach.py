@@ -58,6 +58,7 @@ async def test_predict_mode_asks_refuses_bad_input_and_escape_cancels():
         assert isinstance(app.screen, PredictScreen)
         question = app.screen.query_one("#predict-question").render().plain
         assert question.startswith("predict a1[0] (forward 1)")  # the Inspector's selection W1[0,0]: unit 0
+        assert "a1   ? a1[0]: predict it" in pane_text(app, "inspector")  # where the answer goes
         before = snapshot(app)
         for text, message in BAD_NUMBERS:
             await clear(pilot)
@@ -72,6 +73,7 @@ async def test_predict_mode_asks_refuses_bad_input_and_escape_cancels():
         assert not isinstance(app.screen, PredictScreen)
         assert app.debugger.g == 0 and "predict 0/0" in status(app)
         assert "nothing stepped" in rec.text()
+        assert "predict it" not in pane_text(app, "inspector")
 
 
 async def test_predictions_are_scored_against_the_books_numbers():

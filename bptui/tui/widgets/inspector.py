@@ -112,12 +112,18 @@ class InspectorPane(Pane):
         """
         value = state.values.get(name)
         label = (f"{name + (f' ({self.textbook[name]})' if name in self.textbook else ''):<5}", "bold")
+        asked = state.asking is not None and state.asking.partition("[")[0] == name
         if value is None:
+            if asked:  # predict mode: what the open question asks for
+                return [Content.assemble(label, ("?", "bold reverse $text-warning"),
+                                         (f" {state.asking}: predict it", "bold $text-warning"))]
             return [Content.assemble(label, "  ", ("— not computed yet", "$text-muted"))]
         changed = state.changed(name)
         mark = ("●", CHANGED) if np.any(changed) else " "
         if any(e.partition("[")[0] == name for e in state.edited):
             mark = ("✎", CHANGED if np.any(changed) else "bold $text-accent")  # an edit (=) is in effect
+        if asked:
+            mark = ("?", "bold reverse $text-warning")
         arr = np.asarray(value, dtype=float)
         grid = arr.reshape(1, -1) if arr.ndim < 2 else arr
         mask = np.broadcast_to(np.asarray(changed, bool), arr.shape).reshape(grid.shape)
