@@ -213,3 +213,32 @@ def test_column_convention_indices_and_batch_inputs():
     W1 = d.params_values()["W1"]
     assert np.array_equal(d.values()["z1"], W1 @ X.T)
     assert d.values()["a0"][0, 2] == 5.0
+
+
+def test_jumps_inside_a_branch_with_a_tiny_history_match_numpy(monkeypatch):
+    """With two cached passes, going back restores from the branch's origin or its own checkpoints."""
+    from bptui.engine import edit
+
+    monkeypatch.setattr(edit, "BRANCH_BUDGETS", {"checkpoint_budget": 1, "pass_cache_budget": 1})
+    sc = streetlight()
+    d = Debugger(sc)
+    d.goto(2 * S + 2)  # pass 2 (sample 3), forward 2
+    d.edit("W2[1,0]", 0.3)
+    d.run(40)
+    X, T = sc.data_inputs, sc.data_targets
+
+    def params_at_pass_start(p):
+        W1, W2 = (w.copy() for w in initial_params(sc).W)
+        for q in range(p):
+            if q == 2:
+                W2[1, 0] = 0.3
+            book_pass(W1, W2, X[q % 4], T[q % 4], 0.2)
+        if p == 2:
+            W2[1, 0] = 0.3
+        return W1, W2
+
+    for p in (3, 37, 2, 150, 5, 64, 159, 3):
+        d.goto(p * S)  # the end of pass p − 1
+        W1, W2 = params_at_pass_start(p)
+        assert np.allclose(d.params_values()["W1"], W1, rtol=0, atol=1e-13), p
+        assert np.allclose(d.params_values()["W2"], W2, rtol=0, atol=1e-13), p
