@@ -29,6 +29,7 @@ from .spec import COLUMN
 from .timeline import CHECKPOINT_BUDGET, PASS_CACHE_BUDGET, Moved, Timeline
 
 MAX_EDITS = 16  # edits in effect at once; each keeps a (small) history of its own
+EDIT_MEMORY = 512 * 2**20  # and, for large networks, fewer: a branch holds ~6 copies of the parameters
 BRANCH_BUDGETS = {"checkpoint_budget": CHECKPOINT_BUDGET // 4, "pass_cache_budget": PASS_CACHE_BUDGET // 4}
 LEARNING_RATE_NAMES = ("learning_rate", "lr", "η", "eta")
 _NAME = re.compile(r"^(W|b|a|t)(\d*)(?:\[(\d+)(?:(?:,|\]\[)(\d+))?\])?$")
@@ -195,8 +196,10 @@ def make_edit(debugger, target: Target, value: float) -> EditEntry:
     tl = debugger.timeline
     if not isinstance(tl, Branches):
         tl = debugger.timeline = Branches(tl)
-    if len(tl.segments) > MAX_EDITS:
-        raise ValueError(f"at most {MAX_EDITS} edits can be in effect; undo one (u) first")
+    limit = max(1, min(MAX_EDITS, EDIT_MEMORY // max(1, 6 * tl.params.nbytes())))
+    if sum(seg.edit is not None for seg in tl.segments) >= limit:
+        raise ValueError(f"at most {limit} edit{'s' if limit > 1 else ''} can be in effect for this network; "
+                         f"undo one (u) first")
     if target.kind == "lr" and not value > 0:
         raise ValueError("the learning rate must be greater than 0")
     here, S = tl.g, tl.layout.per_pass

@@ -242,3 +242,21 @@ def test_jumps_inside_a_branch_with_a_tiny_history_match_numpy(monkeypatch):
         W1, W2 = params_at_pass_start(p)
         assert np.allclose(d.params_values()["W1"], W1, rtol=0, atol=1e-13), p
         assert np.allclose(d.params_values()["W2"], W2, rtol=0, atol=1e-13), p
+
+
+def test_the_number_of_edits_in_effect_is_bounded(monkeypatch):
+    from bptui.engine import edit
+
+    monkeypatch.setattr(edit, "MAX_EDITS", 2)
+    d = Debugger(streetlight())
+    for g, value in ((0, 0.1), (7, 0.2)):
+        d.goto(g)
+        assert d.edit("W1[0,0]", value).moved
+    d.goto(13)
+    before = snapshot(d)
+    out = d.edit("W1[0,0]", 0.3)
+    assert not out.moved and "at most 2 edits" in out.message
+    assert same(snapshot(d), before)
+    d.undo()  # the move to 13
+    d.undo()  # the second edit: now there is room again
+    assert d.edit("W1[0,0]", 0.3).moved
