@@ -28,7 +28,7 @@ from .screens import HelpScreen, RunDialog
 from .state import State, capture, parameter_names
 from .widgets import ChainRulePane, InspectorPane, LossPane, NetworkPane, PaneTabs, StatusLine
 from .derive import explain, explain_parameter, gradient_check
-from .teach import PredictMixin, edited_names
+from .teach import TeachMixin, edited_names
 from .widgets.keybar import KeyBar
 from .widgets.loss_chart import Curve, CurveBuilder
 from .widgets.pane import Pane
@@ -38,7 +38,7 @@ PROGRESS_INTERVAL = 0.1  # seconds between progress messages from a run: ≤ 10 
 DIGIT_LEVELS = (4, 6, 8, 17)  # significant digits offered by +/-; 17 prints any float64 exactly
 
 
-class BptuiApp(PredictMixin, App[None]):
+class BptuiApp(TeachMixin, App[None]):
     CSS_PATH = "app.tcss"
     BINDINGS = COMMANDS
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]

@@ -26,7 +26,7 @@ def _fmt(x: float) -> str:
     return f"{x:.6g}"
 
 
-class PredictMixin:
+class TeachMixin:
     """Predict, edit and notation for the App (which provides debugger, state, notify, _perform …)."""
 
     predicting = False  # predict mode on (P)

@@ -240,3 +240,21 @@ async def test_help_and_palette_list_the_teaching_keys():
         await commands["Predict (P)"].callback()
         await pilot.pause()
         assert app.predicting and "predict 0/0" in status(app)
+
+
+async def test_a_seed_000_lesson_in_predict_mode_with_the_books_numbers():
+    """y = w·x + b, x = 2, w = 0.5, b = 1, t = 4, η = 0.1: y = 2, loss = 2, ∂loss/∂w = −4, w → 0.9."""
+    from .conftest import single_neuron
+
+    app = BptuiApp(single_neuron())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("P")
+        for asked, answer in (("a1[0] (forward 1)", "2"), ("loss (loss)", "2"),
+                              ("dW1[0,0] (backward 1)", "-4"), ("W1[0,0] (update)", "0.9")):
+            await pilot.press("n")
+            assert f"predict {asked}" in app.screen.query_one("#predict-question").render().plain
+            await type_in(pilot, answer)
+            await pilot.press("enter")
+            await pilot.pause()
+        assert "predict 4/4" in status(app)
+        assert app.debugger.params_values()["W1"][0, 0] == pytest.approx(0.9, abs=1e-15)
