@@ -98,6 +98,10 @@ class Branches:
         self.active = tl
         return tl.goto(g, **kw)
 
+    def replay_cost(self, g: int) -> int:
+        """What a move to ``g`` computes, asked of the branch that will make it."""
+        return self.route(max(0, int(g))).replay_cost(g)
+
     def edits_in_effect(self) -> list[Edit]:
         g = self.active.g
         return [s.edit for s in self.segments if s.edit is not None and s.min_g <= g]

@@ -260,3 +260,14 @@ def test_the_number_of_edits_in_effect_is_bounded(monkeypatch):
     d.undo()  # the move to 13
     d.undo()  # the second edit: now there is room again
     assert d.edit("W1[0,0]", 0.3).moved
+
+
+def test_replay_cost_is_asked_of_the_branch_that_makes_the_move():
+    d = Debugger(streetlight())
+    d.goto(9)
+    d.edit("W1[0,0]", 0.5)
+    d.run(200)
+    far = d.g
+    root = d.timeline.segments[0].timeline
+    assert d.replay_cost(3) == root.replay_cost(3)  # before the edit: the scenario's own timeline
+    assert d.replay_cost(far - 1) == d.timeline.active.replay_cost(far - 1)
