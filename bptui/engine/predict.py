@@ -169,7 +169,7 @@ def choose(debugger, selected: str | None = None, wanted: tuple[str, ...] = ()) 
     g = debugger.g + 1
     p, k = layout.split(g)
     L = net.depth
-    batch = 1 if not net.batch else int(debugger.scenario.data_inputs.shape[0])
+    batch = int(tl.current.a[0].shape[0])  # rows of a pass: 1 online, the batch otherwise
     shape = _Shape(tuple(net.sizes), debugger.scenario.convention == COLUMN, batch)
     sel = _selection(selected, shape.column)
     step = step_name(k, L)

@@ -95,3 +95,17 @@ def test_bad_numbers_are_refused_with_a_message(text, message):
 def test_numbers_are_read(text, value):
     x = parse_number(text)
     assert x == value and math.isfinite(x)
+
+
+def test_batch_questions_index_samples_in_the_files_convention():
+    from bptui.engine import TrainingSpec
+
+    sc = streetlight(convention="column", training=TrainingSpec(loss="half_squared_error", reduction="sum",
+                                                                learning_rate=0.2, mode="batch"))
+    d = Debugger(sc)
+    q = choose(d, "W1[2,0]")  # column: unit 2 from input 0
+    assert q.label == "a1[2,0]"  # a1 is units × samples: unit 2 of sample 0 (pass 0)
+    d.step()
+    W1 = d.params_values()["W1"]
+    a1 = np.maximum(W1 @ sc.data_inputs.T, 0)
+    assert q.true_value(d.values()) == a1[2, 0]
