@@ -76,3 +76,10 @@ def test_bad_teaching_keys_are_refused_with_one_line(top, message):
 def test_a_misspelt_top_level_key_suggests_predict():
     with pytest.raises(ScenarioError, match="did you mean 'predict'"):
         load('predikt = ["a2"]')
+
+
+def test_the_bundled_single_neuron_names_its_values_as_the_seed_does():
+    from bptui.scenario import bundled_dir, load_scenario
+
+    sc = load_scenario(bundled_dir() / "single_neuron.toml")
+    assert sc.names == {"a0": "x", "a1": "y"}
