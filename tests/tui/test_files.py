@@ -376,6 +376,21 @@ async def test_quit_with_unsaved_edits_asks_first(scenario, no):
         assert app._exit
 
 
+async def test_ctrl_q_with_unsaved_edits_asks_too(scenario):
+    app = BptuiApp(scenario)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.edits_unsaved = True
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and not app._exit
+        await pilot.press("ctrl+q")  # asked once, not stacked
+        await pilot.pause()
+        assert sum(isinstance(s, ConfirmDialog) for s in app.screen_stack) == 1
+        await pilot.press("y")
+        await pilot.pause()
+        assert app._exit
+
+
 async def test_open_with_unsaved_edits_asks_first(folder):
     app = streetlight_file()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -411,10 +426,13 @@ async def test_help_and_palette_list_the_file_commands(scenario):
             assert keys in text, keys
 
 
-async def test_the_palette_save_command_opens_the_prompt(folder):
+@pytest.mark.parametrize("typed, screen", [("Save (", SaveDialog), ("Open (", OpenFile)])
+async def test_the_palette_runs_the_file_commands(folder, typed, screen):
     app = streetlight_file()
     async with app.run_test(size=(120, 40)) as pilot:
-        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Save (ctrl+s)")
-        await command.callback()
-        await pilot.pause()
-        assert isinstance(app.screen, SaveDialog)
+        await pilot.press("ctrl+p")
+        await pilot.press(*typed)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, screen)
