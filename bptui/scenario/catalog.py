@@ -42,9 +42,14 @@ def read_head(path: Path) -> tuple[str, str, str]:
         if line.lstrip().startswith("["):
             break
         top.append(line)
-    try:
-        doc = tomllib.loads("\n".join(top))
-    except (ValueError, RecursionError):
+    doc = None
+    for candidate in ((text,) if len(raw) < HEAD_BYTES else ()) + ("\n".join(top),):  # whole file if read whole
+        try:
+            doc = tomllib.loads(candidate)
+            break
+        except (ValueError, RecursionError):
+            continue
+    if doc is None:
         return "", "", "its first lines are not valid TOML"
     title = doc.get("title")
     description = doc.get("description")

@@ -23,7 +23,7 @@ from bptui.printable import printable
 from bptui.scenario import load_scenario, resolve
 from bptui.scenario.catalog import Entry, catalog
 
-DESCRIPTION_CHARS = 120  # of a description's first line shown under the title
+DESCRIPTION_CHARS = 120  # of a description shown under the title (cut at a word)
 ERROR_CHARS = 400  # of a refused file's message
 
 
