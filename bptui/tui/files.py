@@ -52,7 +52,7 @@ async def replace_scenario(app: "BptuiApp", scenario: Scenario) -> None:
     """Start over on ``scenario``: a new Debugger, the selection reset, every pane built again."""
     from .app import BptuiApp
 
-    main = app.screen_stack[0]  # the panes' screen, whatever dialog is still on top of it
+    main = app.default_screen  # the panes' screen, whatever dialog is still on top of it
     app.scenario = scenario
     app.debugger = Debugger(scenario)
     app.title = printable(scenario.title)

@@ -50,7 +50,7 @@ HELP: dict[str, str] = {
     "reload_file": "reload the current file from disk, back at the start (a bad file keeps the current state)",
     "save_file": "save the weights and settings here as a new scenario file that starts from them",
     "help": "this help",
-    "quit": "quit",
+    "quit": "quit (asks first when there are unsaved edits)",
 }
 
 NAVIGATION: list[tuple[str, str]] = [

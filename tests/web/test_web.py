@@ -53,7 +53,7 @@ class WebServer:
                                      start_new_session=True)
         self.url = f"http://127.0.0.1:{self.port}/"
 
-    def wait_ready(self, timeout: float = 20) -> None:
+    def wait_ready(self, timeout: float = 15) -> None:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             if self.proc.poll() is not None:
@@ -69,7 +69,7 @@ class WebServer:
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
-                self.proc.wait(10)
+                self.proc.wait(3)
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(5)
@@ -265,5 +265,6 @@ async def _chromium_session(port: int, profile: Path) -> None:
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium package (apt-get install chromium)")
 def test_in_headless_chromium_the_four_panes_show_and_a_key_steps(server, tmp_path):
-    asyncio.run(asyncio.wait_for(_chromium_session(server.port, tmp_path / "profile"), 50))  # bounded
+    # bounded: 15 s for the server to listen, 40 s here, 3 s to stop it (then SIGKILL): under 60 s
+    asyncio.run(asyncio.wait_for(_chromium_session(server.port, tmp_path / "profile"), 40))
     assert (SCREENSHOTS / "bptui-web-step.png").stat().st_size > 10_000
