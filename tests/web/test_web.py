@@ -222,7 +222,29 @@ class DevTools:
         await self.send("Input.dispatchKeyEvent", type="keyUp", key=key, code=code, windowsVirtualKeyCode=key_code)
 
 
-async def _chromium_session(port: int, profile: Path) -> None:
+async def _tunnel(port: int) -> asyncio.Server:
+    """A TCP forwarder from another local port to ``port``: what ``ssh -L 9000:127.0.0.1:8000`` does."""
+
+    async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            writer.close()
+
+    async def forward(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", port)
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+    return await asyncio.start_server(forward, "127.0.0.1", 0)
+
+
+async def _chromium_session(server_port: int, profile: Path) -> None:
+    tunnel = await _tunnel(server_port)
+    port = tunnel.sockets[0].getsockname()[1]  # the browser only ever sees the tunnel's port
     browser = await asyncio.create_subprocess_exec(
         CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-port=0",
         f"--user-data-dir={profile}", "--window-size=1280,900", "--no-first-run", "about:blank",
@@ -261,10 +283,11 @@ async def _chromium_session(port: int, profile: Path) -> None:
         if browser.returncode is None:
             os.killpg(browser.pid, signal.SIGKILL)
             await browser.wait()
+        tunnel.close()
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium package (apt-get install chromium)")
-def test_in_headless_chromium_the_four_panes_show_and_a_key_steps(server, tmp_path):
+def test_in_headless_chromium_through_a_tunnel_the_four_panes_show_and_a_key_steps(server, tmp_path):
     # bounded: 15 s for the server to listen, 40 s here, 3 s to stop it (then SIGKILL): under 60 s
     asyncio.run(asyncio.wait_for(_chromium_session(server.port, tmp_path / "profile"), 40))
     assert (SCREENSHOTS / "bptui-web-step.png").stat().st_size > 10_000
