@@ -9,8 +9,10 @@ this machine only, a request whose ``Host`` is not a loopback name is refused (D
 """
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import shlex
+import signal
 import sys
 from pathlib import Path
 
@@ -70,6 +72,10 @@ class BptuiServer(Server):
         return await super().handle_websocket(request)
 
     async def on_startup(self, app: web.Application) -> None:
+        """Nothing yet (textual-serve prints its logo here): the address is said once it listens."""
+
+    def listening(self, *_args: object) -> None:
+        """Called by aiohttp once the port is bound: where to point a browser, and the SSH tunnel."""
         shown = f"[{self.host}]" if ":" in self.host else self.host
         print(f"bptui: serving {self.title} on http://{shown}:{self.port}/ (ctrl+c stops)", flush=True)
         if self.local_only:
@@ -78,6 +84,20 @@ class BptuiServer(Server):
         else:
             print(f"bptui: warning: anyone who can reach {self.host}:{self.port} can use the app, including "
                   f"opening and saving .toml files in {Path.cwd()}", file=sys.stderr, flush=True)
+
+    def serve(self, debug: bool = False) -> None:
+        """textual-serve's ``serve``, with :meth:`listening` as aiohttp's "running on" message."""
+        self.debug = debug
+        self.initialize_logging()
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, self.request_exit)
+            except (NotImplementedError, RuntimeError):  # Windows
+                pass
+        web.run_app(self._make_app(), host=self.host, port=self.port, handle_signals=False, loop=loop,
+                    print=self.listening)
 
 
 def serve(scenario: Path, title: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> str | None:

@@ -158,13 +158,16 @@ def test_web_flags_wrong_input(capsys, tmp_path, monkeypatch):
         assert exit_.value.code == 2
 
 
-def test_a_port_in_use_is_one_line_and_exit_2(server, tmp_path):
+@pytest.mark.parametrize("where", ["port in use", "bad host"])
+def test_a_port_in_use_or_a_bad_host_is_one_line_and_exit_2(server, tmp_path, where):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "bptui", "--web", "--port", str(server.port)], cwd=tmp_path,
+    args = ["--port", str(server.port)] if where == "port in use" else ["--host", "no such host", "--port", "8000"]
+    done = subprocess.run([sys.executable, "-m", "bptui", "--web", *args], cwd=tmp_path,
                           env=env, capture_output=True, text=True, timeout=30)
     assert done.returncode == 2
-    assert f"bptui: error: cannot listen on 127.0.0.1:{server.port}" in done.stderr
-    assert "Traceback" not in done.stderr + done.stdout
+    host = "127.0.0.1" if where == "port in use" else "no such host"
+    assert f"bptui: error: cannot listen on {host}:{args[-1]} (" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout and done.stderr.count("\n") == 1
 
 
 # --- a real browser -------------------------------------------------------------------------------
