@@ -259,3 +259,14 @@ def test_default_name_counts_epochs_and_updates_and_is_a_safe_free_name(tmp_path
     assert default_name(hostile, 0, 4, tmp_path) == "2J_bad_name-epoch0.toml"
     nameless = Scenario(**{**sc.__dict__, "path": None, "title": "../../etc/passwd"})
     assert "/" not in default_name(nameless, 0, 4, tmp_path)
+
+
+def test_the_writer_and_the_catalog_never_import_the_ui():
+    import subprocess
+    import sys
+
+    code = ("import sys; import bptui.scenario.writer, bptui.scenario.catalog;"
+            "assert not [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'plotext', 'aiohttp')]")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert result.returncode == 0, result.stderr
