@@ -24,7 +24,7 @@ from numpy.lib import format as npy_format
 
 from bptui.errors import ScenarioError
 
-from .fields import plural
+from .fields import plural, shown
 from .schema import DATA_SUFFIXES, MAX_DATA_FILE_BYTES, MAX_DATA_NUMBERS, MAX_SAMPLES, NPZ_ARRAYS
 
 _SAVE_HINT = "save it with numpy.savez(path, inputs=X, targets=Y), one row per sample"
@@ -46,19 +46,19 @@ class Widths:
 def read_data_file(file: Path, widths: Widths, complain: Callable[[str], NoReturn]) -> tuple[np.ndarray, np.ndarray]:
     """(inputs, targets) as float64 ``(samples, width)`` arrays, checked against ``widths``."""
     if not file.exists():
-        complain(f"data.file: there is no file {str(file)!r}; the path is relative to the scenario "
+        complain(f"data.file: there is no file {shown(str(file))}; the path is relative to the scenario "
                  f"file's folder, check its spelling")
     if not file.is_file():
-        complain(f"data.file: {str(file)!r} is a directory, not a file; name a .csv or .npz file")
+        complain(f"data.file: {shown(str(file))} is a directory, not a file; name a .csv or .npz file")
     if file.suffix.lower() not in DATA_SUFFIXES:
-        complain(f"data.file: {file.name!r} must end in .csv (last columns are the targets) or .npz "
+        complain(f"data.file: {shown(file.name)} must end in .csv (last columns are the targets) or .npz "
                  f"(arrays named inputs and targets)")
     try:
         size = file.stat().st_size
     except OSError as e:
-        complain(f"data.file: cannot read {str(file)!r} ({e.strerror}); check its permissions")
+        complain(f"data.file: cannot read {shown(str(file))} ({e.strerror}); check its permissions")
     if size > MAX_DATA_FILE_BYTES:
-        complain(f"data.file: {file.name!r} is {size / 2**20:.0f} MiB, more than the limit of "
+        complain(f"data.file: {shown(file.name)} is {size / 2**20:.0f} MiB, more than the limit of "
                  f"{MAX_DATA_FILE_BYTES // 2**20} MiB; use fewer samples")
     try:
         if file.suffix.lower() == ".csv":
@@ -66,7 +66,7 @@ def read_data_file(file: Path, widths: Widths, complain: Callable[[str], NoRetur
         else:
             inputs, targets = _read_npz(file, widths)
     except OSError as e:
-        complain(f"data.file: cannot read {str(file)!r} ({e.strerror or e}); check its permissions")
+        complain(f"data.file: cannot read {shown(str(file))} ({e.strerror or e}); check its permissions")
     _check_finite(file, inputs, "inputs")
     _check_finite(file, targets, "targets")
     return inputs, targets
@@ -96,11 +96,11 @@ def _read_csv(file: Path, widths: Widths) -> tuple[np.ndarray, np.ndarray]:
                                               f"{width}: {widths.inputs} inputs then {widths.outputs} "
                                               f"targets ({widths.why()})", line)
                 if isinstance(values, int):
-                    raise ScenarioError(file, f"column {values + 1} is {cells[values][:40]!r}, which is not "
+                    raise ScenarioError(file, f"column {values + 1} is {shown(cells[values], 40)}, which is not "
                                               f"a number; only the first row may hold column names", line)
                 bad = next((j for j, v in enumerate(values) if not math.isfinite(v)), None)
                 if bad is not None:
-                    raise ScenarioError(file, f"column {bad + 1} is {cells[bad]!r}; only finite numbers "
+                    raise ScenarioError(file, f"column {bad + 1} is {shown(cells[bad], 40)}; only finite numbers "
                                               f"are allowed, replace it with a real value", line)
                 rows += 1
                 if rows > MAX_SAMPLES or rows * width > MAX_DATA_NUMBERS:

@@ -20,7 +20,7 @@ from bptui.errors import ScenarioError
 
 from . import schema as s
 from .data import Widths, read_data_file
-from .fields import Reader, did_you_mean, plural
+from .fields import Reader, did_you_mean, plural, shown
 from .locate import KeyPath, Locator, format_path
 
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
@@ -361,7 +361,7 @@ class _Builder:
             try:
                 step_index(after, len(layers))
             except ValueError:
-                r.fail(at + ("after",), f"{where}.after is {after!r}, which is not a step of this network"
+                r.fail(at + ("after",), f"{where}.after is {shown(after)}, which is not a step of this network"
                                         f"{did_you_mean(after, valid_steps)}; use one of: {', '.join(valid_steps)}")
         tolerance = r.number(block, at, "tolerance", s.DEFAULT_TOLERANCE)
         if tolerance <= 0:
@@ -421,5 +421,5 @@ def _unknown_value(where: str, key: str, layers: tuple[LayerSpec, ...], names: l
         elif m.group(1) in ("b", "db") and not layers[layer - 1].bias:
             reason = f" (layer {layer} has bias = false)"
     hint = reason or did_you_mean(key, list(s.EXPECT_KEYS) + names)
-    return (f"{where} has an unknown key '{key}'{hint}; "
+    return (f"{where} has an unknown key {shown(key)}{hint}; "
             f"an [[expect]] block holds {', '.join(s.EXPECT_KEYS)} and values named: {', '.join(names)}")

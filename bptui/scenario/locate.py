@@ -14,6 +14,7 @@ import bisect
 import re
 
 KeyPath = tuple[str | int, ...]
+KEY_SHOWN = 60  # characters of one key shown in a message
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SPACE = re.compile(r"[ \t]*")
@@ -26,12 +27,19 @@ _ML_LITERAL = re.compile(r"'''.*?'''(?:'{1,2}(?!'))?", re.DOTALL)
 
 
 def format_path(path: KeyPath) -> str:
-    """``("network", "layers", 1, "units")`` → ``network.layers[2].units`` (indexes count from 1)."""
+    """``("network", "layers", 1, "units")`` → ``network.layers[2].units`` (indexes count from 1).
+
+    Keys come from the file: one that is not a bare key is shown quoted with its control
+    characters escaped, and a long one is shortened, so a message stays one readable line.
+    """
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part + 1}]"
         else:
+            if not _BARE_KEY.fullmatch(part) or len(part) > KEY_SHOWN:
+                part = repr(part[:KEY_SHOWN]) + (f"…(+{len(part) - KEY_SHOWN:,} characters)"
+                                                 if len(part) > KEY_SHOWN else "")
             out += f".{part}" if out else part
     return out
 
