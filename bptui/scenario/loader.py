@@ -22,6 +22,7 @@ from . import schema as s
 from .data import Widths, read_data_file
 from .fields import Reader, did_you_mean, plural, shown
 from .locate import KeyPath, Locator, format_path
+from .prescan import prescan
 
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 _VALUE_NAME = re.compile(r"(dW|db|da|dz|W|b|z|a)(\d+)")
@@ -39,6 +40,7 @@ def parse_scenario(text: str, path: Path) -> Scenario:
     if len(text) > s.MAX_SCENARIO_BYTES:
         raise ScenarioError(path, f"the file is larger than the limit of {s.MAX_SCENARIO_BYTES // 2**20} MiB; "
                                   f"move large data into a .csv or .npz file named by [data] file")
+    prescan(text, path)  # what would blow tomllib up is refused before it runs
     try:
         doc = tomllib.loads(text)
     except RecursionError:

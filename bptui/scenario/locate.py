@@ -10,7 +10,6 @@ A key path is a tuple of keys and 0-based array indexes, e.g. ``("network", "lay
 """
 from __future__ import annotations
 
-import bisect
 import re
 
 KeyPath = tuple[str | int, ...]
@@ -49,18 +48,34 @@ class _Stop(Exception):
 
 
 class Locator:
-    """Maps key paths to 1-based line numbers; scans the text lazily, on the first question."""
+    """Maps key paths to 1-based line numbers; scans the text lazily, on the first question.
+
+    The first scan records keys, table headers and inline tables, not the elements of arrays: a
+    file may hold millions of numbers, and a dict entry per number took gigabytes. A question
+    about an array element (a message about ``data.inputs[7][2]``) is answered by a second scan
+    that records only the parents of that one path; questions are few (a message is one).
+    """
 
     def __init__(self, text: str) -> None:
         self._text = text
         self._lines: dict[KeyPath, int] | None = None
+        self._asked: dict[KeyPath, dict[KeyPath, int]] = {}
 
     def line(self, path: KeyPath) -> int | None:
         """The line of ``path``, else of its nearest parent that was found, else ``None``."""
         if self._lines is None:
             self._lines = _Scanner(self._text).scan()
         p = tuple(path)
+        if p in self._lines:
+            return self._lines[p]
+        if p not in self._asked:
+            if len(self._asked) > 64:
+                self._asked.clear()
+            self._asked[p] = _Scanner(self._text, target=p).scan()
+        found = self._asked[p]
         while p:
+            if p in found:
+                return found[p]
             if p in self._lines:
                 return self._lines[p]
             p = p[:-1]
@@ -68,10 +83,13 @@ class Locator:
 
 
 class _Scanner:
-    def __init__(self, text: str) -> None:
+    """One pass over the text. ``target``: record only that path's parents and itself, then stop."""
+
+    def __init__(self, text: str, target: KeyPath | None = None) -> None:
         self.text = text
         self.i = 0
-        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.target = target
+        self.line_at, self.line_no = 0, 1  # the line of position line_at, counted incrementally
         self.found: dict[KeyPath, int] = {}
         self.table: KeyPath = ()
         self.array_tables: dict[KeyPath, int] = {}  # path of each [[x]] → how many seen so far
@@ -84,7 +102,17 @@ class _Scanner:
         return self.found
 
     def _line(self) -> int:
-        return bisect.bisect_left(self.newlines, self.i) + 1
+        self.line_no += self.text.count("\n", self.line_at, self.i)  # the scan only moves forward
+        self.line_at = self.i
+        return self.line_no
+
+    def _record(self, path: KeyPath, line: int) -> None:
+        if self.target is None:
+            self.found.setdefault(path, line)
+        elif path == self.target[: len(path)]:
+            self.found.setdefault(path, line)
+            if path == self.target:
+                raise _Stop  # found: the rest of the text cannot change the answer
 
     def _skip(self, pattern: re.Pattern[str]) -> None:
         self.i = pattern.match(self.text, self.i).end()
@@ -112,12 +140,12 @@ class _Scanner:
             if array and n == len(keys) - 1:
                 count = self.array_tables.get(here, 0)
                 self.array_tables[here] = count + 1
-                self.found.setdefault(here, line)
+                self._record(here, line)
                 resolved.append(count)
             elif here in self.array_tables:
                 resolved.append(self.array_tables[here] - 1)
         self.table = tuple(resolved)
-        self.found.setdefault(self.table, line)
+        self._record(self.table, line)
 
     def _key(self) -> list[str]:
         """A dotted key: bare or quoted parts separated by dots."""
@@ -145,7 +173,7 @@ class _Scanner:
             raise _Stop
         self.i += 1
         self._skip(_SPACE)
-        self.found.setdefault(path, line)
+        self._record(path, line)
         self._value(path)
 
     def _value(self, path: KeyPath) -> None:
@@ -174,8 +202,10 @@ class _Scanner:
             if c == ",":
                 self.i += 1
                 continue
-            self.found.setdefault(path + (index,), self._line())
-            self._value(path + (index,))
+            here = path + (index,)
+            if self.target is not None or c == "{":  # array elements: see Locator
+                self._record(here, self._line())
+            self._value(here)
             index += 1
 
     def _inline_table(self, path: KeyPath) -> None:
