@@ -15,6 +15,8 @@ MAX_KEY_PARTS = 8  # parts of one dotted key or table header: [network.layers] i
 MAX_KEY_CHARS = 256  # characters of one key (no key of the format is longer than 20)
 MAX_ARRAYS = 500_000  # [ and { in the text: the rows of 200,000 samples' inputs and targets, and more
 MAX_KEYS = 250_000  # `key =` in the text: 1,000 [[expect]] blocks of 200 values
+MAX_VALUES = 1_000_000  # commas in the text, about the values in arrays: tomllib needs ~3 s for
+#                         a million (it is pure Python); larger data belongs in a .csv or .npz file
 MAX_STRINGS = 100_000  # quoted strings in the text (keys included)
 
 # --- the network ------------------------------------------------------------------------------------

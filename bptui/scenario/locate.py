@@ -18,6 +18,7 @@ KEY_SHOWN = 60  # characters of one key shown in a message
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SPACE = re.compile(r"[ \t]*")
 _BLANK = re.compile(r"(?:[ \t\r\n]|#[^\n]*)*")  # whitespace, newlines and comments
+_PLAIN = re.compile(r"[^\[\]{}\"'#]*")  # inside an array: anything but brackets, strings, comments
 _SCALAR = re.compile(r"[^,\]}\n#]+")  # numbers, booleans, dates: up to the next delimiter
 _BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _LITERAL = re.compile(r"'[^'\n]*'")
@@ -191,6 +192,8 @@ class _Scanner:
             raise _Stop
 
     def _array(self, path: KeyPath) -> None:
+        if (self.target is None or path != self.target[: len(path)]) and self._skip_plain_array():
+            return
         self.i += 1
         index = 0
         while True:
@@ -207,6 +210,29 @@ class _Scanner:
                 self._record(here, self._line())
             self._value(here)
             index += 1
+
+    def _skip_plain_array(self) -> bool:
+        """Jump over an array holding only numbers and arrays of them (rows of data) at C speed.
+
+        Nothing in it is recorded (see :class:`Locator`), and walking millions of numbers one by
+        one took half a minute. An array with a string, a table or a comment takes the slow path.
+        """
+        text, j, depth = self.text, self.i, 0
+        while True:
+            j = _PLAIN.match(text, j).end()
+            if j >= len(text):
+                return False
+            c = text[j]
+            if c == "[":
+                depth += 1
+            elif c == "]":
+                depth -= 1
+                if depth == 0:
+                    self.i = j + 1
+                    return True
+            else:
+                return False
+            j += 1
 
     def _inline_table(self, path: KeyPath) -> None:
         self.i += 1

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bptui.errors import ScenarioError
 
-from .limits import MAX_ARRAYS, MAX_KEY_CHARS, MAX_KEY_PARTS, MAX_KEYS, MAX_NESTING, MAX_STRINGS
+from .limits import MAX_ARRAYS, MAX_KEY_CHARS, MAX_KEY_PARTS, MAX_KEYS, MAX_NESTING, MAX_STRINGS, MAX_VALUES
 
 _START = re.compile(r"[#\"']")
 _BASIC = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
@@ -37,6 +37,9 @@ def prescan(text: str, path: Path) -> None:
                                   f"or .npz file named by [data] file")
     if skeleton.count("]") + skeleton.count("}") > MAX_ARRAYS:
         raise ScenarioError(path, "not valid TOML: far more ] and } than [ and {; check the brackets")
+    if skeleton.count(",") > MAX_VALUES:
+        raise ScenarioError(path, f"the file holds more than {MAX_VALUES:,} values in arrays, the limit that keeps "
+                                  f"reading it fast; put large data in a .csv or .npz file named by [data] file")
     if skeleton.count("=") > MAX_KEYS:
         raise ScenarioError(path, f"the file holds more than {MAX_KEYS:,} keys, the limit that keeps memory use "
                                   f"small; a scenario needs a few dozen")
