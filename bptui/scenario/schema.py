@@ -8,8 +8,8 @@ from bptui.engine import activations, losses
 from bptui.engine.spec import BATCH, COLUMN, ONLINE, ROW
 
 from .limits import (  # noqa: F401  (the size limits live in .limits; the loader reads them here)
-    MAX_DATA_FILE_BYTES, MAX_DATA_NUMBERS, MAX_EPOCHS, MAX_EXPECT_BLOCKS, MAX_LAYERS, MAX_PARAMETERS,
-    MAX_BATCH_VALUES, MAX_SAMPLES, MAX_SCENARIO_BYTES, MAX_SEED, MAX_WIDTH, MAX_WORK,
+    MAX_BATCH_VALUES, MAX_DATA_FILE_BYTES, MAX_DATA_NUMBERS, MAX_EPOCHS, MAX_EXPECT_BLOCKS, MAX_LAYERS,
+    MAX_PARAMETERS, MAX_SAMPLES, MAX_SCENARIO_BYTES, MAX_SEED, MAX_WIDTH, MAX_WORK,
 )
 
 # --- allowed keys, per table ----------------------------------------------------------------------
