@@ -17,12 +17,14 @@ KEY_SHOWN = 60  # characters of one key shown in a message
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SPACE = re.compile(r"[ \t]*")
-_BLANK = re.compile(r"(?:[ \t\r\n]|#[^\n]*)*")  # whitespace, newlines and comments
+_BLANK = re.compile(r"[ \t\r\n]*(?:#[^\n]*[ \t\r\n]*)*")  # whitespace, newlines and comments
 _PLAIN = re.compile(r"[^\[\]{}\"'#]*")  # inside an array: anything but brackets, strings, comments
 _SCALAR = re.compile(r"[^,\]}\n#]+")  # numbers, booleans, dates: up to the next delimiter
-_BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+# Strings as "unrolled loops" (a class repeated, then escapes): an alternation repeated per
+# character made the regex engine keep ~100 bytes of state per character (590 MB for a 5 MB string).
+_BASIC = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
 _LITERAL = re.compile(r"'[^'\n]*'")
-_ML_BASIC = re.compile(r'"""(?:[^\\]|\\.)*?"""(?:"{1,2}(?!"))?', re.DOTALL)
+_ML_BASIC = re.compile(r'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""(?:"{1,2}(?!"))?', re.DOTALL)
 _ML_LITERAL = re.compile(r"'''.*?'''(?:'{1,2}(?!'))?", re.DOTALL)
 
 

@@ -23,7 +23,8 @@ _START = re.compile(r"[#\"']")
 _BASIC = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
 _AFTER_KEY = re.compile(r"[ \t]*[=.]")  # a string followed by = or . is a key (a value never is)
 _DOTTED = re.compile(r"\.(?:[^=,\[\]{}\n.]*\.){%d}" % (MAX_KEY_PARTS - 1))  # MAX_KEY_PARTS dots, one key
-_LONG_BARE_KEY = re.compile(r"[A-Za-z0-9_-]{%d,}[ \t]*=" % (MAX_KEY_CHARS + 1))
+# starts only where a run of key characters starts: from every position of a long run it was quadratic
+_LONG_BARE_KEY = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{%d,}[ \t]*=" % (MAX_KEY_CHARS + 1))
 _BRACKETS = bytes(range(256)).translate(None, b"[]{}")  # every byte but the four brackets
 
 

@@ -253,7 +253,11 @@ def worst_files(folder: Path) -> dict[str, Path]:
         "2,000,000 inline rows": HEAD + "[data]\ninputs = [" + "[1]," * 2_000_000 + "]\ntargets = [[1]]\n",
         "4,000,000 inline numbers": HEAD + "[data]\ninputs = [[" + "1.5," * 4_000_000 + "]]\ntargets = [[1]]\n",
         "64 MB CSV of commas": HEAD + '[data]\nfile = "commas.csv"\n',
+        "5 MB strings and blanks, then an error": HEAD.replace('"bomb"', '"' + "é" * 5_000_000 + '"')
+        + "\n" * 5_000_000 + DATA.replace("[[1.0]]", "[[1.0, 2.0]]", 1),
+        "a CSV cell of 500,000 digits and an x": HEAD + '[data]\nfile = "digits.csv"\n',
     }
+    (folder / "digits.csv").write_text("1,2\n" + "1" * 500_000 + "x,2\n")
     (folder / "commas.csv").write_text(("," * 1_000_000 + "\n") * 64)
     paths = {}
     for n, (name, text) in enumerate(files.items()):
