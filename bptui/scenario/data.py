@@ -73,6 +73,9 @@ def read_data_file(file: Path, widths: Widths, complain: Callable[[str], NoRetur
                  f"file's folder, check its spelling")
     except OSError as e:
         complain(f"data.file: cannot read {shown(str(file))} ({e.strerror or e}); check its permissions")
+    except ValueError:  # a NUL character: no file system has such a name
+        complain(f"data.file: {shown(file.name)} holds a NUL character (\\u0000), which no file name can; "
+                 f"name a .csv or .npz file")
     what = kind(info.st_mode)
     if what:
         complain(f"data.file: {shown(str(file))} is {what}, not a regular file; name a .csv or .npz file")

@@ -63,6 +63,8 @@ def _read_text(p: Path) -> str:
                                "(`bptui --list` lists them)") from None
     except OSError as e:
         raise ScenarioError(p, f"cannot be read ({e.strerror or e}); check its permissions") from None
+    except ValueError:  # a NUL character in the name
+        raise ScenarioError(p, "no such file: a file name cannot hold a NUL character") from None
     what = kind(info.st_mode)
     if what:
         raise ScenarioError(p, f"is {what}, not a scenario file; name a .toml file")

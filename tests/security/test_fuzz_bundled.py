@@ -32,7 +32,8 @@ HOSTILE = [
     'file = "missing.npz"\n', 'file = "../scenarios/clusters.csv"\n', 'mode = "batch"\n',
     "epochs = 10000000\n", "epoch = 9999999\n", "units = 4096\n", "inputs = 4096\n", 'after = "epoch"\n',
     'activation = "softmax"\n', "bias = false\n", "weights = [[1e308, -1e308]]\n", "seed = 4294967296\n",
-    '"\\u001b[2J\\nbptui: error: forged" = 1\n', "k" * 300 + " = 1\n",
+    '"\\u001b[2J\\nbptui: error: forged" = 1\n', "k" * 300 + " = 1\n", 'file = "a\\u0000.csv"\n',
+    'file = "/proc/self/fd/0"\n', 'file = "."\n',
 ]
 REPLACEMENTS = ["0", "-1", "1e308", "-1e-320", "4096", "10000000", "2.5", "true", '"x"', "[]", "[[]]", "[[1]]",
                 "{}", "nan", '"\\u001b]0;x\\u0007"', "[1, [2]]", "9" * 40]

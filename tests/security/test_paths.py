@@ -91,3 +91,10 @@ def test_a_bare_name_is_the_bundled_scenario(tmp_path: Path, monkeypatch: pytest
     assert resolve("mine") == Path("mine")  # not a bundled name: the file
     with pytest.raises(ScenarioError, match="no such file or bundled scenario"):
         resolve("./nothing.toml")
+
+
+def test_a_nul_character_in_a_file_name(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match=r"data.file: 'a\\x00.csv' holds a NUL character"):
+        load_scenario(scenario_with_data(tmp_path, 'file = "a\\u0000.csv"'))
+    with pytest.raises(ScenarioError, match="cannot hold a NUL character"):
+        load_scenario(tmp_path / "a\x00.toml")
