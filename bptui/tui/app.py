@@ -32,6 +32,10 @@ from .teach import TeachMixin, edited_names
 from .widgets.keybar import KeyBar
 from .widgets.loss_chart import Curve, CurveBuilder
 from .widgets.pane import Pane
+from . import files
+from .screens.confirm import ConfirmDialog
+from .screens.open_file import OpenFile
+from .screens.save_file import SaveDialog
 
 PANES = {"network": "Network", "inspector": "Inspector", "chain-rule": "Chain rule", "loss": "Loss"}
 PROGRESS_INTERVAL = 0.1  # seconds between progress messages from a run: ≤ 10 updates a second
@@ -344,3 +348,45 @@ class BptuiApp(TeachMixin, App[None]):
                     f"{binding.description} ({keys_of(binding)})", HELP[binding.action],
                     partial(self.run_action, binding.action),
                 )
+
+    # --- files (issue 9): open (o), reload (ctrl+r), save (ctrl+s); q asks about unsaved edits -----
+
+    edits_unsaved = False  # set by the edit command (=); a save or a new scenario clears it
+
+    def has_unsaved_edits(self) -> bool:
+        """Whether quitting or opening another file would lose edits (asked before either)."""
+        return bool(self.edits_unsaved)
+
+    def action_open_file(self) -> None:
+        if not files.blocked(self):
+            files.ask_unless_saved(self, "open another scenario",
+                                   lambda: self.push_screen(OpenFile(), self._open_chosen))
+
+    async def _open_chosen(self, scenario: Scenario | None) -> None:
+        if scenario is not None:
+            await files.replace_scenario(self, scenario)
+            self.notify(f"opened {printable(scenario.path or scenario.title)}")
+
+    def action_reload_file(self) -> None:
+        if files.blocked(self):
+            return
+        scenario = files.reload_current(self)
+        if scenario is not None:
+            files.ask_unless_saved(self, "reload the file", lambda: self.call_next(self._reloaded, scenario))
+
+    async def _reloaded(self, scenario: Scenario) -> None:
+        await files.replace_scenario(self, scenario)
+        self.notify(f"reloaded {printable(scenario.path)}: back at the start")
+
+    def action_save_file(self) -> None:
+        if files.blocked(self):
+            return
+        question = files.save_question(self)
+        if question is not None:
+            self.push_screen(SaveDialog(*question, save=partial(files.save_to, self)))
+
+    async def action_quit(self) -> None:
+        if not self.has_unsaved_edits():
+            self.exit()
+        elif not isinstance(self.screen, ConfirmDialog):
+            files.ask_unless_saved(self, "quit", self.exit)

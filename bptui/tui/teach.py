@@ -155,7 +155,14 @@ class TeachMixin:
         if result is None:
             return
         name, value = result
-        self._perform(partial(self.debugger.edit, name, value))  # type: ignore[attr-defined]
+
+        def edit():
+            outcome = self.debugger.edit(name, value)  # type: ignore[attr-defined]
+            if outcome.moved:
+                self.edits_unsaved = True  # q, o and ctrl+r ask first; ctrl+s clears it
+            return outcome
+
+        self._perform(edit)  # type: ignore[attr-defined]
 
     # --- notation ----------------------------------------------------------------------------------
 

@@ -258,3 +258,30 @@ async def test_a_seed_000_lesson_in_predict_mode_with_the_books_numbers():
             await pilot.pause()
         assert "predict 4/4" in status(app)
         assert app.debugger.params_values()["W1"][0, 0] == pytest.approx(0.9, abs=1e-15)
+
+
+async def test_an_edit_is_unsaved_until_saved_and_the_save_keeps_it(tmp_path):
+    from bptui.scenario import load_scenario
+    from bptui.tui import files
+
+    app = BptuiApp(streetlight(predict=("a2",), names={"a1": "h"}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert not app.has_unsaved_edits()
+        await pilot.press("equals_sign", "shift+tab")
+        await clear(pilot)
+        await type_in(pilot, "lr")
+        await pilot.press("tab")
+        await type_in(pilot, "0.05")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.has_unsaved_edits()
+        await pilot.press("equals_sign")
+        await type_in(pilot, "0.25")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert files.save_to(app, tmp_path / "lesson.toml", overwrite=False) is None
+        assert not app.has_unsaved_edits()
+    saved = load_scenario(tmp_path / "lesson.toml")
+    assert saved.training.learning_rate == 0.05
+    assert saved.layers[0].weights[0, 0] == 0.25  # row convention: W1[0,0]
+    assert saved.predict == ("a2",) and saved.names == {"a1": "h"}
