@@ -24,7 +24,7 @@ from bptui.engine import Debugger, Outcome, Scenario
 
 from .keys import COMMANDS, HELP, keys_of
 from .messages import MoveElement, RunDone, RunProgress, SelectLayer
-from .screens import HelpScreen, RunDialog
+from .screens import AboutScreen, HelpScreen, RunDialog
 from .state import State, capture, parameter_names
 from .widgets import ChainRulePane, InspectorPane, LossPane, NetworkPane, PaneTabs, StatusLine
 from .derive import explain, explain_parameter, gradient_check
@@ -35,7 +35,7 @@ PROGRESS_INTERVAL = 0.1  # seconds between progress messages from a run: ≤ 10 
 
 
 class BptuiApp(App[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "network.tcss"]
     BINDINGS = COMMANDS
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
@@ -47,9 +47,10 @@ class BptuiApp(App[None]):
     digits: var[int] = var(4, init=False)  # significant digits shown in every pane (+/-)
     progress: var[str] = var("", init=False)
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, ascii: bool = False) -> None:
         super().__init__()
         self.scenario = scenario
+        self.ascii_only = ascii  # --ascii: the Network pane draws plain ASCII only
         self.title = scenario.title
         self.debugger = Debugger(scenario)
         self.busy: str | None = None  # the background command under way, if any
@@ -63,7 +64,8 @@ class BptuiApp(App[None]):
         yield StatusLine(sc.title, id="status").data_bind(BptuiApp.state, BptuiApp.progress)
         yield PaneTabs(list(PANES.values()), id="pane-tabs")
         with Grid(id="panes"):
-            yield NetworkPane(sc, id="network").data_bind(BptuiApp.state, BptuiApp.selected_layer, BptuiApp.digits)
+            yield NetworkPane(sc, ascii_only=self.ascii_only, id="network").data_bind(
+                BptuiApp.state, BptuiApp.selected_layer, BptuiApp.element, BptuiApp.digits)
             yield LossPane(id="loss").data_bind(BptuiApp.state, BptuiApp.log_scale, BptuiApp.digits)
             yield InspectorPane(sc, id="inspector").data_bind(BptuiApp.state, BptuiApp.selected_layer, BptuiApp.element, BptuiApp.digits)
             yield ChainRulePane(id="chain-rule").data_bind(BptuiApp.state, BptuiApp.digits)
@@ -200,6 +202,14 @@ class BptuiApp(App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_about(self) -> None:
+        if not self._modal():
+            self.push_screen(AboutScreen(self.scenario))
+
+    def action_batch_sample(self, delta: int) -> None:
+        """``[``/``]``: the Network pane draws the next/previous sample of the batch, or the mean."""
+        self.notify(self.query_one(NetworkPane).step_batch(delta))
 
     # --- long commands, in a worker ----------------------------------------------------------------
 

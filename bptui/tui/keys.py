@@ -19,6 +19,9 @@ COMMANDS: list[Binding] = [
     Binding("question_mark", "help", "Help", key_display="?"),
     Binding("enter", "pin", "Pin chain", key_display="⏎"),
     Binding("g", "gradient_check", "Grad check"),
+    Binding("i", "about", "About", show=False),
+    Binding("left_square_bracket", "batch_sample(-1)", "Prev sample", key_display="[", show=False),
+    Binding("right_square_bracket", "batch_sample(1)", "Next sample", key_display="]", show=False),
     Binding("q", "quit", "Quit"),
 ]
 
@@ -37,6 +40,9 @@ HELP: dict[str, str] = {
     "gradient_check": "toggle a gradient check of the selected layer: backprop next to central differences",
     "toggle_log": "loss plot: toggle a logarithmic y axis",
     "stop": "stop a run or continue under way; unpin the Chain rule pane",
+    "about": "about the scenario: title, description, source, learning rate, loss, mode, convention",
+    "batch_sample(-1)": "batch mode, Network pane: draw the previous sample of the batch (or the mean)",
+    "batch_sample(1)": "batch mode, Network pane: draw the next sample of the batch (or the mean)",
     "help": "this help",
     "quit": "quit",
 }
@@ -49,7 +55,7 @@ NAVIGATION: list[tuple[str, str]] = [
     ("ctrl+p", "command palette: every command by name"),
 ]
 
-_GLYPHS = {"right": "→", "left": "←", "backspace": "⌫", "question_mark": "?", "escape": "esc", "enter": "⏎"}
+_GLYPHS = {"left_square_bracket": "[", "right_square_bracket": "]", "right": "→", "left": "←", "backspace": "⌫", "question_mark": "?", "escape": "esc", "enter": "⏎"}
 
 
 def keys_of(binding: Binding) -> str:
