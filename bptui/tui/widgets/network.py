@@ -154,13 +154,6 @@ class NetworkPane(Pane):
             v = float(np.asarray(value)[idx]) if value is not None else None
             text = name + ("" if v is None else " = " + fit_digits(v, self.digits, 24))
             items.append([(text, "bold underline $text-warning")])
-        phase = state.position.phase
-        arrow = {"forward": "a flows ->" if self.ascii_only else "a flows →",
-                 "backward": "<- dz flows back" if self.ascii_only else "← dz flows back",
-                 "update": "W <- W - lr*dW" if self.ascii_only else "W ← W − η·dW",
-                 "loss": "loss of the output"}.get(phase)
-        if arrow:
-            items.append([(arrow, "$text-accent")])
         items.append(legend(self.ascii_only))
         lines: list[list[Run]] = [[]]
         used = 0
@@ -200,7 +193,9 @@ class NetworkPane(Pane):
 
     def body(self, state: State) -> list[Content]:
         region = self.scrollable_content_region
-        width, height = (region.width or 80), (region.height or 20)
+        if not region.width or not region.height:
+            return []  # not laid out yet: a guess would bring scrollbars that then stay (on_resize draws)
+        width, height = region.width, region.height
         scene, name = self.scene(state)
         footer = self.caption(state, name, width)
         geo, vw = self.geometry(scene, width, max(height, 4 + len(footer)), len(footer))
