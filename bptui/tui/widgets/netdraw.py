@@ -345,8 +345,9 @@ def _header(cv: Canvas, scene: Scene, geo: Geometry, g: Glyphs) -> None:
             prev = geo.columns[c - 1]
             mid = (prev.right + col.x) // 2
             hot_gap = scene.hot == c and scene.phase in ("forward", "backward") or scene.phase == "update"
-            wl = f"W{c}"
-            placed.append((mid, c, wl, ("reverse " if hot_gap else "") + "$text-accent"))
+            chosen = scene.selected is not None and scene.selected[0] == c
+            style = ("reverse " if hot_gap else "") + ("bold underline $text-warning" if chosen else "$text-accent")
+            placed.append((mid, c, f"W{c}", style))
     if geo.annex is not None:
         placed.append((geo.annex.x + 1, geo.depth + 1, "t", MUTED))
     placed.sort()
