@@ -8,8 +8,10 @@ that every step wrote something, so a frozen screen cannot pass as a cheap one.
 """
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import os
+import re
 import pty
 import select
 import signal
@@ -40,9 +42,40 @@ def deep_scenario(path: Path) -> Path:
     return path
 
 
-def _drain(fd: int, quiet: float, limit: float) -> int:
-    """Bytes read from ``fd`` until it has been silent for ``quiet`` seconds (at most ``limit``)."""
-    total, start, last = 0, time.monotonic(), time.monotonic()
+MOVE = re.compile(rb"\x1b\[(\d+);(\d+)H")
+
+
+def bytes_in(data: bytes, region: tuple[int, int, int, int]) -> int:
+    """Bytes written after cursor moves into ``region`` (x, y, width, height; 0-based cells)."""
+    x0, y0, w, h = region
+    total = 0
+    moves = list(MOVE.finditer(data))
+    for k, m in enumerate(moves):
+        y, x = int(m[1]) - 1, int(m[2]) - 1
+        end = moves[k + 1].start() if k + 1 < len(moves) else len(data)
+        if x0 <= x < x0 + w and y0 <= y < y0 + h:
+            total += end - m.start()
+    return total
+
+
+def network_region(scenario: str) -> tuple[int, int, int, int]:
+    """Where the Network pane is at 120×40 (laid out headless, the same CSS)."""
+    from bptui.scenario import load_scenario, resolve
+    from bptui.tui import BptuiApp
+
+    async def where():
+        app = BptuiApp(load_scenario(resolve(scenario)))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            r = app.query_one("#network").region
+            return r.x, r.y, r.width, r.height
+
+    return asyncio.run(where())
+
+
+def _drain(fd: int, quiet: float, limit: float) -> bytes:
+    """What ``fd`` gives until it has been silent for ``quiet`` seconds (at most ``limit``)."""
+    out, start, last = b"", time.monotonic(), time.monotonic()
     while time.monotonic() - start < limit:
         r, _, _ = select.select([fd], [], [], 0.02)
         if r:
@@ -52,17 +85,17 @@ def _drain(fd: int, quiet: float, limit: float) -> int:
                 break
             if not data:
                 break
-            total += len(data)
+            out += data
             last = time.monotonic()
-        elif total and time.monotonic() - last > quiet:
+        elif out and time.monotonic() - last > quiet:
             break
-    return total
+    return out
 
 
-def bytes_per_step(scenario: str) -> list[int]:
+def bytes_per_step(scenario: str) -> list[bytes]:
     pid, fd = pty.fork()
     if pid == 0:  # the child: the app, in this worktree
-        os.environ.update(TERM="xterm-256color", PYTHONPATH=str(ROOT), COLUMNS=str(SIZE[0]), LINES=str(SIZE[1]))
+        os.environ.update(TERM="xterm-256color", PYTHONPATH=os.environ.get("EXTRA_PATH", "") + str(ROOT), COLUMNS=str(SIZE[0]), LINES=str(SIZE[1]))
         os.environ.pop("NO_COLOR", None)
         os.chdir(ROOT)  # `-m` puts the working directory first on sys.path
         os.execv(sys.executable, [sys.executable, "-m", "bptui", scenario])
@@ -84,8 +117,12 @@ def bytes_per_step(scenario: str) -> list[int]:
 @pytest.mark.parametrize("name", ["streetlight", "deep"])
 def test_bytes_per_micro_step_at_120x40(name, tmp_path, capsys):
     scenario = str(deep_scenario(tmp_path / "deep.toml")) if name == "deep" else name
-    counts = bytes_per_step(scenario)
+    writes = bytes_per_step(scenario)
+    counts = [len(w) for w in writes]
+    region = network_region(scenario)
+    network = [bytes_in(w, region) for w in writes]
     with capsys.disabled():
         print(f"\n{name}: bytes per micro-step at 120x40: median {statistics.median(counts):,.0f}, "
-              f"max {max(counts):,}, all {counts}")
+              f"max {max(counts):,}, all {counts}; of which the Network pane: median "
+              f"{statistics.median(network):,.0f}, all {network}")
     assert all(c > 0 for c in counts)

@@ -50,8 +50,9 @@ class LinesView(Widget):
         for y in range(max(len(old), len(lines))):
             a = old[y] if y < len(old) else blank
             b = lines[y] if y < len(lines) else blank
-            for start, end in _changed_spans(a, b):
-                dirty.append(Region(start, y, end - start, 1))
+            span = _changed_span(a, b)
+            if span is not None:
+                dirty.append(Region(span[0], y, span[1] - span[0], 1))
         if dirty:
             self.refresh(*dirty)
 
@@ -67,32 +68,6 @@ def _cells(line: Content) -> list[tuple[str, tuple]]:
         for i in range(span.start, min(span.end, len(styles))):
             styles[i].append(span.style)
     return [(ch, tuple(st)) for ch, st in zip(line.plain, styles)]
-
-
-JOIN = 8  # unchanged cells between two changes below which one span is cheaper than two
-
-
-def _changed_spans(a: Content, b: Content, join: int = JOIN) -> list[tuple[int, int]]:
-    """Cells ``[start, end)`` where two lines differ, one span per cluster of changes.
-
-    Two changes far apart on a row (the Network's hot column and its arrowheads) are repainted
-    as two spans, not as everything between them."""
-    if a.is_same(b):
-        return []
-    if a.cell_length != len(a.plain) or b.cell_length != len(b.plain):  # wide characters: whole row
-        return [(0, max(a.cell_length, b.cell_length))]
-    ca, cb = _cells(a), _cells(b)
-    n = max(len(ca), len(cb))
-    ca += [(" ", ())] * (n - len(ca))
-    cb += [(" ", ())] * (n - len(cb))
-    spans: list[tuple[int, int]] = []
-    for i in range(n):
-        if ca[i] != cb[i]:
-            if spans and i - spans[-1][1] < join:
-                spans[-1] = (spans[-1][0], i + 1)
-            else:
-                spans.append((i, i + 1))
-    return spans
 
 
 def _changed_span(a: Content, b: Content) -> tuple[int, int] | None:

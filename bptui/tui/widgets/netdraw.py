@@ -333,32 +333,44 @@ def _annex(cv: Canvas, scene: Scene, geo: Geometry, vw: int, fmt: Format, g: Gly
 
 
 def _header(cv: Canvas, scene: Scene, geo: Geometry, g: Glyphs) -> None:
-    """Column names over the columns, ``W1`` … over the gaps, the hot one reversed."""
-    placed: list[tuple[int, int, str, str]] = []
+    """Column names over the columns, ``W1`` … over the gaps, the hot one reversed.
+
+    With the activations (``a1 relu``) if every label fits whole, else the names alone (``a1``)."""
+    for labels in (scene.labels, scene.names):
+        placed = _place_labels(cv.width, scene, geo, labels, g)
+        if all(shown == text for _, _, text, shown, _ in placed):
+            break
+    for start, _c, _text, shown, style in placed:
+        cv.put(start, 0, shown, style)
+
+
+def _place_labels(width: int, scene: Scene, geo: Geometry, labels: tuple[str, ...], g: Glyphs) -> list:
+    wanted: list[tuple[int, int, str, str]] = []
     for c, col in enumerate(geo.columns):
         hot = scene.hot == c and scene.phase in ("forward", "backward")
-        text = scene.labels[c]
+        text = labels[c]
         if hot:
             text = (g.fwd if scene.phase == "forward" else g.back) + text
-        placed.append((col.x + col.width // 2, c, text, ("reverse " if hot else "") + LABEL))
+        wanted.append((col.x + col.width // 2, c, text, ("reverse " if hot else "") + LABEL))
         if c > 0:
             prev = geo.columns[c - 1]
             mid = (prev.right + col.x) // 2
             hot_gap = scene.hot == c and scene.phase in ("forward", "backward") or scene.phase == "update"
             chosen = scene.selected is not None and scene.selected[0] == c
             style = ("reverse " if hot_gap else "") + ("bold underline $text-warning" if chosen else "$text-accent")
-            placed.append((mid, c, f"W{c}", style))
+            wanted.append((mid, c, f"W{c}", style))
     if geo.annex is not None:
-        placed.append((geo.annex.x + 1, geo.depth + 1, "t", MUTED))
-    placed.sort()
-    end = 0
-    for i, (centre, _c, text, style) in enumerate(placed):
-        nxt = placed[i + 1][0] - (len(placed[i + 1][2]) // 2) - 1 if i + 1 < len(placed) else cv.width
+        wanted.append((geo.annex.x + 1, geo.depth + 1, "t", MUTED))
+    wanted.sort()
+    placed, end = [], 0
+    for i, (centre, c, text, style) in enumerate(wanted):
+        nxt = wanted[i + 1][0] - (len(wanted[i + 1][2]) // 2) - 1 if i + 1 < len(wanted) else width
         start = max(end, min(centre - len(text) // 2, nxt - len(text)))
-        room = max(0, min(cv.width, nxt) - start)
+        room = max(0, min(width, nxt) - start)
         shown = _fit(text, room, g)
-        cv.put(start, 0, shown, style)
+        placed.append((start, c, text, shown, style))
         end = start + len(shown) + 1
+    return placed
 
 
 def legend(ascii_only: bool) -> list[Run]:

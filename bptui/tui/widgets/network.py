@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.reactive import var
@@ -19,8 +20,9 @@ from bptui.engine import Scenario
 from ..formatting import fit_digits
 from ..messages import SelectLayer
 from ..state import State, parameter_names
-from .netdraw import Run, Scene, draw, legend
+from .netdraw import Canvas, Run, Scene, draw, legend
 from .netlayout import Geometry, layout
+from .netstrips import NetStrips, cuts, slices, strip_count
 from .pane import Pane
 
 MIN_VALUE_WIDTH = 5
@@ -191,10 +193,36 @@ class NetworkPane(Pane):
                     return geo, vw
         return geo, MIN_VALUE_WIDTH
 
+    def compose(self) -> ComposeResult:
+        yield NetStrips(strip_count(self.shape.depth), id="body")
+
+    def update_body(self) -> None:
+        """Draw the picture into its strips (see ``netstrips``: a step repaints little)."""
+        if self.state is None:
+            return
+        drawn = self.picture(self.state)
+        strips = self.query_one(NetStrips)
+        if drawn is None:
+            strips.show([])
+            return
+        canvas, geo = drawn
+        strips.show(slices(canvas, cuts(geo, strip_count(self.shape.depth))))
+
+    def show_failure(self, message: str) -> None:
+        self.query_one(NetStrips).show([[Content.assemble((message, "bold $text-error"))]])
+
     def body(self, state: State) -> list[Content]:
+        """The picture as whole rows (what the strips show side by side)."""
+        drawn = self.picture(state)
+        if drawn is None:
+            return []
+        canvas = drawn[0]
+        return [Content.assemble(*[(t, s) if s else t for t, s in canvas.runs(y)]) for y in range(canvas.height)]
+
+    def picture(self, state: State) -> tuple[Canvas, Geometry] | None:
         region = self.scrollable_content_region
         if not region.width or not region.height:
-            return []  # not laid out yet: a guess would bring scrollbars that then stay (on_resize draws)
+            return None  # not laid out yet: a guess would bring scrollbars that then stay (on_resize draws)
         width, height = region.width, region.height
         scene, name = self.scene(state)
         footer = self.caption(state, name, width)
@@ -207,4 +235,4 @@ class NetworkPane(Pane):
             for text, style in runs:
                 canvas.put(x, y, text, style)
                 x += len(text)
-        return [Content.assemble(*[(t, s) if s else t for t, s in canvas.runs(y)]) for y in range(canvas.height)]
+        return canvas, geo
