@@ -21,7 +21,7 @@ from .netlayout import Column, Geometry, Slot, marker_text
 
 # Two hues per sign, shades that all stay blue (bright blue, ANSI 12) or orange (bright red, 9)
 # when a 16-colour terminal downgrades them; the levels are weak, medium, strong.
-POSITIVE = ("dim #3b8eea", "#4a90d9", "bold #6cb6ff")
+POSITIVE = ("dim #3b8eea", "#4a90d9", "bold #5aa9ff")
 NEGATIVE = ("dim #e69138", "#f0883e", "bold #ffa040")
 NONFINITE = "bold reverse $text-warning"
 SELECTED = "reverse bold"

@@ -145,9 +145,13 @@ def layout(
         h = HEIGHTS[shape]
         plans = [plan_units(n, rows, keep.get(c, set()), h) for c, n in enumerate(sizes)]
         chosen = shape
-        if all(len(p) == n and all(u is not None for u, _ in p) for p, n in zip(plans, sizes)):
+        if all(n * h <= rows for n in sizes):
             break
     h = HEIGHTS[chosen]
+    needed = max(sum(h if u is not None else 1 for u, _ in p) for p in plans)
+    if needed > rows:  # not even one row a unit fits: the picture grows and the pane scrolls
+        rows = needed
+        height = header + rows + footer
     nw = node_width(chosen, value_width)
     widths = []
     for p in plans:
