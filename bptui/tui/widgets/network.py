@@ -80,6 +80,7 @@ class NetworkPane(Pane):
     def __init__(self, scenario: Scenario, *, ascii_only: bool = False, id: str | None = None) -> None:
         self.shape = Shape.of(scenario)
         self.ascii_only = ascii_only
+        self._drawn_for = None  # the room the picture was last drawn for
         super().__init__(id=id)
         if ascii_only:
             self.add_class("-ascii")
@@ -207,6 +208,13 @@ class NetworkPane(Pane):
             return
         canvas, geo = drawn
         strips.show(slices(canvas, cuts(geo, strip_count(self.shape.depth))))
+        self._drawn_for = self.scrollable_content_region.size
+        self.call_after_refresh(self._recheck)
+
+    def _recheck(self) -> None:
+        """Redraw if the room changed without a resize (a scrollbar came or went after a layout)."""
+        if self.scrollable_content_region.size != self._drawn_for:
+            self.redraw()
 
     def show_failure(self, message: str) -> None:
         self.query_one(NetStrips).show([[Content.assemble((message, "bold $text-error"))]])
