@@ -239,7 +239,9 @@ class BptuiApp(App[None]):
 
     def action_batch_sample(self, delta: int) -> None:
         """``[``/``]``: the Network pane draws the next/previous sample of the batch, or the mean."""
-        self.notify(self.query_one(NetworkPane).step_batch(delta))
+        why_not = self.query_one(NetworkPane).step_batch(delta)
+        if why_not:
+            self.notify(why_not)
 
     # --- long commands, in a worker ----------------------------------------------------------------
 

@@ -94,12 +94,14 @@ class NetworkPane(Pane):
     def watch_batch_view(self) -> None:
         self.redraw()
 
-    def step_batch(self, delta: int) -> str:
-        """Show the next (``delta`` = 1) or previous sample of the batch, the mean among them."""
+    def step_batch(self, delta: int) -> str | None:
+        """Show the next (``delta`` = 1) or previous sample of the batch, the mean among them.
+
+        Returns why nothing changed (online mode), else ``None``: the pane itself says what it draws."""
         if not self.shape.batch:
-            return "online mode: the pane shows the one sample of the pass"
+            return "online mode: the Network pane draws the one sample of the pass"
         self.batch_view = (self.batch_view + delta) % (self.shape.samples + 1)
-        return f"Network pane: {self.view_name()}"
+        return None
 
     def view_name(self) -> str:
         n = self.shape.samples
@@ -150,7 +152,7 @@ class NetworkPane(Pane):
         """The lines under the picture: the sample shown, the selection, the flow, the legend."""
         items: list[list[Run]] = []
         if self.shape.batch:
-            items.append([(self.view_name(), "bold"), (" ([ ])", "$text-muted")])
+            items.append([(self.view_name(), "bold"), (" ([ ] steps)", "$text-muted")])
         if name:
             value = state.values.get(name.split("[")[0])
             idx = tuple(int(i) for i in name[name.index("[") + 1: -1].split(","))
