@@ -155,6 +155,7 @@ class Scene:
     hot: int | None  # the layer the last step computed
     selected: tuple[int, int | None, int] | None  # (layer, input unit or None for the bias, unit)
     labels: tuple[str, ...]  # per column, the header (``a1 relu``)
+    tall_labels: tuple[str, ...] = ()  # the header over tall boxes, which show both a and dz (``1 relu``)
 
 
 class Canvas:
@@ -336,7 +337,12 @@ def _header(cv: Canvas, scene: Scene, geo: Geometry, g: Glyphs) -> None:
     """Column names over the columns, ``W1`` … over the gaps, the hot one reversed.
 
     With the activations (``a1 relu``) if every label fits whole, else the names alone (``a1``)."""
-    for labels in (scene.labels, scene.names):
+    if geo.shape == "tall" and scene.tall_labels:
+        choices = (scene.tall_labels, tuple(t.rsplit(" ", 1)[0] for t in scene.tall_labels),
+                   tuple(t.replace("layer ", "L").split()[0] for t in scene.tall_labels))
+    else:
+        choices = (scene.labels, scene.names)
+    for labels in choices:
         placed = _place_labels(cv.width, scene, geo, labels, g)
         if all(shown == text for _, _, text, shown, _ in placed):
             break

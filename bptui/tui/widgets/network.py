@@ -145,6 +145,7 @@ class NetworkPane(Pane):
             sizes=shape.sizes, names=tuple(names), shown=tuple(shown), a=a, dz=dz, weights=tuple(weights),
             targets=self.per_unit(values.get("t")), loss=None if loss is None else float(loss),
             phase=pos.phase, hot=pos.layer, selected=picked[1] if picked else None, labels=tuple(labels),
+            tall_labels=("input a0",) + tuple(f"layer {l} {shape.activations[l - 1]}" for l in range(1, L + 1)),
         )
         return scene, picked[0] if picked else None
 
