@@ -19,7 +19,7 @@ from bptui.engine import Scenario
 
 from ..formatting import fit_digits
 from ..messages import SelectLayer
-from ..state import State, parameter_names
+from ..state import State
 from .netdraw import Canvas, Run, Scene, draw, legend
 from .netlayout import Geometry, layout
 from .netstrips import NetStrips, cuts, slices, strip_count
@@ -55,16 +55,21 @@ class Shape:
 
 
 def selection(values, layer: int, element: int, row: bool) -> tuple[str, tuple[int, int | None, int]] | None:
-    """The selected parameter's name and (layer, input unit or ``None`` for a bias, unit)."""
-    names = parameter_names(values, layer)
-    if not names:
+    """The selected parameter's name and (layer, input unit or ``None`` for a bias, unit).
+
+    Element ``element`` of ``parameter_names(values, layer)`` (``W`` row by row, then ``b``),
+    found by arithmetic: listing 6,272 names of a 784-input layer at every step costs 13 ms."""
+    W, b = values.get(f"W{layer}"), values.get(f"b{layer}")
+    n_w = int(np.size(W)) if W is not None else 0
+    n = n_w + (int(np.size(b)) if b is not None else 0)
+    if n == 0:
         return None
-    name = names[min(max(element, 0), len(names) - 1)]
-    idx = [int(i) for i in name[name.index("[") + 1: -1].split(",")]
-    if name.startswith("b"):
-        return name, (layer, None, idx[0])
-    i, j = idx if row else idx[::-1]  # (input, unit)
-    return name, (layer, i, j)
+    e = min(max(element, 0), n - 1)
+    if e >= n_w:
+        return f"b{layer}[{e - n_w}]", (layer, None, e - n_w)
+    r, c = divmod(e, np.shape(W)[1])
+    i, j = (r, c) if row else (c, r)  # (input, unit)
+    return f"W{layer}[{r},{c}]", (layer, i, j)
 
 
 class NetworkPane(Pane):
