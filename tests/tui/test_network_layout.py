@@ -207,3 +207,15 @@ def test_selection_names_the_same_element_as_the_inspector(row):
             assert (i, j) == ((idx[0], idx[1]) if row else (idx[1], idx[0]))
     assert selection(values, 2, 10**6, row)[0] == names[-1]  # clamped like the App's selection
     assert selection({"W2": W}, 2, 15, row)[0] == parameter_names({"W2": W}, 2)[-1]  # no bias
+
+
+def test_a_diverged_network_is_drawn_not_crashed():
+    W = np.array([[np.nan, np.inf], [-np.inf, 1.0]])
+    sc = Scene(
+        sizes=(2, 2), names=("a0", "a1"), shown=(np.array([1.0, np.nan]), np.array([np.inf, -np.inf])),
+        a=(np.ones(2), np.ones(2)), dz=(None, None), weights=(W,), targets=np.zeros(2), loss=float("nan"),
+        phase="loss", hot=None, selected=(1, 0, 0), labels=("a0", "a1 tanh"),
+    )
+    geo = layout(sc.sizes, 60, 12, value_width=7, annex_width=12)
+    text = "\n".join("".join(ch for ch, _ in row) for row in draw(sc, geo, 7, fmt).cells)
+    assert "nan" in text and "inf" in text and "-inf" in text and "loss nan" in text
