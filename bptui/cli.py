@@ -64,7 +64,18 @@ def _main_parser() -> argparse.ArgumentParser:
     p.add_argument("--ascii", action="store_true",
                    help="draw the Network pane in plain ASCII (no braille, box-drawing or math glyphs)")
     p.add_argument("--version", action="version", version=f"bptui {__version__}")
+    p.add_argument("--web", action="store_true",
+                   help="serve the TUI to a web browser (one session per tab) instead of this terminal")
+    p.add_argument("--host", help="with --web: the address to listen on (default 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=_port, help="with --web: the port to listen on (default 8000)")
     return p
+
+
+def _port(text: str) -> int:
+    value = _positive(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, got {value}")
+    return value
 
 
 def _run_parser() -> argparse.ArgumentParser:
@@ -126,6 +137,27 @@ def _cmd_tui(name: str | None, ascii: bool = False) -> int:
     return EXIT_OK
 
 
+def _cmd_web(args: argparse.Namespace) -> int:
+    """``bptui --web``: check the scenario here (a bad file fails before serving), then serve it."""
+    if not args.web:
+        raise UserError("--host and --port go with --web, e.g. bptui --web --port 8080")
+    from bptui.scenario import DEFAULT_SCENARIO, load_scenario, resolve
+
+    path = resolve(args.scenario or DEFAULT_SCENARIO)
+    scenario = load_scenario(path)  # its messages name the file as given
+    path = path.resolve()  # each browser tab runs `bptui PATH`, maybe from another folder
+    try:
+        from bptui.web import serve
+    except ImportError as err:
+        raise UserError(f"--web needs textual-serve ({err}); install it with pip install 'textual-serve>=1.1,<2'")
+    from bptui.web.server import DEFAULT_HOST, DEFAULT_PORT
+
+    problem = serve(path, scenario.title, args.host or DEFAULT_HOST, args.port or DEFAULT_PORT)
+    if problem:
+        raise UserError(problem)
+    return EXIT_OK
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from bptui.headless import run_headless
 
@@ -176,6 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ns = _main_parser().parse_args(args)
         if ns.list:
             return _cmd_list()
+        if ns.web or ns.host is not None or ns.port is not None:
+            return _cmd_web(ns)
         return _cmd_tui(ns.scenario, ns.ascii)
     except (ScenarioError, UserError) as err:
         return _fail(str(err))

@@ -25,6 +25,9 @@ COMMANDS: list[Binding] = [
     Binding("i", "about", "About", show=False),
     Binding("left_square_bracket", "batch_sample(-1)", "Prev sample", key_display="[", show=False),
     Binding("right_square_bracket", "batch_sample(1)", "Next sample", key_display="]", show=False),
+    Binding("o", "open_file", "Open", show=False),
+    Binding("ctrl+r", "reload_file", "Reload", key_display="^r", show=False),
+    Binding("ctrl+s", "save_file", "Save", key_display="^s", show=False),
     Binding("q", "quit", "Quit"),
 ]
 
@@ -49,8 +52,11 @@ HELP: dict[str, str] = {
     "about": "about the scenario: title, description, source, learning rate, loss, mode, convention",
     "batch_sample(-1)": "batch mode, Network pane: draw the previous sample of the batch (or the mean)",
     "batch_sample(1)": "batch mode, Network pane: draw the next sample of the batch (or the mean)",
+    "open_file": "open a scenario: the bundled ones and the *.toml files of this folder (or type a path)",
+    "reload_file": "reload the current file from disk, back at the start (a bad file keeps the current state)",
+    "save_file": "save the weights and settings here as a new scenario file that starts from them",
     "help": "this help",
-    "quit": "quit",
+    "quit": "quit (asks first when there are unsaved edits)",
 }
 
 NAVIGATION: list[tuple[str, str]] = [

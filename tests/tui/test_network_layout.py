@@ -211,9 +211,10 @@ def test_selection_names_the_same_element_as_the_inspector(row):
 
 def test_a_diverged_network_is_drawn_not_crashed():
     W = np.array([[np.nan, np.inf], [-np.inf, 1.0]])
+    values = (np.array([1.0, np.nan]), np.array([np.inf, -np.inf]))
     sc = Scene(
-        sizes=(2, 2), names=("a0", "a1"), shown=(np.array([1.0, np.nan]), np.array([np.inf, -np.inf])),
-        a=(np.ones(2), np.ones(2)), dz=(None, None), weights=(W,), targets=np.zeros(2), loss=float("nan"),
+        sizes=(2, 2), names=("a0", "a1"), shown=values,
+        a=values, dz=(None, None), weights=(W,), targets=np.zeros(2), loss=float("nan"),
         phase="loss", hot=None, selected=(1, 0, 0), labels=("a0", "a1 tanh"),
     )
     geo = layout(sc.sizes, 60, 12, value_width=7, annex_width=12)
