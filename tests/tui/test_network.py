@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 
 from bptui.cli import _main_parser
-from bptui.engine import LayerSpec, TrainingSpec
 from bptui.scenario import load_scenario, resolve
 from bptui.tui import BptuiApp
 from bptui.tui.formatting import fit_digits
@@ -89,7 +88,6 @@ async def test_brackets_step_through_the_samples_of_a_batch():
         pane = app.query_one(NetworkPane)
 
         def shown_a1() -> list[float]:
-            _, geo = pane.picture(app.state)
             return [float(v) for v in pane.scene(app.state)[0].shown[1]]
 
         assert "mean of the 4 samples" in pane_text(app, "network")

@@ -135,7 +135,7 @@ def test_sign_reads_without_colour_negative_edges_are_dotted():
 
 def test_positive_and_negative_stay_apart_in_16_and_256_colours():
     for system in (ColorSystem.STANDARD, ColorSystem.EIGHT_BIT):
-        def colour(style):
+        def colour(style, system=system):
             return Color.parse(style.split()[-1]).downgrade(system).number
         pos = {colour(s) for s in POSITIVE}
         neg = {colour(s) for s in NEGATIVE}

@@ -9,11 +9,10 @@ the selected parameter's edge is drawn last, in reverse video.
 """
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Sequence
-
-import math
 
 import numpy as np
 

@@ -10,7 +10,7 @@ every run of units left out, so nothing is ever cut silently.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 HEIGHTS = {"tall": 4, "box": 3, "line": 1}
 MIN_GAP = 4  # cells between two columns: room for an edge and an arrowhead
