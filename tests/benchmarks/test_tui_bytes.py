@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+# the checkout measured (BPTUI_ROOT compares another one, e.g. a branch before a change)
 ROOT = Path(os.environ.get("BPTUI_ROOT", Path(__file__).resolve().parents[2]))
 STEPS = 12
 SIZE = (120, 40)
@@ -95,7 +96,7 @@ def _drain(fd: int, quiet: float, limit: float) -> bytes:
 def bytes_per_step(scenario: str) -> list[bytes]:
     pid, fd = pty.fork()
     if pid == 0:  # the child: the app, in this worktree
-        os.environ.update(TERM="xterm-256color", PYTHONPATH=os.environ.get("EXTRA_PATH", "") + str(ROOT), COLUMNS=str(SIZE[0]), LINES=str(SIZE[1]))
+        os.environ.update(TERM="xterm-256color", PYTHONPATH=str(ROOT), COLUMNS=str(SIZE[0]), LINES=str(SIZE[1]))
         os.environ.pop("NO_COLOR", None)
         os.chdir(ROOT)  # `-m` puts the working directory first on sys.path
         os.execv(sys.executable, [sys.executable, "-m", "bptui", scenario])
