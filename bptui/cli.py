@@ -23,7 +23,11 @@ class UserError(Exception):
 
 
 def _fail(message: str) -> int:
-    print(f"bptui: error: {message}", file=sys.stderr)
+    """One line on stderr, control characters escaped: a message may quote someone else's file."""
+    from bptui.errors import MESSAGE_LIMIT
+    from bptui.printable import printable
+
+    print(f"bptui: error: {printable(message, MESSAGE_LIMIT + 400)}", file=sys.stderr)
     return EXIT_BAD_FILE
 
 
@@ -174,8 +178,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         try:
             scenario = _load(name)
         except ScenarioError as err:
-            print(f"bptui: error: {err}", file=sys.stderr)
-            status = EXIT_BAD_FILE
+            status = _fail(str(err))
             continue
         if not check_file(name, scenario, gradients=args.gradients) and status == EXIT_OK:
             status = EXIT_MISMATCH
@@ -213,6 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _cmd_tui(ns.scenario, ns.ascii)
     except (ScenarioError, UserError) as err:
         return _fail(str(err))
+    except MemoryError:  # the loader's limits should make this unreachable; never a traceback
+        return _fail("not enough memory for this scenario; use fewer samples or smaller layers")
     except KeyboardInterrupt:
         print("bptui: interrupted", file=sys.stderr)
         return 130
