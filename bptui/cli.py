@@ -65,6 +65,8 @@ def _main_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("scenario", nargs="?", help="scenario file or bundled name (default: streetlight)")
     p.add_argument("--list", action="store_true", help="list the bundled scenarios and exit")
+    p.add_argument("--ascii", action="store_true",
+                   help="draw the Network pane in plain ASCII (no braille, box-drawing or math glyphs)")
     p.add_argument("--version", action="version", version=f"bptui {__version__}")
     p.add_argument("--web", action="store_true",
                    help="serve the TUI to a web browser (one session per tab) instead of this terminal")
@@ -129,13 +131,13 @@ def _cmd_list() -> int:
     return EXIT_OK
 
 
-def _cmd_tui(name: str | None) -> int:
+def _cmd_tui(name: str | None, ascii: bool = False) -> int:
     from bptui.scenario import DEFAULT_SCENARIO
 
     scenario = _load(name or DEFAULT_SCENARIO)  # a bad file fails here, before any screen is drawn
     from bptui.tui import run_tui
 
-    run_tui(scenario)
+    run_tui(scenario, ascii=ascii)
     return EXIT_OK
 
 
@@ -211,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_list()
         if ns.web or ns.host is not None or ns.port is not None:
             return _cmd_web(ns)
-        return _cmd_tui(ns.scenario)
+        return _cmd_tui(ns.scenario, ns.ascii)
     except (ScenarioError, UserError) as err:
         return _fail(str(err))
     except MemoryError:  # the loader's limits should make this unreachable; never a traceback

@@ -24,7 +24,7 @@ from bptui.printable import printable
 
 from .keys import COMMANDS, HELP, keys_of
 from .messages import MoveElement, RunDone, RunProgress, SelectLayer
-from .screens import HelpScreen, RunDialog
+from .screens import AboutScreen, HelpScreen, RunDialog
 from .state import State, capture, parameter_names
 from .widgets import ChainRulePane, InspectorPane, LossPane, NetworkPane, PaneTabs, StatusLine
 from .derive import explain, explain_parameter, gradient_check
@@ -44,7 +44,7 @@ DIGIT_LEVELS = (4, 6, 8, 17)  # significant digits offered by +/-; 17 prints any
 
 
 class BptuiApp(TeachMixin, App[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "network.tcss"]
     BINDINGS = COMMANDS
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
@@ -57,9 +57,10 @@ class BptuiApp(TeachMixin, App[None]):
     progress: var[str] = var("", init=False)
     live_curve: var["Curve | None"] = var(None, init=False)  # the loss curve of a run under way
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, ascii: bool = False) -> None:
         super().__init__()
         self.scenario = scenario
+        self.ascii_only = ascii  # --ascii: the Network pane draws plain ASCII only
         self.title = printable(scenario.title)
         self.debugger = Debugger(scenario)
         self.busy: str | None = None  # the background command under way, if any
@@ -73,7 +74,8 @@ class BptuiApp(TeachMixin, App[None]):
         yield StatusLine(sc.title, id="status").data_bind(BptuiApp.state, BptuiApp.progress)
         yield PaneTabs(list(PANES.values()), id="pane-tabs")
         with Grid(id="panes"):
-            yield NetworkPane(sc, id="network").data_bind(BptuiApp.state, BptuiApp.selected_layer, BptuiApp.digits)
+            yield NetworkPane(sc, ascii_only=self.ascii_only, id="network").data_bind(
+                BptuiApp.state, BptuiApp.selected_layer, BptuiApp.element, BptuiApp.digits)
             yield LossPane(id="loss").data_bind(BptuiApp.state, BptuiApp.log_scale, BptuiApp.digits,
                                                 live=BptuiApp.live_curve)
             yield InspectorPane(sc, id="inspector").data_bind(BptuiApp.state, BptuiApp.selected_layer, BptuiApp.element, BptuiApp.digits)
@@ -261,6 +263,16 @@ class BptuiApp(TeachMixin, App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_about(self) -> None:
+        if not self._modal():
+            self.push_screen(AboutScreen(self.scenario))
+
+    def action_batch_sample(self, delta: int) -> None:
+        """``[``/``]``: the Network pane draws the next/previous sample of the batch, or the mean."""
+        why_not = self.query_one(NetworkPane).step_batch(delta)
+        if why_not:
+            self.notify(why_not)
 
     # --- long commands, in a worker ----------------------------------------------------------------
 

@@ -22,6 +22,9 @@ COMMANDS: list[Binding] = [
     Binding("question_mark", "help", "Help", key_display="?"),
     Binding("enter", "pin", "Pin chain", key_display="⏎"),
     Binding("g", "gradient_check", "Grad check"),
+    Binding("i", "about", "About", show=False),
+    Binding("left_square_bracket", "batch_sample(-1)", "Prev sample", key_display="[", show=False),
+    Binding("right_square_bracket", "batch_sample(1)", "Next sample", key_display="]", show=False),
     Binding("o", "open_file", "Open", show=False),
     Binding("ctrl+r", "reload_file", "Reload", key_display="^r", show=False),
     Binding("ctrl+s", "save_file", "Save", key_display="^s", show=False),
@@ -49,6 +52,9 @@ HELP: dict[str, str] = {
     "digits(-1)": "fewer digits in every pane",
     "zoom": "zoom: the current pane fills the screen (again to go back); tab moves between panes",
     "stop": "stop a run or continue under way; unpin the Chain rule pane",
+    "about": "about the scenario: title, description, source, learning rate, loss, mode, convention",
+    "batch_sample(-1)": "batch mode, Network pane: draw the previous sample of the batch (or the mean)",
+    "batch_sample(1)": "batch mode, Network pane: draw the next sample of the batch (or the mean)",
     "open_file": "open a scenario: the bundled ones and the *.toml files of this folder (or type a path)",
     "reload_file": "reload the current file from disk, back at the start (a bad file keeps the current state)",
     "save_file": "save the weights and settings here as a new scenario file that starts from them",
@@ -68,7 +74,7 @@ NAVIGATION: list[tuple[str, str]] = [
 ]
 
 _GLYPHS = {"right": "→", "left": "←", "backspace": "⌫", "question_mark": "?", "escape": "esc", "enter": "⏎",
-           "plus": "+", "minus": "-", "equals_sign": "="}
+           "plus": "+", "minus": "-", "equals_sign": "=", "left_square_bracket": "[", "right_square_bracket": "]"}
 
 
 def keys_of(binding: Binding) -> str:
