@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 from textual.binding import Binding
 from textual.content import Content
-from textual.geometry import Region
 from textual.reactive import var
 
 from bptui.engine import Scenario
@@ -17,6 +16,7 @@ from bptui.printable import printable
 from ..formatting import cell_text, decimals_format, window
 from ..messages import MoveElement, SelectLayer
 from ..state import State, parameter_names
+from .lines import LinesView
 from .pane import Pane
 
 CHANGED = "bold underline $text-warning"
@@ -84,8 +84,7 @@ class InspectorPane(Pane):
     def update_body(self) -> None:
         super().update_body()
         if self._focus_line is not None:  # keep the ▸ in view when ↑↓←→ move it
-            region = Region(0, self._focus_line, 1, 1)
-            self.call_after_refresh(self.scroll_to_region, region, animate=False, immediate=True)
+            self.query_one(LinesView).reveal(self._focus_line)
 
     _focus_row: int | None = None  # set by ``block``: the line of the selected element within it
 
