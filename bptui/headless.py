@@ -7,27 +7,38 @@ import sys
 from bptui.engine import Debugger, Scenario
 from bptui.engine.expect import walk_expectations
 from bptui.engine.values import to_jsonable
+from bptui.jsonout import DEFAULT_VALUES, write_document
 from bptui.progress import ProgressBar
 
 EXIT_OK, EXIT_MISMATCH, EXIT_DIVERGED = 0, 1, 3
 TABLE_ROWS = 100  # a longer run prints every k-th epoch (and the last); --json has them all
 
 
-def run_headless(scenario: Scenario, *, epochs: int | None, steps: int | None, as_json: bool) -> int:
-    """Run N epochs (default: the file's) or N micro-steps from the start; print losses or JSON."""
+def run_headless(
+    scenario: Scenario, *, epochs: int | None, steps: int | None, as_json: bool, values: str = DEFAULT_VALUES
+) -> int:
+    """Run N epochs (default: the file's) or N micro-steps from the start; print losses or JSON.
+
+    ``values`` chooses what the JSON document's ``values`` holds (``all``, ``params``, ``none``).
+    """
     dbg = Debugger(scenario)
-    if steps is not None:
-        outcome = dbg.goto(steps)
-        total = dbg.layout.completed_epochs(steps)
-    else:
-        total = epochs if epochs is not None else scenario.training.epochs
-        bar = ProgressBar(total)
-        try:
+    total = dbg.layout.completed_epochs(steps) if steps is not None else (
+        epochs if epochs is not None else scenario.training.epochs
+    )
+    bar = ProgressBar(total)
+    try:
+        if steps is not None:
+            outcome = dbg.goto(steps, progress=bar.update)
+        else:
             outcome = dbg.run(total, progress=bar.update)
-        finally:
-            bar.close()
+    finally:
+        bar.close()
+    if outcome.message and not outcome.moved and outcome.diverged is None:
+        raise ValueError(outcome.message)  # e.g. beyond MAX_EPOCHS: the CLI says so in one line
     if as_json:
-        print(json.dumps(json_document(dbg)))
+        sys.stdout.flush()
+        write_document(sys.stdout.buffer, dbg, values)
+        sys.stdout.buffer.flush()
     else:
         print_table(dbg)
     if outcome.diverged is not None:
@@ -48,15 +59,15 @@ def json_document(dbg: Debugger) -> dict:
 
 
 def print_table(dbg: Debugger) -> None:
-    losses = dbg.epoch_losses
+    losses = dbg.loss_array()
     print(dbg.scenario.title)
     stride = max(1, -(-len(losses) // TABLE_ROWS))
     if stride > 1:
         print(f"(every {stride}th epoch of {len(losses)}; --json gives them all)")
     print(f"{'epoch':>8}  {'loss':<22}")
-    for i, loss in enumerate(losses, start=1):
-        if i % stride == 0 or i == len(losses) or i == 1:
-            print(f"{i:>8}  {loss!r:<22}")
+    shown = {1, len(losses), *range(stride, len(losses) + 1, stride)} if len(losses) else set()
+    for i in sorted(shown):
+        print(f"{i:>8}  {float(losses[i - 1])!r:<22}")
     print(f"at {dbg.position.status()}")
 
 

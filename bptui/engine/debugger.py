@@ -208,7 +208,8 @@ class Debugger:
     def _move(self, g: int, **kw) -> Outcome:
         before = self.g
         if g > self.timeline.max_g:
-            return Outcome(False, f"a timeline holds at most {MAX_EPOCHS:,} epochs: that is beyond it")
+            epoch = -(-g // self.layout.per_epoch)
+            return Outcome(False, f"training stops at epoch {MAX_EPOCHS:,} at the latest; this would reach epoch {epoch:,}")
         forward = g > before
         moved: Moved = self.timeline.goto(g, stop_on_nonfinite=forward, **kw)
         if moved.g == before:
