@@ -84,7 +84,16 @@ def check_file(label: str, scenario: Scenario, *, gradients: bool) -> bool:
     if gradients:
         from bptui.engine.gradcheck import check_gradients
 
-        report = check_gradients(scenario)
+        bar = ProgressBar(1)
+        try:
+            report = check_gradients(scenario, progress=lambda done, total: _count(bar, done, total))
+        finally:
+            bar.close()
         print(f"{label}: {report.describe()}")
         ok = ok and report.ok
     return ok
+
+
+def _count(bar: ProgressBar, done: int, total: int) -> None:
+    bar.total = max(1, total)
+    bar.count(done, "elements checked")

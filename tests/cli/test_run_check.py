@@ -114,3 +114,59 @@ def test_the_streamed_document_equals_the_values_bit_for_bit(fast, monkeypatch, 
         reference = json_document(dbg)  # every number through float() and to_jsonable
         assert streamed == json.loads(json.dumps(reference))
         assert streamed["loss"] == [to_jsonable(x) for x in dbg.epoch_losses]
+
+
+def interrupted(args: list[str], after: float) -> subprocess.CompletedProcess:
+    import signal
+    import time
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bptui", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    time.sleep(after)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def test_ctrl_c_ends_a_long_run_with_130_and_one_line() -> None:
+    result = interrupted(["run", "streetlight", "--epochs", "10000000"], after=2.0)
+    assert result.returncode == 130
+    assert result.stderr.splitlines() == ["bptui: interrupted"]
+
+
+def test_ctrl_c_ends_a_long_gradient_check_with_130_and_one_line(tmp_path: Path) -> None:
+    import numpy as np
+
+    rng = np.random.RandomState(0)
+    np.savez(tmp_path / "d.npz", inputs=rng.rand(2, 300), targets=np.eye(4)[[1, 2]])
+    (tmp_path / "big.toml").write_text(textwrap.dedent(
+        """
+        title = "wide and deep: each nudge recomputes 1000×1000 layers in extended precision"
+        [network]
+        inputs = 300
+        [[network.layers]]
+        units = 1000
+        activation = "tanh"
+        [[network.layers]]
+        units = 1000
+        activation = "tanh"
+        [[network.layers]]
+        units = 1000
+        activation = "tanh"
+        [[network.layers]]
+        units = 1000
+        activation = "tanh"
+        [[network.layers]]
+        units = 4
+        activation = "softmax"
+        [data]
+        file = "d.npz"
+        [training]
+        loss = "cross_entropy"
+        learning_rate = 0.1
+        """
+    ))
+    result = interrupted(["check", "--gradients", str(tmp_path / "big.toml")], after=2.5)
+    assert result.returncode == 130
+    assert result.stderr.splitlines() == ["bptui: interrupted"]
