@@ -7,6 +7,7 @@ import sys
 from bptui.engine import Debugger, Scenario
 from bptui.engine.expect import walk_expectations
 from bptui.engine.values import to_jsonable
+from bptui.blas import choose_blas_threads
 from bptui.jsonout import DEFAULT_VALUES, write_document
 from bptui.progress import ProgressBar
 
@@ -21,6 +22,7 @@ def run_headless(
 
     ``values`` chooses what the JSON document's ``values`` holds (``all``, ``params``, ``none``).
     """
+    choose_blas_threads(scenario)
     dbg = Debugger(scenario)
     total = dbg.layout.completed_epochs(steps) if steps is not None else (
         epochs if epochs is not None else scenario.training.epochs
@@ -73,6 +75,7 @@ def print_table(dbg: Debugger) -> None:
 
 def check_file(label: str, scenario: Scenario, *, gradients: bool) -> bool:
     """Print a line per ``[[expect]]`` block (and the gradient check); True if everything holds."""
+    choose_blas_threads(scenario)
     results, diverged = walk_expectations(scenario)
     if diverged is not None:
         print(f"{label}: warning: {diverged.describe()}")
