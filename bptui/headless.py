@@ -7,6 +7,7 @@ import sys
 from bptui.engine import Debugger, Scenario
 from bptui.engine.expect import walk_expectations
 from bptui.engine.values import to_jsonable
+from bptui.allocator import pin_malloc_thresholds
 from bptui.blas import choose_blas_threads
 from bptui.jsonout import DEFAULT_VALUES, write_document
 from bptui.progress import ProgressBar
@@ -23,6 +24,7 @@ def run_headless(
     ``values`` chooses what the JSON document's ``values`` holds (``all``, ``params``, ``none``).
     """
     choose_blas_threads(scenario)
+    pin_malloc_thresholds()
     dbg = Debugger(scenario)
     total = dbg.layout.completed_epochs(steps) if steps is not None else (
         epochs if epochs is not None else scenario.training.epochs
@@ -76,6 +78,7 @@ def print_table(dbg: Debugger) -> None:
 def check_file(label: str, scenario: Scenario, *, gradients: bool) -> bool:
     """Print a line per ``[[expect]]`` block (and the gradient check); True if everything holds."""
     choose_blas_threads(scenario)
+    pin_malloc_thresholds()
     results, diverged = walk_expectations(scenario)
     if diverged is not None:
         print(f"{label}: warning: {diverged.describe()}")
