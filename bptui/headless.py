@@ -1,14 +1,14 @@
 """``bptui run`` and ``bptui check``: training and verification without a screen (no Textual here)."""
 from __future__ import annotations
 
-import json
 import sys
 
-from bptui.engine import Debugger, Scenario
-from bptui.engine.expect import walk_expectations
-from bptui.engine.values import to_jsonable
 from bptui.allocator import pin_malloc_thresholds
 from bptui.blas import choose_blas_threads
+from bptui.engine import Debugger, Layout, Scenario
+from bptui.engine.expect import expectation_g, walk_expectations
+from bptui.engine.spec import BATCH
+from bptui.engine.values import to_jsonable
 from bptui.jsonout import DEFAULT_VALUES, write_document
 from bptui.progress import ProgressBar
 
@@ -79,7 +79,13 @@ def check_file(label: str, scenario: Scenario, *, gradients: bool) -> bool:
     """Print a line per ``[[expect]]`` block (and the gradient check); True if everything holds."""
     choose_blas_threads(scenario)
     pin_malloc_thresholds()
-    results, diverged = walk_expectations(scenario)
+    layout = Layout(scenario.depth, 1 if scenario.training.mode == BATCH else scenario.samples)
+    last = max((expectation_g(e, layout) for e in scenario.expectations), default=0)
+    bar = ProgressBar(layout.completed_epochs(last))
+    try:
+        results, diverged = walk_expectations(scenario, progress=bar.update)
+    finally:
+        bar.close()
     if diverged is not None:
         print(f"{label}: warning: {diverged.describe()}")
     for result in results:

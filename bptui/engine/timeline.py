@@ -22,7 +22,6 @@ History policy (memory is bounded, whatever the length of the run; see :mod:`.hi
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Callable
 
