@@ -134,13 +134,13 @@ class Debugger:
 
     # --- commands --------------------------------------------------------------------------------
 
-    def step(self) -> Outcome:
-        return self._move(self.g + 1)
+    def step(self, *, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
+        return self._move(self.g + 1, should_stop=should_stop, progress=progress)
 
-    def back(self) -> Outcome:
+    def back(self, *, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
         if self.g == 0:
             return Outcome(False, "already at the start: nothing to step back to")
-        return self._move(self.g - 1)
+        return self._move(self.g - 1, should_stop=should_stop, progress=progress)
 
     def finish_pass(self, *, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
         return self._move(self.target_finish_pass(), should_stop=should_stop, progress=progress)
