@@ -124,7 +124,8 @@ class Timeline:
         return MAX_EPOCHS * self.layout.per_epoch
 
     def pass_start_params(self) -> Params:
-        """The parameters the current pass started with (before its ``update``): read-only views.
+        """The parameters the current pass started with (before its ``update``): read-only views
+        into the pass cache, valid until the next move (copy them to keep them longer).
 
         The current pass is always in the pass cache (it is the newest entry, or was restored
         from it), so this is exact.
