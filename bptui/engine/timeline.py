@@ -324,9 +324,11 @@ class Timeline:
             if should_stop is not None and p % passes == passes - 1 and p + 1 < tp and should_stop():
                 self.passes_computed += p - start
                 self._p, self._acc = p, acc
+                if stop_on_nonfinite and p > start and params.all_finite() is not None:
+                    return self._locate_divergence(p - 1, tp, tk)
                 self._begin_pass()
-                self._step_to(self.layout.per_pass, False)
-                return Moved(self.g, cancelled=True)
+                moved = self._step_to(self.layout.per_pass, stop_on_nonfinite)
+                return moved if moved.diverged else Moved(self.g, cancelled=True)
             if p >= cache_from and p > start:
                 cache.put(p, params, acc)
             a0, t = batches[p % passes]
