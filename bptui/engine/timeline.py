@@ -320,6 +320,9 @@ class Timeline:
         cache_from = tp - min(cache.slots - 1, max(passes, MIN_CHECKPOINT_GAP))
         p, acc = self._p, self._acc
         start = p
+        epochs = min(MAX_EPOCHS, -(-tp // passes))
+        losses.reserve(min(self._losses.limit, epochs))
+        self._checkpoints.reserve(epochs // self._stride + 2)
         while p < tp:
             if should_stop is not None and p % passes == passes - 1 and p + 1 < tp and should_stop():
                 self.passes_computed += p - start
