@@ -208,9 +208,6 @@ class LossLog:
         self._buf[self.n] = x
         self.n += 1
 
-    def last(self) -> float:
-        return float(self._buf[self.n - 1])
-
     def view(self, n: int) -> Array:
         """The first ``n`` losses, read-only (no copy)."""
         v = self._buf[: min(n, self.n)].view()

@@ -320,9 +320,10 @@ class Timeline:
         cache_from = tp - min(cache.slots - 1, max(passes, MIN_CHECKPOINT_GAP))
         p, acc = self._p, self._acc
         start = p
-        epochs = min(MAX_EPOCHS, -(-tp // passes))
-        losses.reserve(min(self._losses.limit, epochs))
+        epochs = -(-tp // passes)  # the last epoch this move can complete
+        losses.reserve(epochs)  # room for every loss of the move: the loop writes them directly
         self._checkpoints.reserve(epochs // self._stride + 2)
+        buf = losses._buf
         while p < tp:
             if should_stop is not None and p % passes == passes - 1 and p + 1 < tp and should_stop():
                 self.passes_computed += p - start
@@ -346,13 +347,14 @@ class Timeline:
             p += 1
             if p % passes == 0:
                 epoch = p // passes
-                if len(losses) < epoch:
-                    losses.append(acc / passes if mean else acc)
+                if losses.n < epoch:
+                    buf[losses.n] = acc / passes if mean else acc
+                    losses.n += 1
                 acc = 0.0
                 if epoch % self._stride == 0:
                     self._save_checkpoint(epoch)
                 if progress is not None:
-                    progress(epoch, losses.last())
+                    progress(epoch, float(buf[epoch - 1]))
         self.passes_computed += p - start
         self._p, self._acc = p, acc
         if stop_on_nonfinite and params.all_finite() is not None:
