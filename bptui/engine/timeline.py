@@ -320,7 +320,7 @@ class Timeline:
         cache_from = tp - min(cache.slots - 1, max(passes, MIN_CHECKPOINT_GAP))
         p, acc = self._p, self._acc
         start = p
-        epochs = -(-tp // passes)  # the last epoch this move can complete
+        epochs = tp // passes + 1  # the last epoch this move can complete (pass tp may end one)
         losses.reserve(epochs)  # room for every loss of the move: the loop writes them directly
         self._checkpoints.reserve(epochs // self._stride + 2)
         buf = losses._buf
