@@ -89,6 +89,11 @@ def _run_parser() -> argparse.ArgumentParser:
     how.add_argument("--epochs", type=_positive, help="epochs to run (default: the file's epochs)")
     how.add_argument("--steps", type=_positive, help="micro-steps to run instead of whole epochs")
     p.add_argument("--json", action="store_true", help="print one JSON document (SPEC 5.1)")
+    p.add_argument(
+        "--values", choices=("all", "params", "none"), default="all",
+        help="what the JSON document's `values` holds: every value computed (all, the default), "
+        "only those that are not per sample (params: W, b, dW, db, loss), or nothing (none)",
+    )
     return p
 
 
@@ -166,7 +171,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from bptui.headless import run_headless
 
     scenario = _load(args.scenario)
-    return run_headless(scenario, epochs=args.epochs, steps=args.steps, as_json=args.json)
+    try:
+        return run_headless(scenario, epochs=args.epochs, steps=args.steps, as_json=args.json, values=args.values)
+    except ValueError as err:  # a run beyond the engine's limit
+        raise UserError(str(err)) from None
 
 
 def _cmd_check(args: argparse.Namespace) -> int:

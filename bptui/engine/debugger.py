@@ -140,13 +140,13 @@ class Debugger:
 
     # --- commands --------------------------------------------------------------------------------
 
-    def step(self) -> Outcome:
-        return self._move(self.g + 1)
+    def step(self, *, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
+        return self._move(self.g + 1, should_stop=should_stop, progress=progress)
 
-    def back(self) -> Outcome:
+    def back(self, *, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
         if self.g == 0:
             return Outcome(False, "already at the start: nothing to step back to")
-        return self._move(self.g - 1)
+        return self._move(self.g - 1, should_stop=should_stop, progress=progress)
 
     def finish_pass(self, *, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
         return self._move(self.target_finish_pass(), should_stop=should_stop, progress=progress)
@@ -249,7 +249,8 @@ class Debugger:
     def _move(self, g: int, **kw) -> Outcome:
         before = self.g
         if g > self.timeline.max_g:
-            return Outcome(False, f"a timeline holds at most {MAX_EPOCHS:,} epochs: that is beyond it")
+            epoch = -(-g // self.layout.per_epoch)
+            return Outcome(False, f"training stops at epoch {MAX_EPOCHS:,} at the latest; this would reach epoch {epoch:,}")
         forward = g > before
         moved: Moved = self.timeline.goto(g, stop_on_nonfinite=forward, **kw)
         if moved.g == before:

@@ -443,6 +443,7 @@ def _update(ctx: _Ctx, sel: _Select) -> list[Line]:
     return lines
 
 
+@np.errstate(all="ignore")  # a diverged state's inf and nan are shown, never warned about on stderr
 def derive_step(debugger, *, unit: int = 0, source: int = 0, sample: int = 0,
                 max_elements: int = MAX_ELEMENTS) -> Derivation:
     """The equations the micro-step just done evaluated, in the scenario's convention.
@@ -646,6 +647,7 @@ def _layered(ctx: _Ctx, kind: str, l: int, i: int | None, j: int, lhs: Expr, s: 
     return lines
 
 
+@np.errstate(all="ignore")
 def derive_parameter(debugger, name: str, *, sample: int = 0, max_paths: int = MAX_PATHS) -> Derivation:
     """The chain rule from ``loss`` to one parameter (``W1[1,0]``, ``b2[0]``, indices in the file's
     convention), one factor per edge and activation, summed over every path through the network.

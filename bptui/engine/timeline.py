@@ -22,7 +22,6 @@ History policy (memory is bounded, whatever the length of the run; see :mod:`.hi
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -152,7 +151,8 @@ class Timeline:
         return MAX_EPOCHS * self.layout.per_epoch
 
     def pass_start_params(self) -> Params:
-        """The parameters the current pass started with (before its ``update``): read-only views.
+        """The parameters the current pass started with (before its ``update``): read-only views
+        into the pass cache, valid until the next move (copy them to keep them longer).
 
         The current pass is always in the pass cache (it is the newest entry, or was restored
         from it), so this is exact.
@@ -388,13 +388,19 @@ class Timeline:
         cache_from = tp - min(cache.slots - 1, max(passes, MIN_CHECKPOINT_GAP))
         p, acc = self._p, self._acc
         start = p
+        epochs = tp // passes + 1  # the last epoch this move can complete (pass tp may end one)
+        losses.reserve(epochs)  # room for every loss of the move: the loop writes them directly
+        self._checkpoints.reserve(epochs // self._stride + 2)
+        buf = losses._buf
         while p < tp:
             if should_stop is not None and p % passes == passes - 1 and p + 1 < tp and should_stop():
                 self.passes_computed += p - start
                 self._p, self._acc = p, acc
+                if stop_on_nonfinite and p > start and params.all_finite() is not None:
+                    return self._locate_divergence(p - 1, tp, tk)
                 self._begin_pass()
-                self._step_to(self.layout.per_pass, False)
-                return Moved(self.g, cancelled=True)
+                moved = self._step_to(self.layout.per_pass, stop_on_nonfinite)
+                return moved if moved.diverged else Moved(self.g, cancelled=True)
             if p >= cache_from and p > start:
                 cache.put(p, params, acc)
             a0, t = batches[p % passes]
@@ -409,13 +415,14 @@ class Timeline:
             p += 1
             if p % passes == 0:
                 epoch = p // passes
-                if len(losses) < epoch:
-                    losses.append(acc / passes if mean else acc)
+                if losses.n < epoch:
+                    buf[losses.n] = acc / passes if mean else acc
+                    losses.n += 1
                 acc = 0.0
                 if epoch % self._stride == 0:
                     self._save_checkpoint(epoch)
                 if progress is not None:
-                    progress(epoch, losses.last())
+                    progress(epoch, float(buf[epoch - 1]))
         self.passes_computed += p - start
         self._p, self._acc = p, acc
         if stop_on_nonfinite and params.all_finite() is not None:
