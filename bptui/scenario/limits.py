@@ -8,6 +8,8 @@ scenarios/README.md documents them; change both together.
 """
 from __future__ import annotations
 
+from bptui.engine.timeline import MAX_EPOCHS as ENGINE_MAX_EPOCHS
+
 # --- the scenario text, checked by a cheap scan before tomllib parses it -------------------------
 MAX_SCENARIO_BYTES = 16 * 1024 * 1024  # tomllib builds Python objects ~10x the text size
 MAX_NESTING = 8  # [ and { open at once: arrays of rows inside an inline table is 4
@@ -36,7 +38,7 @@ MAX_BATCH_VALUES = 10_000_000  # batch mode: samples × (inputs + every layer's 
 #                                z, a, da, dz then holds at most 80 MB for the whole batch
 
 # --- work -----------------------------------------------------------------------------------------
-MAX_EPOCHS = 10_000_000  # `epochs` and `[[expect]] epoch`; beyond this a run never ends
+MAX_EPOCHS = ENGINE_MAX_EPOCHS  # `epochs` and `[[expect]] epoch`: the engine's own limit (history size)
 MAX_EXPECT_BLOCKS = 1_000  # each one is a stop of the stepper and a line of `bptui check`
 PASS_COST = 5_000  # one forward+backward pass costs about as much as this many parameter × sample
 #                    products, whatever the network's size (~20 µs of Python on a laptop)

@@ -28,7 +28,7 @@ class State:
     position: Position
     values: Mapping[str, Value]
     before: Mapping[str, Value]  # the values before the last command, for "changed" marks
-    losses: Sequence[float]  # completed epochs' losses
+    losses: np.ndarray  # completed epochs' losses (read-only)
     running: tuple[float, int] | None  # the current epoch's loss so far, samples counted
     checks: tuple[CheckResult, ...]
     explanation: Explanation = field(default_factory=lambda: Explanation("", ()))
@@ -95,7 +95,7 @@ def capture(debugger: Debugger, before: Mapping[str, Value] | None, explanation:
         position=debugger.position,
         values=values,
         before=values if before is None else before,
-        losses=debugger.epoch_losses,
+        losses=debugger.loss_array(),  # a read-only view: no list of millions of floats per key
         running=debugger.timeline.running_loss(),
         checks=tuple(debugger.checks_here()),
         explanation=explanation,

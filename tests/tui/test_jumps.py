@@ -25,7 +25,7 @@ async def test_a_costly_jump_runs_in_the_worker_and_lands_exactly(scenario, monk
         reference.goto(g - 1)
         for name, value in reference.values().items():
             np.testing.assert_array_equal(app.state.values[name], value, err_msg=name)
-        assert app.state.losses == reference.epoch_losses
+        assert app.state.losses.tolist() == reference.epoch_losses
 
 
 async def test_keys_during_a_costly_jump_say_it_is_under_way(scenario, monkeypatch):

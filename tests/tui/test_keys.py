@@ -104,7 +104,7 @@ async def test_run_asks_for_n_and_runs_the_files_epochs_by_default(scenario):
         assert (pos.epoch, pos.sample, pos.step) == (60, 4, "update")
         reference = Debugger(streetlight())
         reference.run(60)
-        assert app.state.losses == reference.epoch_losses
+        assert app.state.losses.tolist() == reference.epoch_losses
         assert "epoch 60 · sample 4/4 · update (6/6)" in status(app)
         await pilot.press("u")  # a run is one command
         assert app.debugger.g == 0
