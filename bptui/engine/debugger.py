@@ -79,13 +79,15 @@ class Debugger:
         is worth a worker thread before running it."""
         return self.timeline.replay_cost(target)
 
-    def checks_here(self) -> list[CheckResult]:
-        """Results of the ``[[expect]]`` blocks that refer to exactly this position."""
+    def checks_here(self, values: dict | None = None) -> list[CheckResult]:
+        """Results of the ``[[expect]]`` blocks that refer to exactly this position.
+
+        ``values``: this position's :meth:`values`, when the caller has them already."""
         lo = bisect.bisect_left(self._expect_gs, self.g)
         hi = bisect.bisect_right(self._expect_gs, self.g)
         if lo == hi:
             return []
-        vals = self.values()
+        vals = self.values() if values is None else values
         return [compare(e, self.g, vals) for e in self._expect_at[lo:hi]]
 
     def can_undo(self) -> bool:

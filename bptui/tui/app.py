@@ -7,7 +7,6 @@ continue) go to a thread worker; while one is under way the other commands only 
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from functools import partial
 from typing import Callable, Iterable
 
@@ -17,7 +16,7 @@ from textual.containers import Grid
 from textual.events import DescendantFocus
 from textual.reactive import var
 from textual.screen import ModalScreen, Screen
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from bptui.engine import Debugger, Outcome, Scenario
 from bptui.printable import printable
@@ -25,17 +24,14 @@ from bptui.printable import printable
 from .keys import COMMANDS, HELP, keys_of
 from .messages import MoveElement, RunDone, RunProgress, SelectLayer
 from .screens import AboutScreen, HelpScreen, RunDialog
-from .state import State, capture, parameter_names
+from .state import State, capture, select, snapshot_values
 from .widgets import ChainRulePane, InspectorPane, LossPane, NetworkPane, PaneTabs, StatusLine
-from .derive import explain, explain_parameter, gradient_check
+from .explain import explain, explain_parameter, gradient_check
 from .teach import TeachMixin, edited_names
 from .widgets.keybar import KeyBar
 from .widgets.loss_chart import Curve, CurveBuilder
 from .widgets.pane import Pane
-from . import files
-from .screens.confirm import ConfirmDialog
-from .screens.open_file import OpenFile
-from .screens.save_file import SaveDialog
+from .files import FilesMixin
 
 PANES = {"network": "Network", "inspector": "Inspector", "chain-rule": "Chain rule", "loss": "Loss"}
 PROGRESS_INTERVAL = 0.1  # seconds between progress messages from a run: ≤ 10 updates a second
@@ -43,15 +39,13 @@ INLINE_PASSES = 512  # a move computing more passes than this goes to the worker
 DIGIT_LEVELS = (4, 6, 8, 17)  # significant digits offered by +/-; 17 prints any float64 exactly
 
 
-class BptuiApp(TeachMixin, App[None]):
+class BptuiApp(TeachMixin, FilesMixin, App[None]):
     CSS_PATH = ["app.tcss", "network.tcss"]
     BINDINGS = COMMANDS
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     state: var[State] = var(None, init=False)  # type: ignore[arg-type]
-    selected_layer: var[int] = var(1, init=False)
-    element: var[int] = var(0, init=False)  # the selected parameter element of the layer (W, then b)
     log_scale: var[bool] = var(False, init=False)
     digits: var[int] = var(4, init=False)  # significant digits shown in every pane (+/-)
     progress: var[str] = var("", init=False)
@@ -67,6 +61,9 @@ class BptuiApp(TeachMixin, App[None]):
         self._goal = 0  # epochs a background command is heading for, for its progress line
         self.pinned: str | None = None  # the parameter whose chain the Chain rule pane shows
         self.checking = False  # the gradient check shown (g)
+        # what the user selected; the panes see it only through ``state.selection``
+        self.selected_layer = 1
+        self.element = 0  # the parameter element of the layer (W row by row, then b)
         self.set_reactive(BptuiApp.state, self._capture(None))
 
     def compose(self) -> ComposeResult:
@@ -74,11 +71,10 @@ class BptuiApp(TeachMixin, App[None]):
         yield StatusLine(sc.title, id="status").data_bind(BptuiApp.state, BptuiApp.progress)
         yield PaneTabs(list(PANES.values()), id="pane-tabs")
         with Grid(id="panes"):
-            yield NetworkPane(sc, ascii_only=self.ascii_only, id="network").data_bind(
-                BptuiApp.state, BptuiApp.selected_layer, BptuiApp.element, BptuiApp.digits)
+            yield NetworkPane(sc, ascii_only=self.ascii_only, id="network").data_bind(BptuiApp.state, BptuiApp.digits)
             yield LossPane(id="loss").data_bind(BptuiApp.state, BptuiApp.log_scale, BptuiApp.digits,
                                                 live=BptuiApp.live_curve)
-            yield InspectorPane(sc, id="inspector").data_bind(BptuiApp.state, BptuiApp.selected_layer, BptuiApp.element, BptuiApp.digits)
+            yield InspectorPane(sc, id="inspector").data_bind(BptuiApp.state, BptuiApp.digits)
             yield ChainRulePane(id="chain-rule").data_bind(BptuiApp.state, BptuiApp.digits)
         yield KeyBar(id="keys")
 
@@ -117,29 +113,28 @@ class BptuiApp(TeachMixin, App[None]):
         if isinstance(event.widget, Pane) and event.widget.id in PANES and not event.widget.has_class("-current"):
             self.show_pane(event.widget.id)
 
+    def choose(self, layer: int | None = None, element: int = 0) -> None:
+        """Select parameter ``element`` of ``layer`` (default: this layer); every pane follows."""
+        self.selected_layer = min(max(1, self.selected_layer if layer is None else layer), self.scenario.depth)
+        self.element = element
+        self._republish()
+
     @on(SelectLayer)
     def _select_layer(self, event: SelectLayer) -> None:
         layer = min(max(1, self.selected_layer + event.delta), self.scenario.depth)
         if layer != self.selected_layer:
-            self.element = 0
-            self.selected_layer = layer
-            self._republish()  # the selection (and the gradient check) moved to another layer
+            self.choose(layer)  # the selection (and the gradient check) moved to another layer
 
     # --- the selected parameter, its chain rule and the gradient check ---------------------------
 
     def selected_parameter(self) -> str | None:
-        return self._selected_in(self.state.values)
-
-    def _selected_in(self, values) -> str | None:
-        names = parameter_names(values, self.selected_layer)
-        return names[min(self.element, len(names) - 1)] if names else None
+        return self.state.selection.name
 
     @on(MoveElement)
     def _move_element(self, event: MoveElement) -> None:
-        n = len(parameter_names(self.state.values, self.selected_layer))
+        n = self.state.selection.count
         if n:
-            self.element = (self.element + event.delta) % n
-            self._republish()  # the Chain rule pane shows the selected element
+            self.choose(element=(self.state.selection.element + event.delta) % n)
 
     def action_pin(self) -> None:
         """Pin the selected parameter: the Chain rule pane follows its chain until unpinned."""
@@ -151,13 +146,15 @@ class BptuiApp(TeachMixin, App[None]):
         self._republish()
 
     def _capture(self, before) -> State:
+        """The state now: the Debugger's values (read once) and everything derived from the selection."""
         dbg = self.debugger
+        values = snapshot_values(dbg)
+        selection = select(values, self.selected_layer, self.element, self.scenario.convention == "row")
         if self.pinned:
             explanation = explain_parameter(dbg, self.pinned, self.digits)
         else:
-            explanation = explain(dbg, self._selected_in(dbg.values()), self.digits)
-        state = capture(dbg, before, explanation)
-        return replace(state, pinned=self.pinned,
+            explanation = explain(dbg, selection.name, self.digits)
+        return capture(dbg, values, before, explanation=explanation, selection=selection, pinned=self.pinned,
                        gradcheck=gradient_check(dbg, self.selected_layer) if self.checking else None,
                        edited=frozenset(edited_names(dbg)))
 
@@ -179,10 +176,16 @@ class BptuiApp(TeachMixin, App[None]):
             return
         try:
             outcome = command()
-        except Exception as exc:  # never a traceback in front of the user
-            self.notify(f"that failed: {exc}", severity="error")
-            outcome = Outcome(True)
+        except Exception as exc:  # the session boundary (docs/SPEC.md §7): a bug must not end the lesson
+            self._internal_error(exc)
+            return
         self._publish(outcome)
+
+    def _internal_error(self, exc: BaseException) -> None:
+        """A bug, not a user's mistake: log it, say so, and show the Debugger's state as it really is."""
+        self.log.error("internal error", exc)
+        self.notify(f"internal error: {exc!r}; the screen shows where the debugger is", severity="error", timeout=10)
+        self.state = self._capture(self.state.values)
 
     def _publish(self, outcome: Outcome) -> None:
         if outcome.moved:
@@ -321,11 +324,16 @@ class BptuiApp(TeachMixin, App[None]):
                 last = now
                 self.post_message(RunProgress(epochs, loss, losses.snapshot() if losses is not None else None))
 
-        try:
-            outcome = command(should_stop=lambda: worker.is_cancelled, progress=progress)
-        except Exception as exc:
-            outcome = Outcome(True, f"the {self.busy} failed: {exc}")
-        self.post_message(RunDone(outcome))
+        outcome = command(should_stop=lambda: worker.is_cancelled, progress=progress)
+        self.post_message(RunDone(outcome))  # a failure arrives as Worker.StateChanged instead
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.group == "run":
+            self.busy = None
+            self.progress = ""
+            self.live_curve = None
+            self._internal_error(event.worker.error or RuntimeError("the background command failed"))
 
     @on(RunProgress)
     def _run_progress(self, event: RunProgress) -> None:
@@ -360,45 +368,3 @@ class BptuiApp(TeachMixin, App[None]):
                     f"{binding.description} ({keys_of(binding)})", HELP[binding.action],
                     partial(self.run_action, binding.action),
                 )
-
-    # --- files (issue 9): open (o), reload (ctrl+r), save (ctrl+s); q asks about unsaved edits -----
-
-    edits_unsaved = False  # set by the edit command (=); a save or a new scenario clears it
-
-    def has_unsaved_edits(self) -> bool:
-        """Whether quitting or opening another file would lose edits (asked before either)."""
-        return bool(self.edits_unsaved)
-
-    def action_open_file(self) -> None:
-        if not files.blocked(self):
-            files.ask_unless_saved(self, "open another scenario",
-                                   lambda: self.push_screen(OpenFile(), self._open_chosen))
-
-    async def _open_chosen(self, scenario: Scenario | None) -> None:
-        if scenario is not None:
-            await files.replace_scenario(self, scenario)
-            self.notify(f"opened {printable(scenario.path or scenario.title)}")
-
-    def action_reload_file(self) -> None:
-        if files.blocked(self):
-            return
-        scenario = files.reload_current(self)
-        if scenario is not None:
-            files.ask_unless_saved(self, "reload the file", lambda: self.call_next(self._reloaded, scenario))
-
-    async def _reloaded(self, scenario: Scenario) -> None:
-        await files.replace_scenario(self, scenario)
-        self.notify(f"reloaded {printable(scenario.path)}: back at the start")
-
-    def action_save_file(self) -> None:
-        if files.blocked(self):
-            return
-        question = files.save_question(self)
-        if question is not None:
-            self.push_screen(SaveDialog(*question, save=partial(files.save_to, self)))
-
-    async def action_quit(self) -> None:
-        if not self.has_unsaved_edits():
-            self.exit()
-        elif not isinstance(self.screen, ConfirmDialog):
-            files.ask_unless_saved(self, "quit", self.exit)

@@ -6,6 +6,7 @@ constructors, so the main screen's widgets are composed again from ``BptuiApp.co
 """
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -20,6 +21,8 @@ from bptui.scenario import load_scenario
 from bptui.scenario.writer import SaveError, default_name, save_scenario, snapshot
 
 from .screens.confirm import ConfirmDialog
+from .screens.open_file import OpenFile
+from .screens.save_file import SaveDialog
 
 if TYPE_CHECKING:
     from .app import BptuiApp
@@ -61,8 +64,7 @@ async def replace_scenario(app: "BptuiApp", scenario: Scenario) -> None:
     app.pinned = None
     app.checking = False
     app.edits_unsaved = False
-    app.set_reactive(BptuiApp.selected_layer, 1)
-    app.set_reactive(BptuiApp.element, 0)
+    app.selected_layer, app.element = 1, 0
     app.set_reactive(BptuiApp.progress, "")
     app.set_reactive(BptuiApp.live_curve, None)
     app.set_reactive(BptuiApp.state, app._capture(None))
@@ -125,3 +127,48 @@ def save_to(app: "BptuiApp", path: Path, overwrite: bool) -> str | None:
     app.notify(f"saved {printable(saved, 200)}: it starts at epoch 1 from the weights of "
                f"{dbg.position.status()}{note}", timeout=8)
     return None
+
+
+class FilesMixin:
+    """The App's file commands: open (``o``), reload (``ctrl+r``), save (``ctrl+s``); ``q`` asks
+    about unsaved edits. A mixin of :class:`~bptui.tui.app.BptuiApp`, which provides the rest."""
+
+    edits_unsaved = False  # set by the edit command (=); a save or a new scenario clears it
+
+    def has_unsaved_edits(self) -> bool:
+        """Whether quitting or opening another file would lose edits (asked before either)."""
+        return bool(self.edits_unsaved)
+
+    def action_open_file(self) -> None:
+        if not blocked(self):
+            ask_unless_saved(self, "open another scenario",
+                             lambda: self.push_screen(OpenFile(), self._open_chosen))
+
+    async def _open_chosen(self, scenario: Scenario | None) -> None:
+        if scenario is not None:
+            await replace_scenario(self, scenario)
+            self.notify(f"opened {printable(scenario.path or scenario.title)}")
+
+    def action_reload_file(self) -> None:
+        if blocked(self):
+            return
+        scenario = reload_current(self)
+        if scenario is not None:
+            ask_unless_saved(self, "reload the file", lambda: self.call_next(self._reloaded, scenario))
+
+    async def _reloaded(self, scenario: Scenario) -> None:
+        await replace_scenario(self, scenario)
+        self.notify(f"reloaded {printable(scenario.path)}: back at the start")
+
+    def action_save_file(self) -> None:
+        if blocked(self):
+            return
+        question = save_question(self)
+        if question is not None:
+            self.push_screen(SaveDialog(*question, save=partial(save_to, self)))
+
+    async def action_quit(self) -> None:
+        if not self.has_unsaved_edits():
+            self.exit()
+        elif not isinstance(self.screen, ConfirmDialog):
+            ask_unless_saved(self, "quit", self.exit)

@@ -17,7 +17,7 @@ Value = Any  # np.ndarray or float, as Debugger.values() gives them
 
 @dataclass(frozen=True)
 class Explanation:
-    """What the current micro-step computed, as lines of text (see ``derive.explain``)."""
+    """What the current micro-step computed, as lines of text (see ``explain.explain``)."""
 
     title: str
     lines: tuple[str, ...]
@@ -36,6 +36,7 @@ class State:
     gradcheck: "GradCheck | None" = None  # the gradient check of the selected layer, when toggled on
     edited: frozenset[str] = frozenset()  # elements changed by an edit (=) in effect here, e.g. "W1[0,1]"
     asking: str | None = None  # predict mode: the element the open question asks for, e.g. "a1[0]"
+    selection: "Selection" = field(default_factory=lambda: Selection(1))  # the selected parameter element
 
     def changed(self, name: str) -> np.ndarray | bool:
         """Which elements of ``name`` the last command changed (all of them if it was absent)."""
@@ -72,10 +73,41 @@ class GradCheck:
     note: str = ""  # instead of rows: why there is nothing to check yet
 
 
-def parameter_names(values: Mapping[str, Value], layer: int) -> list[str]:
-    """Layer ``layer``'s parameter elements, ``W`` row by row then ``b``, as the Inspector draws them.
+@dataclass(frozen=True)
+class Selection:
+    """The selected parameter element: computed once per change, read by every pane from ``State``.
 
-    Indices are in the file's convention (``values`` hold ``W`` as the file does)."""
+    ``element`` indexes the layer's ``W`` row by row (in the file's convention), then ``b``;
+    ``unit``/``source`` say where it sits in the network (``source`` is ``None`` for a bias).
+    """
+
+    layer: int
+    element: int = 0
+    count: int = 0  # elements of the layer's W and b
+    name: str | None = None  # e.g. "W1[0,1]" or "b2[0]"
+    index: tuple[int, ...] = ()  # the element's index within W or b, in the file's convention
+    source: int | None = None  # the input unit a weight comes from (None: a bias)
+    unit: int = 0  # the unit of ``layer`` the weight goes to (or the bias belongs to)
+
+
+def select(values: Mapping[str, Value], layer: int, element: int, row: bool) -> Selection:
+    """The ``element``-th parameter of ``layer``, found by arithmetic (listing the names of a
+    784-input layer at every key costs milliseconds); ``element`` is clamped into range."""
+    W, b = values.get(f"W{layer}"), values.get(f"b{layer}")
+    n_w = int(np.size(W)) if W is not None else 0
+    n = n_w + (int(np.size(b)) if b is not None else 0)
+    if n == 0:
+        return Selection(layer)
+    e = min(max(element, 0), n - 1)
+    if e >= n_w:
+        return Selection(layer, e, n, f"b{layer}[{e - n_w}]", (e - n_w,), None, e - n_w)
+    r, c = divmod(e, int(np.shape(W)[1]))
+    source, unit = (r, c) if row else (c, r)
+    return Selection(layer, e, n, f"W{layer}[{r},{c}]", (r, c), source, unit)
+
+
+def parameter_names(values: Mapping[str, Value], layer: int) -> list[str]:
+    """Layer ``layer``'s parameter elements, ``W`` row by row then ``b`` (the order of :func:`select`)."""
     names = []
     W = values.get(f"W{layer}")
     if W is not None:
@@ -86,17 +118,22 @@ def parameter_names(values: Mapping[str, Value], layer: int) -> list[str]:
     return names
 
 
-def capture(debugger: Debugger, before: Mapping[str, Value] | None, explanation: Explanation) -> State:
-    """A snapshot of ``debugger`` now; ``before`` is the previous snapshot's values (``None``: none)."""
-    # copies: the engine updates parameters in place, and a snapshot must not change after the fact
-    # (else "changed" marks compare a value with itself and never show an update)
-    values = {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in debugger.values().items()}
+def snapshot_values(debugger: Debugger) -> dict[str, Value]:
+    """Every value at this position, copied: the engine updates parameters in place, and a
+    snapshot must not change after the fact (else "changed" marks compare a value with itself)."""
+    return {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in debugger.values().items()}
+
+
+def capture(debugger: Debugger, values: Mapping[str, Value], before: Mapping[str, Value] | None,
+            **parts: Any) -> State:
+    """A snapshot of ``debugger`` now with its ``values`` (see :func:`snapshot_values`); ``before``
+    is the previous snapshot's values (``None``: none); ``parts`` are the App's own fields."""
     return State(
         position=debugger.position,
         values=values,
         before=values if before is None else before,
         losses=debugger.loss_array(),  # a read-only view: no list of millions of floats per key
         running=debugger.timeline.running_loss(),
-        checks=tuple(debugger.checks_here()),
-        explanation=explanation,
+        checks=tuple(debugger.checks_here(values)),
+        **parts,
     )

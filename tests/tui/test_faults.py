@@ -211,3 +211,22 @@ async def test_control_characters_in_the_title_are_shown_not_obeyed():
         text = app.query_one("#status").render().plain
         assert "\x1b" not in text and "x\\x1b]0;PWNED\\x07\\x1b[2J" in text
         assert "\x1b" not in app.title
+
+
+async def test_a_failing_background_command_is_reported_and_the_app_goes_on(scenario, monkeypatch):
+    """A bug in a run (here: planted) reaches the user as a message; stepping still works."""
+    app = BptuiApp(scenario)
+    rec = Recorder(app)
+
+    def broken_run(epochs, should_stop=None, progress=None):
+        raise RuntimeError("planted failure")
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        monkeypatch.setattr(app.debugger, "run", broken_run)
+        await pilot.press("r", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running and app.busy is None
+        assert any("planted failure" in m and sev == "error" for m, sev in rec.messages)
+        await pilot.press("n")
+        assert app.debugger.g == 1

@@ -57,7 +57,7 @@ async def test_the_column_convention_is_read_as_units_by_inputs():
     app = BptuiApp(sc)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        app.element = 1  # W1[0,1]: unit 0, input 1
+        app.choose(element=1)  # W1[0,1]: unit 0, input 1
         await pilot.pause()
         cells = selected_cells(app)
         src, dst = anchors(app, 1, 1, 0)
@@ -68,7 +68,7 @@ async def test_a_selected_bias_marks_its_unit():
     app = BptuiApp(load_scenario(resolve("sigmoid_221_bias")))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        app.element = 4 + 1  # after the 2×2 W1: b1[1]
+        app.choose(element=4 + 1)  # after the 2×2 W1: b1[1]
         await pilot.pause()
         assert "b1[1] = " in pane_text(app, "network")
         assert selected_cells(app) == []  # no edge: the unit itself is marked

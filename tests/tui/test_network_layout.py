@@ -191,22 +191,22 @@ def test_fit_digits_never_exceeds_its_width_and_keeps_the_magnitude(x, digits, w
 
 @pytest.mark.parametrize("row", [True, False])
 def test_selection_names_the_same_element_as_the_inspector(row):
-    from bptui.tui.state import parameter_names
-    from bptui.tui.widgets.network import selection
+    from bptui.tui.state import parameter_names, select
 
     W = np.zeros((3, 5)) if row else np.zeros((5, 3))  # 3 inputs, 5 units in the file's convention
     values = {"W2": W, "b2": np.zeros(5)}
     names = parameter_names(values, 2)
     for e, name in enumerate(names):
-        got, (layer, i, j) = selection(values, 2, e, row)
-        assert got == name and layer == 2
+        sel = select(values, 2, e, row)
+        assert sel.name == name and sel.layer == 2 and sel.count == len(names)
         idx = [int(k) for k in name[3:-1].split(",")]
+        assert sel.index == tuple(idx)
         if name.startswith("b"):
-            assert i is None and j == idx[0]
+            assert sel.source is None and sel.unit == idx[0]
         else:
-            assert (i, j) == ((idx[0], idx[1]) if row else (idx[1], idx[0]))
-    assert selection(values, 2, 10**6, row)[0] == names[-1]  # clamped like the App's selection
-    assert selection({"W2": W}, 2, 15, row)[0] == parameter_names({"W2": W}, 2)[-1]  # no bias
+            assert (sel.source, sel.unit) == ((idx[0], idx[1]) if row else (idx[1], idx[0]))
+    assert select(values, 2, 10**6, row).name == names[-1]  # clamped
+    assert select({"W2": W}, 2, 15, row).name == parameter_names({"W2": W}, 2)[-1]  # no bias
 
 
 def test_a_diverged_network_is_drawn_not_crashed():

@@ -1,6 +1,6 @@
 """The Chain rule pane: what the current micro-step computed, symbols first, then the numbers.
 
-The derivation itself is the engine's (``bptui.engine.derivation``); ``bptui.tui.derive`` asks for it on the
+The derivation itself is the engine's (``bptui.engine.derivation``); ``bptui.tui.explain`` asks for it on the
 App's side, where the Debugger lives, and the pane only shows the lines it produced.
 """
 from __future__ import annotations

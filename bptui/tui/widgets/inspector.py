@@ -8,14 +8,13 @@ from __future__ import annotations
 import numpy as np
 from textual.binding import Binding
 from textual.content import Content
-from textual.reactive import var
 
 from bptui.engine import Scenario
 from bptui.printable import printable
 
 from ..formatting import cell_text, decimals_format, window
 from ..messages import MoveElement, SelectLayer
-from ..state import State, parameter_names
+from ..state import State
 from .lines import LinesView
 from .pane import Pane
 
@@ -35,8 +34,6 @@ class InspectorPane(Pane):
         Binding("left", "move(-1)", "Previous element", show=False),
     ]
 
-    element: var[int] = var(0)  # the selected element of the layer's W, then b (bound to the App's)
-
     def __init__(self, scenario: Scenario, *, id: str | None = None) -> None:
         self.depth = scenario.depth
         self.has_bias = tuple(l.bias for l in scenario.layers)
@@ -51,13 +48,6 @@ class InspectorPane(Pane):
     def action_move(self, delta: int) -> None:
         self.post_message(MoveElement(delta))
 
-    def selected(self, state: State) -> str | None:
-        names = parameter_names(state.values, self.selected_layer)
-        return names[min(self.element, len(names) - 1)] if names else None
-
-    def watch_element(self) -> None:
-        self.redraw()
-
     def names(self, l: int) -> list[str]:
         """The values shown for layer ``l``, in the order the pass computes them."""
         names = [f"a{l - 1}", f"W{l}"] + ([f"b{l}"] if self.has_bias[l - 1] else []) + [f"z{l}", f"a{l}"]
@@ -66,8 +56,8 @@ class InspectorPane(Pane):
         return names + [f"da{l}", f"dz{l}", f"dW{l}"] + ([f"db{l}"] if self.has_bias[l - 1] else [])
 
     def body(self, state: State) -> list[Content]:
-        l = self.selected_layer
-        chosen = self.selected(state)
+        l = state.selection.layer
+        chosen = state.selection.name
         pin = " ⏎ pinned" if state.pinned == chosen else (f" · pinned {state.pinned}" if state.pinned else "")
         subtitle = f"layer {l} of {self.depth} · {self.activations[l - 1]} · ↑↓←→ {chosen}{pin}"
         if subtitle != self.border_subtitle:  # setting it repaints the whole pane: only on change

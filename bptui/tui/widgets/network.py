@@ -54,24 +54,6 @@ class Shape:
         return len(self.activations)
 
 
-def selection(values, layer: int, element: int, row: bool) -> tuple[str, tuple[int, int | None, int]] | None:
-    """The selected parameter's name and (layer, input unit or ``None`` for a bias, unit).
-
-    Element ``element`` of ``parameter_names(values, layer)`` (``W`` row by row, then ``b``),
-    found by arithmetic: listing 6,272 names of a 784-input layer at every step costs 13 ms."""
-    W, b = values.get(f"W{layer}"), values.get(f"b{layer}")
-    n_w = int(np.size(W)) if W is not None else 0
-    n = n_w + (int(np.size(b)) if b is not None else 0)
-    if n == 0:
-        return None
-    e = min(max(element, 0), n - 1)
-    if e >= n_w:
-        return f"b{layer}[{e - n_w}]", (layer, None, e - n_w)
-    r, c = divmod(e, np.shape(W)[1])
-    i, j = (r, c) if row else (c, r)  # (input, unit)
-    return f"W{layer}[{r},{c}]", (layer, i, j)
-
-
 class NetworkPane(Pane):
     TITLE = "Network"
     BINDINGS = [
@@ -79,7 +61,6 @@ class NetworkPane(Pane):
         Binding("down", "select(1)", "Layer down", show=False),
     ]
 
-    element: var[int] = var(0)  # the selected parameter of the selected layer (bound to the App's)
     batch_view: var[int] = var(0)  # batch mode: 0 draws the batch mean, s draws sample s
 
     def __init__(self, scenario: Scenario, *, ascii_only: bool = False, id: str | None = None) -> None:
@@ -92,9 +73,6 @@ class NetworkPane(Pane):
 
     def action_select(self, delta: int) -> None:
         self.post_message(SelectLayer(delta))
-
-    def watch_element(self) -> None:
-        self.redraw()
 
     def watch_batch_view(self) -> None:
         self.redraw()
@@ -144,7 +122,8 @@ class NetworkPane(Pane):
         for l in range(1, L + 1):
             W = values.get(f"W{l}")
             weights.append(None if W is None else (np.asarray(W, float) if shape.row else np.asarray(W, float).T))
-        picked = selection(values, self.selected_layer, self.element, shape.row)
+        sel = state.selection
+        picked = (sel.name, (sel.layer, sel.source, sel.unit)) if sel.name else None
         loss = values.get("loss")
         scene = Scene(
             sizes=shape.sizes, names=tuple(names), shown=tuple(shown), a=a, dz=dz, weights=tuple(weights),

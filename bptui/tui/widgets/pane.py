@@ -29,7 +29,6 @@ class Pane(Vertical, can_focus=True):
 
     TITLE = ""
     state: var[State | None] = var(None)
-    selected_layer: var[int] = var(1)  # never `layer`: Textual's compositor uses Widget.layer
     digits: var[int] = var(4)  # significant digits of the numbers shown (+/-; 17 = full)
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -74,9 +73,6 @@ class Pane(Vertical, can_focus=True):
         self.redraw()  # the Network adapts its number width, the Chain rule re-wraps
 
     def watch_state(self) -> None:
-        self.redraw()
-
-    def watch_selected_layer(self) -> None:
         self.redraw()
 
     def watch_digits(self) -> None:
