@@ -88,7 +88,9 @@ class BptuiApp(TeachMixin, FilesMixin, App[None]):
         for pid in PANES:
             self.query_one(f"#{pid}").set_class(pid == pane_id, "-current")
         self.query_one(PaneTabs).current = PANES[pane_id]
-        self.call_after_refresh(self.query_one(f"#{pane_id}").focus)
+        # at once, not after a refresh: keys typed right after tab (tab →) are already queued and
+        # must reach the new pane (→ selects there; it would step on the old one)
+        self.screen.set_focus(self.query_one(f"#{pane_id}", Pane), scroll_visible=False)
 
     def _cycle_pane(self, delta: int) -> None:
         ids = list(PANES)

@@ -230,3 +230,18 @@ async def test_a_failing_background_command_is_reported_and_the_app_goes_on(scen
         assert any("planted failure" in m and sev == "error" for m, sev in rec.messages)
         await pilot.press("n")
         assert app.debugger.g == 1
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_keys_typed_right_after_tab_reach_the_new_pane(scenario, size):
+    """tab → arriving together (a fast typist, tmux, SSH): → selects in the Inspector, it does not step."""
+    from textual import events
+
+    app = BptuiApp(scenario)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for key in ("tab", "right", "right"):
+            app.post_message(events.Key(key, None))
+        await pilot.pause()
+        assert app.debugger.g == 0 and app.focused.id == "inspector"
+        assert app.selected_parameter() == "W1[0,2]"
