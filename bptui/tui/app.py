@@ -22,7 +22,7 @@ from bptui.engine import Debugger, Outcome, Scenario
 from bptui.printable import printable
 
 from .keys import COMMANDS, HELP, keys_of
-from .messages import MoveElement, RunDone, RunProgress, SelectLayer
+from .messages import RunDone, RunProgress
 from .screens import AboutScreen, HelpScreen, RunDialog
 from .state import State, capture, select, snapshot_values
 from .widgets import ChainRulePane, InspectorPane, LossPane, NetworkPane, PaneTabs, StatusLine
@@ -121,22 +121,22 @@ class BptuiApp(TeachMixin, FilesMixin, App[None]):
         self.element = element
         self._republish()
 
-    @on(SelectLayer)
-    def _select_layer(self, event: SelectLayer) -> None:
-        layer = min(max(1, self.selected_layer + event.delta), self.scenario.depth)
+    def action_select_layer(self, delta: int) -> None:
+        """↑/↓ in the Network or Inspector pane (an action, so it is done before the next key)."""
+        layer = min(max(1, self.selected_layer + delta), self.scenario.depth)
         if layer != self.selected_layer:
             self.choose(layer)  # the selection (and the gradient check) moved to another layer
+
+    def action_select_element(self, delta: int) -> None:
+        """←/→ in the Inspector: the next or previous parameter element of the layer."""
+        n = self.state.selection.count
+        if n:
+            self.choose(element=(self.state.selection.element + delta) % n)
 
     # --- the selected parameter, its chain rule and the gradient check ---------------------------
 
     def selected_parameter(self) -> str | None:
         return self.state.selection.name
-
-    @on(MoveElement)
-    def _move_element(self, event: MoveElement) -> None:
-        n = self.state.selection.count
-        if n:
-            self.choose(element=(self.state.selection.element + event.delta) % n)
 
     def action_pin(self) -> None:
         """Pin the selected parameter: the Chain rule pane follows its chain until unpinned."""

@@ -9,20 +9,6 @@ from bptui.engine import Outcome
 
 
 @dataclass
-class SelectLayer(Message):
-    """A pane asks to select another layer (``delta`` of +1 or −1)."""
-
-    delta: int
-
-
-@dataclass
-class MoveElement(Message):
-    """A pane asks to move the selected parameter element (``delta`` of +1 or −1)."""
-
-    delta: int
-
-
-@dataclass
 class RunProgress(Message):
     """A background run reached ``epochs`` completed epochs (throttled by the worker)."""
 

@@ -245,3 +245,16 @@ async def test_keys_typed_right_after_tab_reach_the_new_pane(scenario, size):
         await pilot.pause()
         assert app.debugger.g == 0 and app.focused.id == "inspector"
         assert app.selected_parameter() == "W1[0,2]"
+
+
+async def test_enter_typed_right_after_arrows_pins_the_element_they_selected(scenario):
+    from textual import events
+
+    app = BptuiApp(scenario)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f", "f")
+        for key in ("tab", "right", "right", "down", "up", "right", "enter"):
+            app.post_message(events.Key(key, None))
+        await pilot.pause()
+        assert app.pinned == "W1[0,1]" and app.debugger.g == 5
+        assert pane_text(app, "chain-rule").startswith("∂loss/∂W1[0,1]")

@@ -13,7 +13,6 @@ from bptui.engine import Scenario
 from bptui.printable import printable
 
 from ..formatting import cell_text, decimals_format, window
-from ..messages import MoveElement, SelectLayer
 from ..state import State
 from .lines import LinesView
 from .pane import Pane
@@ -42,11 +41,12 @@ class InspectorPane(Pane):
         self.textbook = {k: printable(v, 12) for k, v in scenario.names.items()}  # names = {a1 = "h"}
         super().__init__(id=id)
 
-    def action_select(self, delta: int) -> None:
-        self.post_message(SelectLayer(delta))
+    async def action_select(self, delta: int) -> None:
+        # the App's action, awaited: a key typed right after (enter pins) sees the new selection
+        await self.app.run_action(f"select_layer({delta})")
 
-    def action_move(self, delta: int) -> None:
-        self.post_message(MoveElement(delta))
+    async def action_move(self, delta: int) -> None:
+        await self.app.run_action(f"select_element({delta})")
 
     def names(self, l: int) -> list[str]:
         """The values shown for layer ``l``, in the order the pass computes them."""

@@ -18,7 +18,6 @@ from textual.reactive import var
 from bptui.engine import Scenario
 
 from ..formatting import fit_digits
-from ..messages import SelectLayer
 from ..state import State
 from .netdraw import Canvas, Run, Scene, draw, legend
 from .netlayout import Geometry, layout
@@ -71,8 +70,8 @@ class NetworkPane(Pane):
         if ascii_only:
             self.add_class("-ascii")
 
-    def action_select(self, delta: int) -> None:
-        self.post_message(SelectLayer(delta))
+    async def action_select(self, delta: int) -> None:
+        await self.app.run_action(f"select_layer({delta})")  # awaited: done before the next key
 
     def watch_batch_view(self) -> None:
         self.redraw()
