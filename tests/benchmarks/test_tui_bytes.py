@@ -74,8 +74,9 @@ def network_region(scenario: str) -> tuple[int, int, int, int]:
     return asyncio.run(where())
 
 
-def _drain(fd: int, quiet: float, limit: float) -> bytes:
-    """What ``fd`` gives until it has been silent for ``quiet`` seconds (at most ``limit``)."""
+def _drain(fd: int, quiet: float, limit: float, times: list[float] | None = None) -> bytes:
+    """What ``fd`` gives until it has been silent for ``quiet`` seconds (at most ``limit``);
+    ``times`` gets the moment of the last byte read."""
     out, start, last = b"", time.monotonic(), time.monotonic()
     while time.monotonic() - start < limit:
         r, _, _ = select.select([fd], [], [], 0.02)
@@ -90,10 +91,14 @@ def _drain(fd: int, quiet: float, limit: float) -> bytes:
             last = time.monotonic()
         elif out and time.monotonic() - last > quiet:
             break
+    if times is not None:
+        times.append(last)
     return out
 
 
-def bytes_per_step(scenario: str) -> list[bytes]:
+def bytes_per_step(scenario: str, latencies: list[float] | None = None) -> list[bytes]:
+    """The bytes the app writes after each of ``STEPS`` presses of ``n``; ``latencies`` gets the
+    seconds from each key to the last byte of the frame it caused (keypress to painted frame)."""
     pid, fd = pty.fork()
     if pid == 0:  # the child: the app, in this worktree
         os.environ.update(TERM="xterm-256color", PYTHONPATH=str(ROOT), COLUMNS=str(SIZE[0]), LINES=str(SIZE[1]))
@@ -105,8 +110,11 @@ def bytes_per_step(scenario: str) -> list[bytes]:
         _drain(fd, quiet=1.0, limit=20)  # the first frame
         counts = []
         for _ in range(STEPS):
+            sent, times = time.monotonic(), []
             os.write(fd, b"n")
-            counts.append(_drain(fd, quiet=0.4, limit=5))
+            counts.append(_drain(fd, quiet=0.4, limit=5, times=times))
+            if latencies is not None:
+                latencies.append(times[0] - sent)
         return counts
     finally:
         os.kill(pid, signal.SIGTERM)
@@ -118,12 +126,14 @@ def bytes_per_step(scenario: str) -> list[bytes]:
 @pytest.mark.parametrize("name", ["streetlight", "deep"])
 def test_bytes_per_micro_step_at_120x40(name, tmp_path, capsys):
     scenario = str(deep_scenario(tmp_path / "deep.toml")) if name == "deep" else name
-    writes = bytes_per_step(scenario)
+    latencies: list[float] = []
+    writes = bytes_per_step(scenario, latencies)
     counts = [len(w) for w in writes]
     region = network_region(scenario)
     network = [bytes_in(w, region) for w in writes]
     with capsys.disabled():
         print(f"\n{name}: bytes per micro-step at 120x40: median {statistics.median(counts):,.0f}, "
               f"max {max(counts):,}, all {counts}; of which the Network pane: median "
-              f"{statistics.median(network):,.0f}, all {network}")
+              f"{statistics.median(network):,.0f}, all {network}; keypress to painted frame: median "
+              f"{1000 * statistics.median(latencies):.1f} ms, max {1000 * max(latencies):.1f} ms")
     assert all(c > 0 for c in counts)

@@ -11,10 +11,57 @@ from __future__ import annotations
 
 from textual.content import Content
 from textual.geometry import Region
+from textual.strip import Strip
+from textual.visual import Visual
 from textual.widget import Widget
 
 
-class LinesView(Widget):
+class RowsWidget(Widget):
+    """Rows of ``Content``, each rendered on its own when Textual asks for it (the Line API).
+
+    Textual's default renders a widget's whole content for any dirty row; here a row is turned
+    into a strip only when it changed (or the width did), so a step costs the rows it changed.
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._rows: list[Content] = []  # what is on screen, one Content per row
+        self._strips: dict[int, tuple[Content, int, Strip]] = {}  # row → (its content, width, strip)
+
+    def render(self) -> Content:
+        return Content("\n").join(self._rows)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y >= len(self._rows):
+            return Strip.blank(width, self.visual_style.rich_style)
+        row = self._rows[y]
+        cached = self._strips.get(y)
+        if cached is not None and cached[0] is row and cached[1] == width:
+            return cached[2]
+        strip = Visual.to_strips(self, row, width, 1, self.visual_style)[0]
+        self._strips[y] = (row, width, strip)
+        return strip
+
+    def _set_rows(self, rows: list[Content], full: bool = False) -> None:
+        """Show ``rows``: mark dirty only the span of each row that differs (all of it if ``full``)."""
+        old, self._rows = self._rows, rows
+        if len(self._strips) > 2 * max(len(rows), 1):
+            self._strips.clear()
+        if full:
+            self.refresh()
+            return
+        blank = Content("")
+        dirty = []
+        for y in range(max(len(old), len(rows))):
+            span = _changed_span(old[y] if y < len(old) else blank, rows[y] if y < len(rows) else blank)
+            if span is not None:
+                dirty.append(Region(span[0], y, span[1] - span[0], 1))
+        if dirty:
+            self.refresh(*dirty)
+
+
+class LinesView(RowsWidget):
     DEFAULT_CSS = """
     LinesView {
         width: 100%;
@@ -26,7 +73,6 @@ class LinesView(Widget):
         super().__init__(id=id)
         self._lines: list[Content] = []
         self._top = 0  # the first line shown
-        self._rows: list[Content] = []  # what is on screen, one Content per row
 
     @property
     def lines(self) -> list[Content]:
@@ -37,9 +83,6 @@ class LinesView(Widget):
     def rows(self) -> list[Content]:
         """The rows on screen, paging marks included."""
         return self._rows
-
-    def render(self) -> Content:
-        return Content("\n").join(self._rows)
 
     def show(self, lines: list[Content]) -> None:
         self._lines = lines
@@ -92,20 +135,7 @@ class LinesView(Widget):
                 for line in rows]
 
     def _repaint(self, full: bool = False) -> None:
-        old, self._rows = self._rows, self._frame()
-        if full:
-            self.refresh()
-            return
-        blank = Content("")
-        dirty = []
-        for y in range(max(len(old), len(self._rows))):
-            a = old[y] if y < len(old) else blank
-            b = self._rows[y] if y < len(self._rows) else blank
-            span = _changed_span(a, b)
-            if span is not None:
-                dirty.append(Region(span[0], y, span[1] - span[0], 1))
-        if dirty:
-            self.refresh(*dirty)
+        self._set_rows(self._frame(), full)
 
 
 def _mark(text: str) -> Content:

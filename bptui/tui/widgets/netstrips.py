@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.geometry import Region, Size
-from textual.widget import Widget
+from textual.geometry import Size
 
-from .lines import _changed_span, _width
+from .lines import RowsWidget, _width
 from .netdraw import Canvas
 from .netlayout import Geometry
 
 
-class NetStrip(Widget):
+class NetStrip(RowsWidget):
     """One vertical slice of the picture; repaints only the rows (and span) that changed."""
 
     DEFAULT_CSS = """
@@ -31,34 +30,22 @@ class NetStrip(Widget):
 
     def __init__(self) -> None:
         super().__init__()
-        self._lines: list[Content] = []
 
     @property
     def lines(self) -> list[Content]:
-        return self._lines
+        return self._rows
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        return _width(self._lines)
+        return _width(self._rows)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._lines)
-
-    def render(self) -> Content:
-        return Content("\n").join(self._lines)
+        return len(self._rows)
 
     def show(self, lines: list[Content]) -> None:
-        old, self._lines = self._lines, lines
-        if Size(_width(lines), len(lines)) != self.size:
+        resized = Size(_width(lines), len(lines)) != self.size
+        self._set_rows(lines)
+        if resized:
             self.refresh(layout=True)
-            return
-        dirty = []
-        blank = Content("")
-        for y in range(max(len(old), len(lines))):
-            span = _changed_span(old[y] if y < len(old) else blank, lines[y] if y < len(lines) else blank)
-            if span is not None:
-                dirty.append(Region(span[0], y, span[1] - span[0], 1))
-        if dirty:
-            self.refresh(*dirty)
 
 
 class NetStrips(Horizontal):
