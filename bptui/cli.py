@@ -120,8 +120,7 @@ def _cmd_tui(name: str | None) -> int:
     scenario = _load(name or DEFAULT_SCENARIO)  # a bad file fails here, before any screen is drawn
     from bptui.tui import run_tui
 
-    run_tui(scenario)
-    return EXIT_OK
+    return run_tui(scenario)  # 0 when the user quit; it says in one line on stderr why otherwise
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
