@@ -7,9 +7,9 @@ from .debugger import Debugger, Outcome
 from .expect import CheckResult, verify
 from .spec import Expectation, InitSpec, LayerSpec, Scenario, TrainingSpec
 from .steps import Layout, Position, step_name, step_names
-from .timeline import Moved, NonFinite, Timeline
+from .timeline import MAX_EPOCHS, Moved, NonFinite, Timeline
 
 __all__ = [
-    "CheckResult", "Debugger", "Expectation", "InitSpec", "LayerSpec", "Layout", "Moved", "NonFinite",
+    "MAX_EPOCHS", "CheckResult", "Debugger", "Expectation", "InitSpec", "LayerSpec", "Layout", "Moved", "NonFinite",
     "Outcome", "Position", "Scenario", "Timeline", "TrainingSpec", "step_name", "step_names", "verify",
 ]

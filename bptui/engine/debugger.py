@@ -12,7 +12,7 @@ from .expect import CheckResult, compare, expectation_g
 from .network import Params
 from .spec import Scenario
 from .steps import Position
-from .timeline import Moved, NonFinite, Progress, StopCheck, Timeline
+from .timeline import MAX_EPOCHS, Moved, NonFinite, Progress, StopCheck, Timeline
 from .values import current_values, params_in_convention
 
 
@@ -33,6 +33,7 @@ class Debugger:
         self.layout = self.timeline.layout
         self._undo: list[int] = []
         self._redo: list[int] = []
+        self._stopped_at: int | None = None  # where a cancelled undo/redo left off (see undo)
         pairs = sorted((expectation_g(e, self.layout), i) for i, e in enumerate(scenario.expectations))
         self._expect_gs = [g for g, _ in pairs]
         self._expect_at = [scenario.expectations[i] for _, i in pairs]
@@ -66,6 +67,17 @@ class Debugger:
     @property
     def epoch_losses(self) -> list[float]:
         return self.timeline.epoch_losses
+
+    def loss_array(self):
+        """The epoch losses as a read-only float64 array: no copy, cheap after millions of epochs."""
+        return self.timeline.loss_array()
+
+    def replay_cost(self, target: int) -> int:
+        """How many passes (whole or in part) a move to ``target`` would compute; cheap to call.
+
+        Any jump costs at most one checkpoint stride, so front ends can decide whether a command
+        is worth a worker thread before running it."""
+        return self.timeline.replay_cost(target)
 
     def checks_here(self) -> list[CheckResult]:
         """Results of the ``[[expect]]`` blocks that refer to exactly this position."""
@@ -103,6 +115,12 @@ class Debugger:
         per = self.layout.per_epoch
         return (self.g // per + 1) * per
 
+    def target_undo(self) -> int | None:
+        return self._undo[-1] if self._undo else None
+
+    def target_redo(self) -> int | None:
+        return self._redo[-1] if self._redo else None
+
     def target_run(self, epochs: int) -> int:
         return (self.layout.completed_epochs(self.g) + epochs) * self.layout.per_epoch
 
@@ -124,14 +142,14 @@ class Debugger:
             return Outcome(False, "already at the start: nothing to step back to")
         return self._move(self.g - 1)
 
-    def finish_pass(self) -> Outcome:
-        return self._move(self.target_finish_pass())
+    def finish_pass(self, *, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
+        return self._move(self.target_finish_pass(), should_stop=should_stop, progress=progress)
 
-    def finish_sample(self) -> Outcome:
-        return self._move(self.target_finish_sample())
+    def finish_sample(self, *, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
+        return self._move(self.target_finish_sample(), should_stop=should_stop, progress=progress)
 
-    def finish_epoch(self) -> Outcome:
-        return self._move(self.target_finish_epoch())
+    def finish_epoch(self, *, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
+        return self._move(self.target_finish_epoch(), should_stop=should_stop, progress=progress)
 
     def run(self, epochs: int, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
         if epochs < 1:
@@ -144,38 +162,59 @@ class Debugger:
             return Outcome(False, "no checkpoint ahead and the file's epochs are done: use run to go on")
         return self._move(target, should_stop=should_stop, progress=progress)
 
-    def home(self) -> Outcome:
+    def home(self, *, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
         if self.g == 0:
             return Outcome(False, "already at the start")
-        return self._move(0)
+        return self._move(0, should_stop=should_stop, progress=progress)
 
-    def goto(self, g: int) -> Outcome:
+    def goto(self, g: int, *, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
         """Any position as one undoable command."""
-        return self._move(g)
+        return self._move(g, should_stop=should_stop, progress=progress)
 
-    def undo(self) -> Outcome:
-        if not self._undo:
-            return Outcome(False, "nothing to undo")
-        here = self.g
-        self.timeline.goto(self._undo.pop())
-        self._redo.append(here)
-        return Outcome(True)
+    def undo(self, *, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
+        """Back to where the last command started.
 
-    def redo(self) -> Outcome:
-        if not self._redo:
-            return Outcome(False, "nothing to redo")
-        here = self.g
-        self.timeline.goto(self._redo.pop())
-        self._undo.append(here)
+        A cancelled undo stops part way: the undo stays pending (undo again finishes it) and
+        redo returns to where it started; the spot where it stopped is not itself recorded.
+        """
+        return self._travel(self._undo, self._redo, "undo", should_stop, progress)
+
+    def redo(self, *, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
+        """Forward to where the last undo started (cancelled: as for :meth:`undo`, mirrored)."""
+        return self._travel(self._redo, self._undo, "redo", should_stop, progress)
+
+    def _travel(
+        self, source: list[int], other: list[int], name: str,
+        should_stop: StopCheck | None, progress: Progress | None,
+    ) -> Outcome:
+        if not source:
+            return Outcome(False, f"nothing to {name}")
+        here, target = self.g, source[-1]
+        moved = self.timeline.goto(target, should_stop=should_stop, progress=progress)
+        passing = here == self._stopped_at  # an interrupted undo/redo's stop is not a position to return to
+        if moved.cancelled and moved.g != target:  # stopped part way
+            if moved.g == here:
+                return Outcome(False, f"{name} cancelled", cancelled=True)
+            if not passing:
+                other.append(here)
+            self._stopped_at = moved.g
+            return Outcome(True, f"{name} stopped part way: {name} again to finish it", cancelled=True)
+        source.pop()
+        if not passing:
+            other.append(here)
+        self._stopped_at = None
         return Outcome(True)
 
     def _move(self, g: int, **kw) -> Outcome:
         before = self.g
+        if g > self.timeline.max_g:
+            return Outcome(False, f"a timeline holds at most {MAX_EPOCHS:,} epochs: that is beyond it")
         forward = g > before
         moved: Moved = self.timeline.goto(g, stop_on_nonfinite=forward, **kw)
         if moved.g == before:
             msg = moved.diverged.describe() if moved.diverged else None
             return Outcome(False, msg, moved.diverged, moved.cancelled)
         self._undo.append(before)
+        self._stopped_at = None
         self._redo.clear()
         return Outcome(True, moved.diverged.describe() if moved.diverged else None, moved.diverged, moved.cancelled)

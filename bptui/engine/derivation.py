@@ -394,7 +394,7 @@ def _update_line(lhs: Var, grad: Var, old: float, g: float, lr: float, new: floa
     step = -lr * g
     forms: list[Expr] = [_minus(lhs, Prod((ETA, grad))), _minus(Num(old), _times(lr, g)),
                          Add(((1, Num(old)), (1 if step >= 0 else -1, Num(abs(step)))))]
-    return Line(lhs, forms, float(new), lhs.name, relation="←")
+    return Line(lhs, forms, float(new), lhs.name, relation="←", distinct=(float(old), float(new)))
 
 
 def _update(ctx: _Ctx, sel: _Select) -> list[Line]:

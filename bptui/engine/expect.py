@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .spec import Expectation, Scenario
 from .steps import Layout, step_index
+
+if TYPE_CHECKING:
+    from .timeline import NonFinite
 from .values import current_values
 
 
@@ -80,14 +84,26 @@ def compare(exp: Expectation, g: int, values: dict) -> CheckResult:
 
 def verify(scenario: Scenario) -> list[CheckResult]:
     """Walk a fresh timeline through every expectation, in order of position."""
+    return walk_expectations(scenario)[0]
+
+
+def walk_expectations(scenario: Scenario) -> tuple[list[CheckResult], "NonFinite | None"]:
+    """(:func:`verify`'s results, where training first became non-finite on the way, if it did).
+
+    A divergence does not stop the walk: the values at each expectation are still compared.
+    """
     from .timeline import Timeline  # local: timeline imports this module's neighbours
 
     tl = Timeline(scenario)
     order = sorted(scenario.expectations, key=lambda e: expectation_g(e, tl.layout))
     results = []
+    diverged = None
     for exp in order:
         g = expectation_g(exp, tl.layout)
+        if diverged is None and g > tl.g:
+            diverged = tl.goto(g, stop_on_nonfinite=True).diverged
         tl.goto(g)
-        vals = current_values(tl.current, tl.params, scenario.convention, tl.net.batch)
-        results.append(compare(exp, g, vals))
-    return results
+        with np.errstate(all="ignore"):
+            vals = current_values(tl.current, tl.params, scenario.convention, tl.net.batch)
+            results.append(compare(exp, g, vals))
+    return results, diverged

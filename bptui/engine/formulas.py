@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 DIGITS = 4  # significant digits shown by default: enough to follow by hand, short enough for a pane
+MAX_DIGITS = 17  # enough for any float64 to print exactly (round-trip)
 
 # precedence: a child with a lower precedence than its context gets parentheses
 ADD, MUL, NEG, POW, ATOM = 1, 2, 3, 4, 5
@@ -26,6 +27,8 @@ def fmt_number(x: float, digits: int = DIGITS, tex: bool = False) -> str:
         return ("-" if tex else "−") + s if x < 0 else s
     if x == 0:
         return "0"
+    if digits >= MAX_DIGITS:  # every digit: the shortest text that reads back as the same float
+        digits = next(d for d in range(1, MAX_DIGITS + 1) if float(f"{x:.{d}g}") == x)
     exp = math.floor(math.log10(abs(float(f"{x:.{digits}g}"))))  # after rounding: 99999.5 → 1e5
     if -4 <= exp < 6:
         text = f"{x:.{digits}g}" if exp < digits else f"{x:.0f}"  # 12345.6 → 12346, not 1.235e+04
@@ -318,8 +321,22 @@ class Line:
     name: str | None = None
     note: str = ""
     relation: str = "="  # "=" or "←" (an update)
+    distinct: tuple[float, float] | None = None  # values that must not print alike (old and new weight)
+
+    def digits_for(self, digits: int) -> int:
+        """``digits``, or more when ``distinct`` values differ but would print the same.
+
+        ``0.1 − 0.1 × (−0.0003333) = 0.1`` reads as an error; ``… = 0.1000333`` does not.
+        """
+        if self.distinct is None:
+            return digits
+        a, b = self.distinct
+        while a != b and digits < MAX_DIGITS and fmt_number(a, digits) == fmt_number(b, digits):
+            digits += 1
+        return digits
 
     def _render(self, digits: int, tex: bool) -> str:
+        digits = self.digits_for(digits)
         rel = {"=": "=", "←": r"\leftarrow"}[self.relation] if tex else self.relation
         parts = [self.lhs.tex(digits) if tex else self.lhs.uni(digits)]
         parts += [f.tex(digits) if tex else f.uni(digits) for f in self.forms]

@@ -190,7 +190,8 @@ def check_gradients(scenario: Scenario, *, eps: float = 1e-6) -> GradientReport:
         for label, params in points:
             loss, dWs, dbs = _backprop(net, params, a0, t)
             if not math.isfinite(loss):
-                return GradientReport(math.inf, f"{label}: the loss is not finite", math.nan, math.nan,
+                point = "the start" if label == "at the start" else "the end of epoch 1"
+                return GradientReport(math.inf, f"{point}: the loss is not finite", math.nan, math.nan,
                                       checked, skipped, tuple(notes))
             arrays = [("W", l, dWs[l]) for l in range(net.depth)]
             arrays += [("b", l, dbs[l]) for l in range(net.depth) if dbs[l] is not None]

@@ -1,36 +1,40 @@
 """Training as a function of one integer: the state after ``g`` micro-steps, reachable from anywhere.
 
 Moving forward performs micro-steps (or, across whole passes, the bookkeeping-free fast path).
-Moving back *replays*: training is deterministic, so the state at ``g`` is recomputed from the
-nearest saved state before it and comes out bit for bit the same as the first time.
+Moving anywhere starts from the nearest saved state at or before the target when that is closer
+than the current position, and *replays* from there: training is deterministic, so the state at
+``g`` comes out bit for bit the same as the first time. Any jump (back, undo, redo, home, a
+forward jump into ground already covered) thus costs at most one stride of replay.
 
-History policy (memory is bounded, whatever the length of the run):
+History policy (memory is bounded, whatever the length of the run; see :mod:`.history`):
 
-* the parameters at the start of every ``stride``-th epoch are kept as checkpoints, within
-  ``checkpoint_budget`` bytes (48 MiB by default). The stride starts at the smallest number of
-  epochs holding 64 passes (16 epochs of streetlight's 4 samples; 1 epoch of a batch scenario
-  is 1 pass, so 64 epochs), so that saving costs run-N nothing measurable. When a run exceeds the
-  budget, every other checkpoint is dropped and the stride doubles, so a 10,000-epoch run keeps
-  between half the budget and the budget, spread evenly over it; going back replays at most one
-  stride of epochs with the fast path;
-* the parameters at the start of the last passes walked step by step are kept too
-  (``pass_cache_budget``, 16 MiB), so stepping back across a sample boundary costs one pass;
-* epoch losses are kept for every completed epoch (one float each).
+* the parameters at the start of every ``stride``-th epoch are kept as checkpoints, in rows of
+  one preallocated array within ``checkpoint_budget`` bytes (48 MiB by default, counted as
+  allocated). The stride starts at the smallest number of epochs holding 64 passes (16 epochs of
+  streetlight's 4 samples; 1 epoch of a batch scenario is 1 pass, so 64 epochs), so that saving
+  costs run-N nothing measurable. When the array is full, every other checkpoint is dropped and
+  the stride doubles; going back replays at most one stride of epochs with the fast path;
+* the parameters at the start of recent passes (walked step by step, or the last ones a move
+  computed) are kept too, in a ring within ``pass_cache_budget`` (16 MiB, at most 4,096 passes),
+  so stepping back across a sample boundary costs one pass, also right after a run;
+* epoch losses are kept for every completed epoch: 8 bytes each, in a float64 array (a timeline
+  holds at most :data:`MAX_EPOCHS` epochs, so at most 80 MB).
 """
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
-from .network import Network, Params, initial_params, train_pass
+from .history import CheckpointStore, LossLog, ParamCodec, PassCache
+from .network import Network, Params, initial_params, train_pass, train_pass_checked
 from .sample_pass import SamplePass
 from .spec import Scenario
 from .steps import Layout, Position
 
+MAX_EPOCHS = 10_000_000  # the most epochs a timeline holds: a run, the Run dialog and `epochs` stop here
 CHECKPOINT_BUDGET = 48 * 2**20
 MIN_CHECKPOINT_GAP = 64  # passes
 PASS_CACHE_BUDGET = 16 * 2**20
@@ -83,17 +87,18 @@ class Timeline:
         self.layout = Layout(self.net.depth, len(self._batches))
         params = initial_params(scenario)
         self.initial = params.copy()
-        self._checkpoints: dict[int, Params] = {0: params.copy()}
-        self._checkpoint_budget = checkpoint_budget
+        codec = ParamCodec(params)
+        self._checkpoints = CheckpointStore(codec, checkpoint_budget)
+        self._checkpoints.add(0, params)
         # a checkpoint every `_stride` epochs: at least MIN_CHECKPOINT_GAP passes apart, so
         # saving them costs run-N nothing measurable, and going back replays at most that many
         self._stride = max(1, -(-MIN_CHECKPOINT_GAP // self.layout.passes))
-        self._pass_cache: OrderedDict[int, tuple[Params, float]] = OrderedDict()
-        self._pass_cache_size = max(2, pass_cache_budget // max(1, params.nbytes()))
-        self._losses: list[float] = []
+        self._pass_cache = PassCache(codec, pass_cache_budget)
+        self._losses = LossLog(MAX_EPOCHS)
         self._params = params
         self._p = 0  # index of the current pass since the start
         self._acc = 0.0  # sum of the losses of the current epoch's passes before the current one
+        self.passes_computed = 0  # passes computed, whole or in part, by every move so far (an instrument)
         self._begin_pass()
 
     # --- what is here ----------------------------------------------------------------------------
@@ -114,17 +119,27 @@ class Timeline:
     def current(self) -> SamplePass:
         return self._pass
 
-    def pass_start_params(self) -> Params:
-        """The parameters the current pass started with (before its ``update``); do not modify.
+    @property
+    def max_g(self) -> int:
+        """The furthest position a timeline goes to (:data:`MAX_EPOCHS` epochs)."""
+        return MAX_EPOCHS * self.layout.per_epoch
 
-        The current pass is always the newest entry of the pass cache, so this is exact.
+    def pass_start_params(self) -> Params:
+        """The parameters the current pass started with (before its ``update``): read-only views.
+
+        The current pass is always in the pass cache (it is the newest entry, or was restored
+        from it), so this is exact.
         """
-        return self._pass_cache[self._p][0]
+        return self._pass_cache.get(self._p, copy=False)[0]
 
     @property
     def epoch_losses(self) -> list[float]:
-        """Loss of every epoch completed at this position (SPEC 3.5 accounting)."""
-        return self._losses[: self.layout.completed_epochs(self.g)]
+        """Loss of every epoch completed at this position (SPEC 3.5 accounting), as a list."""
+        return self.loss_array().tolist()
+
+    def loss_array(self) -> np.ndarray:
+        """:attr:`epoch_losses` as a read-only float64 array, without a copy (cheap at any length)."""
+        return self._losses.view(self.layout.completed_epochs(self.g))
 
     def running_loss(self) -> tuple[float, int] | None:
         """(reduction so far, samples counted) of the current epoch's losses; ``None`` if none yet."""
@@ -144,9 +159,20 @@ class Timeline:
         return len(self._checkpoints)
 
     def history_bytes(self) -> int:
-        """Bytes held for going back (checkpoints and the pass cache)."""
-        size = self._params.nbytes()
-        return size * (len(self._checkpoints) + len(self._pass_cache))
+        """Bytes allocated for going back: checkpoints, the pass cache and the epoch losses."""
+        return self._checkpoints.nbytes() + self._pass_cache.nbytes() + self._losses.nbytes()
+
+    def history_budget(self) -> int:
+        """The most :meth:`history_bytes` can reach (whatever the run length, up to MAX_EPOCHS)."""
+        cp = self._checkpoints
+        return cp.slots * (cp.codec.row_bytes + 8) + self._pass_cache.nbytes() + 8 * MAX_EPOCHS
+
+    def replay_cost(self, g: int) -> int:
+        """How many passes (whole or in part) a move to ``g`` would compute; cheap to call."""
+        tp, tk = self.layout.split(max(0, int(g)))
+        if (tp, tk) == (self._p, self._pass.k):
+            return 0
+        return self._plan(tp, tk)[0]
 
     # --- moving ----------------------------------------------------------------------------------
 
@@ -160,60 +186,80 @@ class Timeline:
     ) -> Moved:
         """Move to the state after ``g`` micro-steps.
 
-        With ``stop_on_nonfinite`` the move stops at the first micro-step that produces a
-        non-finite number. ``should_stop`` is polled before the last pass of each epoch; when it
-        says yes, the move ends at the end of that epoch (``cancelled``).
+        The move starts from the nearest saved state at or before ``g`` when that is cheaper than
+        going on from here. With ``stop_on_nonfinite`` the move stops at the first micro-step that
+        produces a non-finite number. ``should_stop`` is polled before the last pass of each
+        epoch; when it says yes, the move ends at the end of that epoch (``cancelled``).
         """
         g = max(0, int(g))
-        S = self.layout.per_pass
         tp, tk = self.layout.split(g)
         with np.errstate(all="ignore"):
             if (tp, tk) == (self._p, self._pass.k):
                 return Moved(self.g)
-            if tp == self._p and tk < self._pass.k:
-                self._rewind_pass()
-            elif tp < self._p:
-                self._restore_before(tp)
-            elif tp > self._p and self._pass.k > 0:
-                moved = self._step_to(S, stop_on_nonfinite)
-                if moved.diverged:
-                    return moved
-                self._next_pass()
-            if tp > self._p:
-                moved = self._fast_forward(tp, stop_on_nonfinite, should_stop, progress)
-                if moved.diverged or moved.cancelled:
-                    return moved
-            return self._step_to(tk, stop_on_nonfinite)
+            start = self._plan(tp, tk)[1]
+            if start is not None:
+                self._restore(start)
+            return self._forward_to(tp, tk, stop_on_nonfinite, should_stop, progress)
 
     # --- internals -------------------------------------------------------------------------------
+
+    def _plan(self, tp: int, tk: int) -> tuple[int, int | None]:
+        """(passes to compute, saved pass to start from or ``None`` for here) of a move to (tp, tk)."""
+        partial = 1 if tk > 0 else 0
+        p, k, S = self._p, self._pass.k, self.layout.per_pass
+        best: tuple[int, int | None] | None = None
+        if tp == p and tk >= k:
+            best = (1 if tk > k else 0, None)
+        elif tp > p:
+            best = ((tp - p) - (1 if k == S else 0) + partial, None)
+        s = self._latest_saved(tp)
+        if best is None or (tp - s) + partial < best[0]:
+            best = ((tp - s) + partial, s)
+        return best
+
+    def _latest_saved(self, tp: int) -> int:
+        """The latest pass at or before ``tp`` whose starting state is saved."""
+        passes = self.layout.passes
+        s = self._checkpoints.latest_at_or_before(tp // passes) * passes
+        cached = self._pass_cache.latest_at_or_before(tp)
+        return s if cached is None or cached < s else cached
+
+    def _restore(self, s: int) -> None:
+        """Go to the start of pass ``s``, whose starting state is saved."""
+        if s in self._pass_cache:
+            self._params, self._acc = self._pass_cache.get(s)
+            self._p = s
+            a0, t = self._batches[s % self.layout.passes]
+            self._pass = SamplePass(self.net, a0, t)
+            return
+        self._params = self._checkpoints.params(s // self.layout.passes)
+        self._p, self._acc = s, 0.0
+        self._begin_pass()
+
+    def _forward_to(
+        self, tp: int, tk: int, stop_on_nonfinite: bool, should_stop: StopCheck | None, progress: Progress | None
+    ) -> Moved:
+        """From here to (tp, tk), which is not behind here."""
+        if tp > self._p and self._pass.k > 0:
+            moved = self._step_to(self.layout.per_pass, stop_on_nonfinite)
+            if moved.diverged:
+                return moved
+            self._next_pass()
+        if tp > self._p:
+            moved = self._fast_forward(tp, tk, stop_on_nonfinite, should_stop, progress)
+            if moved.diverged or moved.cancelled:
+                return moved
+        return self._step_to(tk, stop_on_nonfinite)
 
     def _begin_pass(self) -> None:
         """Start pass ``self._p`` in step mode, remembering its starting state for going back."""
         a0, t = self._batches[self._p % self.layout.passes]
         self._pass = SamplePass(self.net, a0, t)
-        self._pass_cache[self._p] = (self._params.copy(), self._acc)
-        self._pass_cache.move_to_end(self._p)
-        while len(self._pass_cache) > self._pass_cache_size:
-            self._pass_cache.popitem(last=False)
-
-    def _rewind_pass(self) -> None:
-        params, acc = self._pass_cache[self._p]
-        self._params, self._acc = params.copy(), acc
-        a0, t = self._batches[self._p % self.layout.passes]
-        self._pass = SamplePass(self.net, a0, t)
-
-    def _restore_before(self, tp: int) -> None:
-        """Restore the latest saved state at or before the start of pass ``tp``."""
-        if tp in self._pass_cache:
-            self._p = tp
-            self._rewind_pass()
-            return
-        epoch = max(e for e in self._checkpoints if e * self.layout.passes <= tp)
-        self._params = self._checkpoints[epoch].copy()
-        self._p, self._acc = epoch * self.layout.passes, 0.0
-        self._begin_pass()
+        self._pass_cache.put(self._p, self._params, self._acc)
 
     def _step_to(self, k: int, stop_on_nonfinite: bool) -> Moved:
+        if self._pass.k < k:
+            self.passes_computed += 1
         while self._pass.k < k:
             written = self._pass.advance(self._params)
             if self._pass.done:
@@ -250,37 +296,47 @@ class Timeline:
     def _save_checkpoint(self, epoch: int) -> None:
         if epoch % self._stride or epoch in self._checkpoints:
             return
-        self._checkpoints[epoch] = self._params.copy()
-        size = self._params.nbytes()
-        while len(self._checkpoints) > 1 and len(self._checkpoints) * size > self._checkpoint_budget:
+        while self._checkpoints.full:
             self._stride *= 2
-            for e in [e for e in self._checkpoints if e % self._stride]:
-                del self._checkpoints[e]
+            self._checkpoints.keep_multiples(self._stride)
+        if epoch % self._stride == 0:
+            self._checkpoints.add(epoch, self._params)
 
     def _fast_forward(
-        self, tp: int, stop_on_nonfinite: bool, should_stop: StopCheck | None, progress: Progress | None
+        self, tp: int, tk: int, stop_on_nonfinite: bool, should_stop: StopCheck | None, progress: Progress | None
     ) -> Moved:
         """Whole passes from the start of pass ``self._p`` to the start of pass ``tp``, no bookkeeping.
 
-        This is run-N's inner loop, kept lean: one :func:`train_pass` per pass, the loss checked
-        for finiteness (a non-finite parameter shows up in the next pass's loss, and once more at
-        the end), and per epoch only the loss and, within budget, a checkpoint. When something
-        is non-finite, the stretch is replayed step by step to find the exact micro-step.
+        This is run-N's inner loop, kept lean: one :func:`train_pass` per pass (checked for
+        non-finite values with ``stop_on_nonfinite``), per epoch only the loss and, within
+        budget, a checkpoint, and the starting states of the last passes before ``tp`` go into
+        the pass cache (so stepping back from the target costs one pass). When a pass computed
+        something non-finite, the stretch is replayed step by step to find the exact micro-step.
         """
         net, batches, passes = self.net, self._batches, self.layout.passes
-        params, losses, mean = self._params, self._losses, self._mean
-        start = self._p
+        params, losses, mean, cache = self._params, self._losses, self._mean, self._pass_cache
+        # the starts of the last passes before the target (at least an epoch, or a stride of
+        # passes), so walking back from it costs one pass per step
+        cache_from = tp - min(cache.slots - 1, max(passes, MIN_CHECKPOINT_GAP))
         p, acc = self._p, self._acc
+        start = p
         while p < tp:
             if should_stop is not None and p % passes == passes - 1 and p + 1 < tp and should_stop():
+                self.passes_computed += p - start
                 self._p, self._acc = p, acc
                 self._begin_pass()
                 self._step_to(self.layout.per_pass, False)
                 return Moved(self.g, cancelled=True)
+            if p >= cache_from and p > start:
+                cache.put(p, params, acc)
             a0, t = batches[p % passes]
-            loss = train_pass(net, params, a0, t)
-            if stop_on_nonfinite and not math.isfinite(loss):
-                return self._locate_divergence(start, tp)
+            if stop_on_nonfinite:
+                loss, finite = train_pass_checked(net, params, a0, t)
+                if not finite:
+                    self.passes_computed += p + 1 - start
+                    return self._locate_divergence(p, tp, tk)
+            else:
+                loss = train_pass(net, params, a0, t)
             acc += loss
             p += 1
             if p % passes == 0:
@@ -291,21 +347,28 @@ class Timeline:
                 if epoch % self._stride == 0:
                     self._save_checkpoint(epoch)
                 if progress is not None:
-                    progress(epoch, losses[epoch - 1])
+                    progress(epoch, losses.last())
+        self.passes_computed += p - start
         self._p, self._acc = p, acc
         if stop_on_nonfinite and params.all_finite() is not None:
-            return self._locate_divergence(start, tp)
+            return self._locate_divergence(p - 1, tp, tk)
         self._begin_pass()
         return Moved(self.g)
 
-    def _locate_divergence(self, start: int, tp: int) -> Moved:
-        """Replay step by step from pass ``start`` until the first non-finite micro-step."""
-        self._restore_before(start)
-        while self._p < start:
-            self._step_to(self.layout.per_pass, False)
-            self._next_pass()
+    def _locate_divergence(self, bad: int, tp: int, tk: int) -> Moved:
+        """Replay step by step, checking every value written, through pass ``bad`` (which computed
+        something non-finite) and the pass before it (whose update may have made a parameter
+        non-finite that only shows in pass ``bad``), from the nearest saved state."""
+        first = max(0, bad - 1)
+        self._restore(self._latest_saved(first))
+        if first > self._p:
+            self._fast_forward(first, 0, False, None, None)
+        S = self.layout.per_pass
         while True:
-            moved = self._step_to(self.layout.per_pass, True)
-            if moved.diverged or self._p + 1 >= tp:
+            last = self._p == tp
+            moved = self._step_to(tk if last else S, True)
+            if moved.diverged or last:
                 return moved
             self._next_pass()
+            if self._p > bad:  # not found (cannot happen: the pass was confirmed element by element)
+                return self._forward_to(tp, tk, True, None, None)

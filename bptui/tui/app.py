@@ -17,10 +17,10 @@ from textual.containers import Grid
 from textual.events import DescendantFocus
 from textual.reactive import var
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from bptui.engine import Debugger, Outcome, Scenario
+from bptui.printable import printable
 
 from .keys import COMMANDS, HELP, keys_of
 from .messages import MoveElement, RunDone, RunProgress, SelectLayer
@@ -28,10 +28,13 @@ from .screens import HelpScreen, RunDialog
 from .state import State, capture, parameter_names
 from .widgets import ChainRulePane, InspectorPane, LossPane, NetworkPane, PaneTabs, StatusLine
 from .derive import explain, explain_parameter, gradient_check
+from .widgets.keybar import KeyBar
+from .widgets.loss_chart import Curve, CurveBuilder
 from .widgets.pane import Pane
 
 PANES = {"network": "Network", "inspector": "Inspector", "chain-rule": "Chain rule", "loss": "Loss"}
 PROGRESS_INTERVAL = 0.1  # seconds between progress messages from a run: ≤ 10 updates a second
+DIGIT_LEVELS = (4, 6, 8, 17)  # significant digits offered by +/-; 17 prints any float64 exactly
 
 
 class BptuiApp(App[None]):
@@ -46,11 +49,12 @@ class BptuiApp(App[None]):
     log_scale: var[bool] = var(False, init=False)
     digits: var[int] = var(4, init=False)  # significant digits shown in every pane (+/-)
     progress: var[str] = var("", init=False)
+    live_curve: var["Curve | None"] = var(None, init=False)  # the loss curve of a run under way
 
     def __init__(self, scenario: Scenario) -> None:
         super().__init__()
         self.scenario = scenario
-        self.title = scenario.title
+        self.title = printable(scenario.title)
         self.debugger = Debugger(scenario)
         self.busy: str | None = None  # the background command under way, if any
         self._goal = 0  # epochs a background command is heading for, for its progress line
@@ -64,10 +68,11 @@ class BptuiApp(App[None]):
         yield PaneTabs(list(PANES.values()), id="pane-tabs")
         with Grid(id="panes"):
             yield NetworkPane(sc, id="network").data_bind(BptuiApp.state, BptuiApp.selected_layer, BptuiApp.digits)
-            yield LossPane(id="loss").data_bind(BptuiApp.state, BptuiApp.log_scale, BptuiApp.digits)
+            yield LossPane(id="loss").data_bind(BptuiApp.state, BptuiApp.log_scale, BptuiApp.digits,
+                                                live=BptuiApp.live_curve)
             yield InspectorPane(sc, id="inspector").data_bind(BptuiApp.state, BptuiApp.selected_layer, BptuiApp.element, BptuiApp.digits)
             yield ChainRulePane(id="chain-rule").data_bind(BptuiApp.state, BptuiApp.digits)
-        yield Footer(compact=True)
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
         self.show_pane("network")
@@ -110,13 +115,15 @@ class BptuiApp(App[None]):
         if layer != self.selected_layer:
             self.element = 0
             self.selected_layer = layer
-            if self.checking:
-                self._republish()
+            self._republish()  # the selection (and the gradient check) moved to another layer
 
     # --- the selected parameter, its chain rule and the gradient check ---------------------------
 
     def selected_parameter(self) -> str | None:
-        names = parameter_names(self.state.values, self.selected_layer)
+        return self._selected_in(self.state.values)
+
+    def _selected_in(self, values) -> str | None:
+        names = parameter_names(values, self.selected_layer)
         return names[min(self.element, len(names) - 1)] if names else None
 
     @on(MoveElement)
@@ -124,6 +131,7 @@ class BptuiApp(App[None]):
         n = len(parameter_names(self.state.values, self.selected_layer))
         if n:
             self.element = (self.element + event.delta) % n
+            self._republish()  # the Chain rule pane shows the selected element
 
     def action_pin(self) -> None:
         """Pin the selected parameter: the Chain rule pane follows its chain until unpinned."""
@@ -136,7 +144,10 @@ class BptuiApp(App[None]):
 
     def _capture(self, before) -> State:
         dbg = self.debugger
-        explanation = explain_parameter(dbg, self.pinned) if self.pinned else explain(dbg)
+        if self.pinned:
+            explanation = explain_parameter(dbg, self.pinned, self.digits)
+        else:
+            explanation = explain(dbg, self._selected_in(dbg.values()), self.digits)
         state = capture(dbg, before, explanation)
         return replace(state, pinned=self.pinned,
                        gradcheck=gradient_check(dbg, self.selected_layer) if self.checking else None)
@@ -197,6 +208,25 @@ class BptuiApp(App[None]):
     def action_toggle_log(self) -> None:
         self.log_scale = not self.log_scale
 
+    def action_digits(self, delta: int) -> None:
+        """Show more (``+``) or fewer (``-``) significant digits in every pane: 4, 6, 8 or all."""
+        i = DIGIT_LEVELS.index(self.digits) if self.digits in DIGIT_LEVELS else 0
+        j = min(max(0, i + delta), len(DIGIT_LEVELS) - 1)
+        if j == i:
+            self.notify(f"already showing {self._digits_text()}")
+            return
+        self.digits = DIGIT_LEVELS[j]
+        self._republish()
+        self.notify(f"showing {self._digits_text()}")
+
+    def _digits_text(self) -> str:
+        return "every digit" if self.digits >= DIGIT_LEVELS[-1] else f"{self.digits} significant digits"
+
+    def action_zoom(self) -> None:
+        """Give the current pane the whole screen (status line, tabs and footer stay); again to undo."""
+        zoomed = not self.screen.has_class("-zoomed")
+        self.screen.set_class(zoomed, "-zoomed")
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
@@ -236,13 +266,15 @@ class BptuiApp(App[None]):
         """Thread body: the only place the Debugger is used off the event loop (the UI waits)."""
         worker = get_current_worker()
         last = 0.0
+        losses = CurveBuilder(self.debugger.epoch_losses)
 
         def progress(epochs: int, loss: float) -> None:
             nonlocal last
+            losses.add(epochs, loss)
             now = time.monotonic()
             if now - last >= PROGRESS_INTERVAL:
                 last = now
-                self.post_message(RunProgress(epochs, loss))
+                self.post_message(RunProgress(epochs, loss, losses.snapshot()))
 
         try:
             outcome = command(should_stop=lambda: worker.is_cancelled, progress=progress)
@@ -254,11 +286,13 @@ class BptuiApp(App[None]):
     def _run_progress(self, event: RunProgress) -> None:
         if self.busy:
             self.progress = f"{self.busy}: epoch {event.epochs:,}/{self._goal:,} · loss {event.loss:.6g} · escape stops"
+            self.live_curve = event.curve
 
     @on(RunDone)
     def _run_done(self, event: RunDone) -> None:
         self.busy = None
         self.progress = ""
+        self.live_curve = None
         outcome = event.outcome
         self._publish(outcome)
         if outcome.cancelled:

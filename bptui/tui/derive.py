@@ -9,22 +9,48 @@ from __future__ import annotations
 import numpy as np
 
 from bptui.engine import Debugger
+from bptui.engine.formulas import DIGITS
 
 from .state import Explanation, GradCheck, GradRow
 
 
-def explain(debugger: Debugger) -> Explanation:
-    """The engine's derivation of the step just taken."""
+def focus_of(selected: str | None, step_layer: int | None, row_convention: bool) -> tuple[int, int]:
+    """``(unit, source)`` for ``derive_step``: the element of the step's layer the selection points at.
+
+    ``selected`` is a parameter element in the file's convention (``W2[0,1]``, ``b1[3]``). In the
+    step's own layer it names a unit and a source; one layer up, its source is a unit of the step's
+    layer (``a1[j]`` feeds ``W2[j,·]``). The update step (no layer) follows the selection as is.
+    """
+    if not selected:
+        return 0, 0
+    name, _, rest = selected.partition("[")
+    layer = int(name[1:])
+    idx = [int(i) for i in rest.rstrip("]").split(",")] if rest else [0]
+    if name[0] == "b":
+        unit, source = idx[0], 0
+    else:
+        i, j = (idx + [0])[:2]
+        source, unit = (i, j) if row_convention else (j, i)
+    if step_layer is None or step_layer == layer:
+        return unit, source
+    if step_layer == layer - 1 and name[0] == "W":
+        return source, 0
+    return 0, 0
+
+
+def explain(debugger: Debugger, selected: str | None = None, digits: int = DIGITS) -> Explanation:
+    """The engine's derivation of the step just taken, showing the selected element when it must choose."""
     from bptui.engine.derivation import derive_step
 
+    unit, source = focus_of(selected, debugger.position.layer, debugger.scenario.convention == "row")
     try:
-        derivation = derive_step(debugger)
+        derivation = derive_step(debugger, unit=unit, source=source)
     except Exception as exc:  # a gap in the derivations must not take the debugger down
         return Explanation(debugger.position.step, (f"(no derivation for this step: {exc})",))
-    return Explanation(derivation.title, tuple(line.unicode() for line in derivation.lines))
+    return Explanation(derivation.title, tuple(line.unicode(digits) for line in derivation.lines))
 
 
-def explain_parameter(debugger: Debugger, name: str) -> Explanation:
+def explain_parameter(debugger: Debugger, name: str, digits: int = DIGITS) -> Explanation:
     """The full chain rule from loss to the parameter ``name`` (e.g. ``W1[0,1]``) at this position."""
     try:
         from bptui.engine.derivation import derive_parameter
@@ -32,7 +58,7 @@ def explain_parameter(debugger: Debugger, name: str) -> Explanation:
         derivation = derive_parameter(debugger, name)
     except Exception as exc:  # never a traceback in front of the user
         return Explanation(f"∂loss/∂{name}", (f"(no derivation for {name}: {exc})",))
-    return Explanation(derivation.title, tuple(line.unicode() for line in derivation.lines))
+    return Explanation(derivation.title, tuple(line.unicode(digits) for line in derivation.lines))
 
 
 def gradient_check(debugger: Debugger, layer: int) -> GradCheck:

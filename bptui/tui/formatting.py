@@ -47,3 +47,37 @@ def shown_indices(n: int, limit: int = 8) -> list[int | None]:
     ``None`` stands for the ones left out, so nothing is ever cut off silently.
     """
     return list(range(n)) if n <= limit else [0, 1, 2, None, n - 3, n - 2, n - 1]
+
+
+def window(n: int, fit: int, focus: int = 0) -> list[int | None]:
+    """Indices shown along an axis of ``n`` when ``fit`` slots fit: all, or a run around ``focus``.
+
+    ``None`` marks the indices left out on either side (drawn ``…`` or ``⋮``, in room the caller
+    keeps for them), so a cut is always visible; ``focus`` (the selected element) is always shown.
+    """
+    if n <= fit:
+        return list(range(n))
+    keep = max(1, fit)
+    start = min(max(0, focus - keep // 2), n - keep)
+    return ([None] if start > 0 else []) + list(range(start, start + keep)) + ([None] if start + keep < n else [])
+
+
+def decimals_format(values: np.ndarray, digits: int) -> str:
+    """One format for a matrix's shown elements: ``digits + 2`` decimals, scientific when needed.
+
+    ``digits`` is the App's setting (4, 6, 8; 17 or more means every digit, ``repr``).
+    """
+    if digits >= 17:
+        return "repr"
+    finite = np.abs(values[np.isfinite(values)])
+    nonzero = finite[finite > 0]
+    if nonzero.size and (nonzero.max() >= 1e5 or nonzero.min() < 1e-4):
+        return f"{{:.{digits}e}}"
+    return f"{{:.{digits + 2}f}}"
+
+
+def cell_text(x: float, fmt: str) -> str:
+    x = float(x) + 0.0  # no "-0.000000"
+    if not math.isfinite(x):
+        return str(x)
+    return repr(x) if fmt == "repr" else fmt.format(x)

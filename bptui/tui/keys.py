@@ -15,6 +15,9 @@ COMMANDS: list[Binding] = [
     Binding("U", "redo", "Redo", key_display="U", show=False),
     Binding("home", "home", "Start", show=False),
     Binding("l", "toggle_log", "Log scale", show=False),
+    Binding("plus", "digits(1)", "More digits", key_display="+", show=False),
+    Binding("minus", "digits(-1)", "Fewer digits", key_display="-", show=False),
+    Binding("z", "zoom", "Zoom", show=False),
     Binding("escape", "stop", "Stop run", show=False),
     Binding("question_mark", "help", "Help", key_display="?"),
     Binding("enter", "pin", "Pin chain", key_display="⏎"),
@@ -36,6 +39,9 @@ HELP: dict[str, str] = {
     "pin": "Chain rule pane: pin (or unpin) the parameter selected in the Inspector (←/→)",
     "gradient_check": "toggle a gradient check of the selected layer: backprop next to central differences",
     "toggle_log": "loss plot: toggle a logarithmic y axis",
+    "digits(1)": "more digits in every pane (4, 6, 8, all)",
+    "digits(-1)": "fewer digits in every pane",
+    "zoom": "zoom: the current pane fills the screen (again to go back); tab moves between panes",
     "stop": "stop a run or continue under way; unpin the Chain rule pane",
     "help": "this help",
     "quit": "quit",
@@ -49,7 +55,8 @@ NAVIGATION: list[tuple[str, str]] = [
     ("ctrl+p", "command palette: every command by name"),
 ]
 
-_GLYPHS = {"right": "→", "left": "←", "backspace": "⌫", "question_mark": "?", "escape": "esc", "enter": "⏎"}
+_GLYPHS = {"right": "→", "left": "←", "backspace": "⌫", "question_mark": "?", "escape": "esc", "enter": "⏎",
+           "plus": "+", "minus": "-"}
 
 
 def keys_of(binding: Binding) -> str:

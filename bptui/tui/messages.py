@@ -28,6 +28,7 @@ class RunProgress(Message):
 
     epochs: int
     loss: float
+    curve: tuple  # (epochs, losses) so far, at most loss_chart.MAX_POINTS of them, for the live chart
 
 
 @dataclass

@@ -86,7 +86,9 @@ def parameter_names(values: Mapping[str, Value], layer: int) -> list[str]:
 
 def capture(debugger: Debugger, before: Mapping[str, Value] | None, explanation: Explanation) -> State:
     """A snapshot of ``debugger`` now; ``before`` is the previous snapshot's values (``None``: none)."""
-    values = debugger.values()
+    # copies: the engine updates parameters in place, and a snapshot must not change after the fact
+    # (else "changed" marks compare a value with itself and never show an update)
+    values = {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in debugger.values().items()}
     return State(
         position=debugger.position,
         values=values,

@@ -199,3 +199,37 @@ def test_negative_factors_are_parenthesised():
     assert prod.uni(4) == "(−1) × 2"
     assert prod.tex(4) == r"\left(-1\right) \times 2"
     assert F.Add(((1, F.Num(0.5)), (-1, F.Num(-0.2)))).uni(4) == "0.5 − (−0.2)"
+
+
+def _number(text: str) -> float:
+    return float(text.replace("−", "-").replace("e−", "e-"))
+
+
+@pytest.mark.parametrize("name", ["sigmoid_221_bias", "streetlight"])
+@pytest.mark.parametrize("digits", [4, 6, 8])
+def test_an_update_never_prints_the_new_weight_like_the_old_one(name, digits):
+    """``0.1 − 0.1 × (−0.0003333) = 0.1`` reads as an error: enough digits to tell them apart.
+
+    Seed 002's network (lr 0.1, tiny gradients) and Grokking's streetlight: every update line of
+    the first four samples.
+    """
+    from bptui.scenario import load_scenario, resolve
+
+    d = Debugger(load_scenario(resolve(name)))
+    seen_close = 0
+    for _ in range(4):
+        d.finish_sample()
+        for line in derive_step(d, max_elements=1000).lines:
+            if line.relation != "←":
+                continue
+            old, new = line.distinct
+            parts = line.unicode(digits).split(" = ")
+            old_text, new_text = parts[1].split(" − ")[0], parts[-1]
+            assert math.isclose(_number(old_text), old, rel_tol=10.0 ** (1 - digits), abs_tol=0)
+            if old != new:
+                assert old_text != new_text, line.unicode(digits)
+                seen_close += fmt_number(old, digits) == fmt_number(new, digits)
+            else:
+                assert old_text == new_text
+    if digits == 4 and name == "sigmoid_221_bias":
+        assert seen_close > 0  # the first epoch has updates that 4 digits alone would hide

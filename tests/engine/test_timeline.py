@@ -94,7 +94,8 @@ def test_back_from_a_long_run_to_the_very_start_is_exact_and_memory_is_bounded()
     dbg = Debugger(sc, checkpoint_budget=200 * streetlight_param_bytes())
     dbg.run(10_000)
     assert dbg.timeline.checkpoint_count() <= 200
-    assert dbg.timeline.history_bytes() <= 200 * streetlight_param_bytes() + dbg.timeline._pass_cache_size * streetlight_param_bytes()
+    assert dbg.timeline._checkpoints.nbytes() <= 200 * streetlight_param_bytes()
+    assert dbg.timeline.history_bytes() <= dbg.timeline.history_budget()
     # any position in between equals a fresh run to it
     mid = 7_777 * dbg.layout.per_epoch + 5
     dbg.goto(mid)

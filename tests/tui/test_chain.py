@@ -12,9 +12,11 @@ async def test_selecting_a_weight_shows_its_chain_ending_in_the_engines_gradient
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f", "f", "tab")  # a full pass: forward, then loss and backward
         assert app.focused.id == "inspector"
-        step_chain = pane_text(app, "chain-rule")
+        assert "dW1[0,0] = ∂loss/∂z1[0]" in pane_text(app, "chain-rule")
         await pilot.press("right")  # W1[0,0] → W1[0,1] (row convention: inputs × units)
         assert app.selected_parameter() == "W1[0,1]"
+        step_chain = pane_text(app, "chain-rule")  # the step's derivation follows the selection
+        assert "dW1[0,1] = ∂loss/∂z1[1]" in step_chain and "dW1[0,0] =" not in step_chain
         assert app.debugger.g == 5  # ← and → choose the element here, they do not step
         assert "▸" in pane_text(app, "inspector")
         await pilot.press("enter")

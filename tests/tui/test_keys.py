@@ -72,7 +72,8 @@ async def test_finish_pass_sample_epoch(scenario):
         pos = app.debugger.position
         assert (pos.epoch, pos.sample, pos.step) == (1, 4, "update")
         assert len(app.state.losses) == 1
-        assert "epoch 1 now" in app.query_one("#running").render().plain
+        running = app.query_one("#running").render().plain
+        assert running == f"epoch 1: {app.state.losses[0]:.4g} (4/4)"  # the whole epoch's loss, 4 of 4 samples
 
 
 async def test_undo_redo_and_home(scenario):

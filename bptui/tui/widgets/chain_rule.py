@@ -28,14 +28,14 @@ class ChainRulePane(Pane):
 
     _wrapped = 0  # the width the lines were last wrapped to
 
-    def redraw(self) -> None:
-        super().redraw()
+    def update_body(self) -> None:
+        super().update_body()
         self.call_after_refresh(self._rewrap)
 
     def _rewrap(self) -> None:
         """A scrollbar that came or went changes the width: wrap once more (without recursion)."""
         if self._wrapped and self.scrollable_content_region.width != self._wrapped:
-            super().redraw()
+            self.guarded(super().update_body)
 
     def body(self, state: State) -> list[Content]:
         """The lines, wrapped here to the pane's width so that unchanged rows are not repainted."""

@@ -8,17 +8,20 @@ from __future__ import annotations
 import numpy as np
 from textual.binding import Binding
 from textual.content import Content
+from textual.geometry import Region
 from textual.reactive import var
 
 from bptui.engine import Scenario
 
-from ..formatting import cells, shown_indices
+from ..formatting import cell_text, decimals_format, window
 from ..messages import MoveElement, SelectLayer
 from ..state import State, parameter_names
 from .pane import Pane
 
 CHANGED = "bold underline $text-warning"
 SELECTED = "reverse"
+MORE = " …"  # the columns left out, on either side
+MAX_ROWS = 8  # matrix rows drawn; the rest are ⋮ (the selected row is always among them)
 Part = tuple[str, str] | str
 
 
@@ -64,8 +67,25 @@ class InspectorPane(Pane):
         l = self.selected_layer
         chosen = self.selected(state)
         pin = " ⏎ pinned" if state.pinned == chosen else (f" · pinned {state.pinned}" if state.pinned else "")
-        self.border_subtitle = f"layer {l} of {self.depth} · {self.activations[l - 1]} · ↑↓←→ {chosen}{pin}"
-        return [line for name in self.names(l) for line in self.block(state, name, self.cell_of(chosen, name))]
+        subtitle = f"layer {l} of {self.depth} · {self.activations[l - 1]} · ↑↓←→ {chosen}{pin}"
+        if subtitle != self.border_subtitle:  # setting it repaints the whole pane: only on change
+            self.border_subtitle = subtitle
+        self._focus_line: int | None = None
+        lines: list[Content] = []
+        for name in self.names(l):
+            block = self.block(state, name, self.cell_of(chosen, name))
+            if self._focus_row is not None:
+                self._focus_line, self._focus_row = len(lines) + self._focus_row, None
+            lines += block
+        return lines
+
+    def update_body(self) -> None:
+        super().update_body()
+        if self._focus_line is not None:  # keep the ▸ in view when ↑↓←→ move it
+            region = Region(0, self._focus_line, 1, 1)
+            self.call_after_refresh(self.scroll_to_region, region, animate=False, immediate=True)
+
+    _focus_row: int | None = None  # set by ``block``: the line of the selected element within it
 
     @staticmethod
     def cell_of(chosen: str | None, name: str) -> tuple[int, ...] | None:
@@ -84,6 +104,10 @@ class InspectorPane(Pane):
         return dims
 
     def block(self, state: State, name: str, cell: tuple[int, ...] | None = None) -> list[Content]:
+        """``name`` as a matrix (or a vector on its label's line), cut to the pane with ``…``/``⋮``.
+
+        Only the elements shown are formatted (a 512×64 batch matrix shows at most 8 rows).
+        """
         value = state.values.get(name)
         label = (f"{name:<5}", "bold")
         if value is None:
@@ -93,17 +117,38 @@ class InspectorPane(Pane):
         arr = np.asarray(value, dtype=float)
         grid = arr.reshape(1, -1) if arr.ndim < 2 else arr
         mask = np.broadcast_to(np.asarray(changed, bool), arr.shape).reshape(grid.shape)
-        text = np.array(cells(grid), dtype=object).reshape(grid.shape)
-        width = max(len(t) for t in text.ravel())
-        rows, cols = shown_indices(grid.shape[0]), shown_indices(grid.shape[1])
         at = None if cell is None else ((0, cell[0]) if arr.ndim < 2 else cell)
+        focus = at if at is not None else (0, 0)
+        n_rows = grid.shape[0]
+        rows = window(n_rows, n_rows if n_rows <= MAX_ROWS else MAX_ROWS - 2, focus[0])
+        fmt = decimals_format(grid, self.digits)
+        width = self._cell_width(grid, rows, fmt)
+        room = self.scrollable_content_region.width or 10_000  # 0 before the first layout
+        cols = window(grid.shape[1], max(1, (room - 6 - 2 * len(MORE)) // (width + 1)), focus[1])
+        text = {(i, j): cell_text(grid[i, j], fmt) for i in rows if i is not None for j in cols if j is not None}
+        if at is not None:
+            self._focus_row = 0 if arr.ndim < 2 else 1 + rows.index(at[0])
         if arr.ndim < 2:  # a scalar or a vector: on the label's line
             return [Content.assemble(label, mark, *self.row_parts(text, mask, 0, cols, width, at))]
         head = Content.assemble(label, mark, " ", (self.shape_note(name, arr), "$text-muted"))
         return [head] + [Content.assemble("      ", *self.row_parts(text, mask, i, cols, width, at)) for i in rows]
 
     @staticmethod
-    def row_parts(text: np.ndarray, mask: np.ndarray, i: int | None, cols: list[int | None], width: int,
+    def _cell_width(grid: np.ndarray, rows: list[int | None], fmt: str) -> int:
+        """The widest element of the shown rows: columns stay aligned as ← → move the window."""
+        shown = grid[[i for i in rows if i is not None]].ravel()
+        finite = shown[np.isfinite(shown)]
+        if fmt == "repr":
+            candidates = list(finite[:4096])
+        else:  # fixed or scientific: the smallest or the largest is the widest
+            candidates = [finite.min(), finite.max()] if finite.size else []
+        widths = [len(cell_text(v, fmt)) for v in candidates]
+        if finite.size < shown.size:
+            widths.append(4)  # "-inf"
+        return max(widths, default=1)
+
+    @staticmethod
+    def row_parts(text: dict, mask: np.ndarray, i: int | None, cols: list[int | None], width: int,
                   at: tuple[int, ...] | None = None) -> list[Part]:
         """One matrix row of right-aligned cells; an ``i`` of ``None`` is the row of left-out rows."""
         parts: list[Part] = []
@@ -111,7 +156,7 @@ class InspectorPane(Pane):
             if i is None:
                 parts.append((f" {'⋮':>{width}}", "$text-muted"))
             elif j is None:
-                parts.append((f" {'…':>{width}}", "$text-muted"))
+                parts.append((MORE, "$text-muted"))
             else:
                 chosen = at == (i, j)
                 style = " ".join(s for s in (CHANGED if mask[i, j] else "", SELECTED if chosen else "") if s)

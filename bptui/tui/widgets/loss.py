@@ -1,25 +1,36 @@
 """The Loss pane: epoch loss against epoch, drawn by plotext (through textual-plotext).
 
-The plot is rebuilt only when the completed losses or the axis scale change; the current epoch's
-running loss is on a line of its own above it, which costs a line, not a plot, per step.
+The plot is rebuilt only when the curve or the axis scale change; the current epoch's running loss
+is on a line of its own above it, which costs a line, not a plot, per step. During a run the App
+hands the pane the curve so far (``live``), so the chart grows while the run goes on.
 """
 from __future__ import annotations
 
-import numpy as np
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.reactive import var
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from ..state import State
+from .loss_chart import Chart, Curve, chart, curve
 from .pane import Pane
 
-MAX_POINTS = 1000  # more would not show at terminal resolution and would slow plotext down
+
+class LossPlot(PlotextPlot):
+    """A plot whose failure is shown in its place: an exception here must never end the lesson."""
+
+    def render(self):
+        try:
+            return super().render()
+        except Exception as exc:  # plotext is third-party code: contain whatever it raises
+            return Text(f"the chart could not be drawn: {exc!r}", style="italic")
 
 
 class LossPane(Pane):
     TITLE = "Loss"
     log_scale: var[bool] = var(False)
+    live: var["Curve | None"] = var(None)  # the curve of a run under way (set by the App)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -27,13 +38,16 @@ class LossPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="running", markup=False)
-        yield PlotextPlot(id="plot")
+        yield LossPlot(id="plot")
 
     def watch_log_scale(self) -> None:
         self.border_subtitle = "log y (l)" if self.log_scale else "linear y (l)"
         self.redraw()
 
-    def redraw(self) -> None:
+    def watch_live(self) -> None:
+        self.redraw()
+
+    def update_body(self) -> None:
         state = self.state
         if state is None or not self.is_mounted:
             return
@@ -41,35 +55,38 @@ class LossPane(Pane):
         label = self.query_one("#running", Static)
         if running != label.content:  # a one-line repaint, not the plot's
             label.update(running, layout=False)
-        losses = state.losses
-        key = (len(losses), losses[-1] if losses else None, self.log_scale)
+        c = self.live if self.live is not None else curve(state.losses)
+        key = (len(c.y), float(c.y[-1]) if len(c.y) else None, float(c.x[-1]) if len(c.x) else None, self.log_scale)
         if key == self._drawn:
             return
         self._drawn = key
-        plot = self.query_one(PlotextPlot)
-        plt = plot.plt
+        self.plot(chart(c, self.log_scale))
+
+    def show_failure(self, message: str) -> None:
+        self.query_one("#running", Static).update(message)
+
+    def plot(self, c: Chart) -> None:
+        widget = self.query_one(LossPlot)
+        plt = widget.plt
         plt.clear_figure()
         plt.xlabel("epoch")
-        if losses:
-            y = np.asarray(losses, dtype=float)
-            x = np.arange(1, len(y) + 1)
-            if len(y) > MAX_POINTS:
-                pick = np.linspace(0, len(y) - 1, MAX_POINTS).astype(int)
-                x, y = x[pick], y[pick]
-            finite = np.isfinite(y)
-            x, y = x[finite], y[finite]
-            if self.log_scale:
-                y = np.maximum(y, np.finfo(float).tiny)  # log of 0 has no place on the axis
-                plt.yscale("log")
-            if len(y):
-                plt.plot(x.tolist(), y.tolist(), marker="braille")
-        else:
-            plt.title("no epoch completed yet")
-        plot.refresh()
+        if c.note:
+            plt.title(c.note)
+        if c.x:
+            plt.plot(c.x, c.y, marker="braille")
+            plt.yticks(c.yticks, c.ylabels)
+            plt.ylim(*c.ylim)
+        if c.xticks:
+            plt.xticks(c.xticks, c.xlabels)
+            plt.xlim(*c.xlim)
+        widget.refresh()
 
     def running(self, state: State) -> str:
         """The current epoch's loss so far (the pane is narrow: keep it short)."""
+        if self.live is not None:
+            c = self.live
+            return f"run: epoch {int(c.x[-1]):,}: {c.y[-1]:.4g}" if len(c.y) else "run: first epoch…"
         if state.running is None:
             return f"epoch {state.position.epoch}: no loss yet"
         value, n = state.running
-        return f"epoch {state.position.epoch} now {value:.4g} ({n}/{state.position.samples})"
+        return f"epoch {state.position.epoch}: {value:.4g} ({n}/{state.position.samples})"

@@ -17,6 +17,9 @@ class Pane(Vertical, can_focus=True):
     ``Vertical`` rather than ``ScrollableContainer`` on purpose: the latter binds ←, → and home,
     which are stepping keys here. The body repaints only the lines that changed, so a micro-step
     costs the terminal only what it really changed.
+
+    A failure while drawing is shown in the pane and the app goes on (``redraw`` contains it): one
+    pane's bug must never end a lesson.
     """
 
     BINDINGS = [
@@ -32,6 +35,7 @@ class Pane(Vertical, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="pane")
         self.border_title = self.TITLE
+        self.failure: str | None = None  # what went wrong in the last draw, if anything
 
     def compose(self) -> ComposeResult:
         yield LinesView(id="body")
@@ -40,10 +44,28 @@ class Pane(Vertical, can_focus=True):
         """The pane's lines for ``state``; overridden by each pane."""
         raise NotImplementedError
 
+    def update_body(self) -> None:
+        """Show ``state``; panes that are not a list of lines override this."""
+        if self.state is not None:
+            self.query_one(LinesView).show(self.body(self.state))
+
     def redraw(self) -> None:
         if self.state is None or not self.is_mounted:
             return
-        self.query_one(LinesView).show(self.body(self.state))
+        self.guarded(self.update_body)
+
+    def guarded(self, draw) -> None:
+        """Call ``draw``; if it fails, say so in the pane instead of ending the app."""
+        try:
+            draw()
+            self.failure = None
+        except Exception as exc:  # contained on purpose: see the class docstring
+            self.failure = f"{type(exc).__name__}: {exc}"
+            self.show_failure(f"this pane could not be drawn ({self.failure}); every key still works")
+            self.log.error(f"{self.TITLE} pane failed", exc)
+
+    def show_failure(self, message: str) -> None:
+        self.query_one(LinesView).show([Content.assemble((message, "bold $text-error"))])
 
     def on_mount(self) -> None:
         self.redraw()

@@ -5,6 +5,8 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from bptui.printable import printable
+
 from ..state import State
 
 
@@ -16,10 +18,11 @@ class StatusLine(Widget):
 
     def __init__(self, title: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.title = title
+        self.scenario_title = title
 
     def render(self) -> Content:
-        parts: list[str | tuple[str, str]] = [(self.title, "bold"), "  "]
+        """The position always shows in full; the title gets what room is left, cut with ``…``."""
+        parts: list[str | tuple[str, str]] = []
         if self.state is not None:
             parts.append((self.state.position.status(), "bold $text-accent"))
             for check in self.state.checks:
@@ -27,7 +30,17 @@ class StatusLine(Widget):
                                  "bold " + ("$text-success" if check.ok else "$text-error"))]
         if self.progress:
             parts += ["  ", (self.progress, "bold $text-warning")]
-        return Content.assemble(*parts)
+        rest = Content.assemble(*parts)
+        room = self.content_region.width - rest.cell_length - 2
+        title = Content.assemble((printable(self.scenario_title, None), "bold"))
+        if room < 8:  # too narrow for a useful title: the position alone
+            return rest
+        if title.cell_length > room:
+            title = title.truncate(room - 1) + Content("…")
+        return Content.assemble(title, "  ", rest)
+
+    def on_resize(self) -> None:
+        self.refresh()
 
 
 class PaneTabs(Widget):

@@ -1,0 +1,207 @@
+"""Compact storage for the timeline's history: parameters as rows of preallocated arrays.
+
+A :class:`Params` copy costs ~700 bytes of Python objects on top of its numbers (a list, a
+dataclass, an array header per parameter), which for small networks dwarfs the numbers
+themselves. Here every saved state is one row of a float64 matrix (all parameters flattened,
+in a fixed order), its key and running loss live in parallel NumPy arrays, and the bytes
+reported are the bytes allocated — so a documented budget is the memory really held.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .network import Params
+
+Array = np.ndarray
+
+
+class ParamCodec:
+    """Flattens a network's parameters into one row and back (the order never changes)."""
+
+    def __init__(self, params: Params) -> None:
+        self.parts: list[tuple[str, int, int, int, tuple[int, ...]]] = []
+        off = 0
+        for i, w in enumerate(params.W):
+            self.parts.append(("W", i, off, off + w.size, w.shape))
+            off += w.size
+        for i, b in enumerate(params.b):
+            if b is not None:
+                self.parts.append(("b", i, off, off + b.size, b.shape))
+                off += b.size
+        self.size = off
+        self.depth = len(params.W)
+
+    @property
+    def row_bytes(self) -> int:
+        return 8 * self.size
+
+    def pack(self, params: Params, row: Array) -> None:
+        for kind, i, start, stop, _ in self.parts:
+            row[start:stop] = (params.W[i] if kind == "W" else params.b[i]).reshape(-1)
+
+    def unpack(self, row: Array, *, copy: bool = True) -> Params:
+        """Params from a row: fresh C-contiguous arrays, or read-only views with ``copy=False``."""
+        W: list[Array] = [np.empty(0)] * self.depth
+        b: list[Array | None] = [None] * self.depth
+        for kind, i, start, stop, shape in self.parts:
+            part = row[start:stop].reshape(shape)
+            if copy:
+                part = part.copy()
+            else:
+                part = part.view()
+                part.flags.writeable = False
+            if kind == "W":
+                W[i] = part
+            else:
+                b[i] = part
+        return Params(W, b)
+
+
+class CheckpointStore:
+    """Parameters at the start of epochs (sorted by epoch), at most ``slots`` of them.
+
+    Rows are allocated as they are needed (doubling), never beyond ``slots``; when full, the
+    caller thins the store (:meth:`keep_multiples`).
+    """
+
+    def __init__(self, codec: ParamCodec, budget: int) -> None:
+        self.codec = codec
+        self.slots = max(2, budget // (codec.row_bytes + 8))
+        self._rows = np.empty((min(self.slots, 16), codec.size))
+        self._epochs = np.empty(min(self.slots, 16), dtype=np.int64)
+        self.n = 0
+
+    def __len__(self) -> int:
+        return self.n
+
+    @property
+    def full(self) -> bool:
+        return self.n >= self.slots
+
+    def nbytes(self) -> int:
+        return self._rows.nbytes + self._epochs.nbytes
+
+    def epochs(self) -> Array:
+        return self._epochs[: self.n]
+
+    def __contains__(self, epoch: int) -> bool:
+        i = int(np.searchsorted(self._epochs[: self.n], epoch))
+        return i < self.n and int(self._epochs[i]) == epoch
+
+    def add(self, epoch: int, params: Params) -> None:
+        if self.n == len(self._epochs):
+            cap = min(self.slots, 2 * len(self._epochs))
+            rows = np.empty((cap, self.codec.size))
+            rows[: self.n] = self._rows[: self.n]
+            epochs = np.empty(cap, dtype=np.int64)
+            epochs[: self.n] = self._epochs[: self.n]
+            self._rows, self._epochs = rows, epochs
+        i = int(np.searchsorted(self._epochs[: self.n], epoch))
+        if i < self.n:  # rare: an epoch before the newest (kept sorted)
+            self._rows[i + 1 : self.n + 1] = self._rows[i : self.n].copy()
+            self._epochs[i + 1 : self.n + 1] = self._epochs[i : self.n].copy()
+        self.codec.pack(params, self._rows[i])
+        self._epochs[i] = epoch
+        self.n += 1
+
+    def keep_multiples(self, stride: int) -> None:
+        """Drop every checkpoint whose epoch is not a multiple of ``stride`` (epoch 0 stays)."""
+        keep = np.flatnonzero(self._epochs[: self.n] % stride == 0)
+        m = len(keep)
+        self._rows[:m] = self._rows[keep]
+        self._epochs[:m] = self._epochs[keep]
+        self.n = m
+
+    def latest_at_or_before(self, epoch: int) -> int:
+        """The latest saved epoch ``<= epoch`` (epoch 0 is always saved)."""
+        i = int(np.searchsorted(self._epochs[: self.n], epoch, side="right")) - 1
+        return int(self._epochs[i])
+
+    def params(self, epoch: int) -> Params:
+        i = int(np.searchsorted(self._epochs[: self.n], epoch))
+        return self.codec.unpack(self._rows[i])
+
+
+class PassCache:
+    """The parameters and running loss at the start of recent passes, in a ring of ``slots`` rows.
+
+    The newest entry is never evicted before ``slots - 1`` newer ones are added; lookups scan the
+    (small) key array, which costs microseconds.
+    """
+
+    MAX_SLOTS = 4096  # enough to walk back through an epoch of 4,096 samples one pass at a time
+
+    def __init__(self, codec: ParamCodec, budget: int) -> None:
+        self.codec = codec
+        self.slots = max(2, min(self.MAX_SLOTS, budget // (codec.row_bytes + 16)))
+        self._rows = np.empty((self.slots, codec.size))
+        self._keys = np.full(self.slots, -1, dtype=np.int64)
+        self._acc = np.zeros(self.slots)
+        self._next = 0
+        self._newest = -1  # the highest pass ever put: a later one needs no lookup
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self._keys >= 0))
+
+    def nbytes(self) -> int:
+        return self._rows.nbytes + self._keys.nbytes + self._acc.nbytes
+
+    def _slot(self, p: int) -> int | None:
+        hits = np.flatnonzero(self._keys == p)
+        return int(hits[0]) if len(hits) else None
+
+    def __contains__(self, p: int) -> bool:
+        return self._slot(p) is not None
+
+    def put(self, p: int, params: Params, acc: float) -> None:
+        """Remember the start of pass ``p``."""
+        if p <= self._newest and self._slot(p) is not None:
+            return  # the same pass always starts from the same state
+        self._newest = max(self._newest, p)
+        s = self._next
+        self.codec.pack(params, self._rows[s])
+        self._keys[s], self._acc[s] = p, acc
+        self._next = (s + 1) % self.slots
+
+    def latest_at_or_before(self, p: int) -> int | None:
+        keys = self._keys[(self._keys >= 0) & (self._keys <= p)]
+        return int(keys.max()) if len(keys) else None
+
+    def get(self, p: int, *, copy: bool = True) -> tuple[Params, float]:
+        s = self._slot(p)
+        if s is None:
+            raise KeyError(p)
+        return self.codec.unpack(self._rows[s], copy=copy), float(self._acc[s])
+
+
+class LossLog:
+    """One float64 per completed epoch, in an array grown by doubling up to ``limit`` entries
+    (held bytes = capacity × 8, so at most ``8 × limit``)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._buf = np.empty(64)
+        self.n = 0
+
+    def __len__(self) -> int:
+        return self.n
+
+    def nbytes(self) -> int:
+        return self._buf.nbytes
+
+    def append(self, x: float) -> None:
+        if self.n == len(self._buf):
+            buf = np.empty(max(self.n + 1, min(2 * len(self._buf), self.limit)))
+            buf[: self.n] = self._buf[: self.n]
+            self._buf = buf
+        self._buf[self.n] = x
+        self.n += 1
+
+    def last(self) -> float:
+        return float(self._buf[self.n - 1])
+
+    def view(self, n: int) -> Array:
+        """The first ``n`` losses, read-only (no copy)."""
+        v = self._buf[: min(n, self.n)].view()
+        v.flags.writeable = False
+        return v
