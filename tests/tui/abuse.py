@@ -1,8 +1,9 @@
 """What the random-abuse tests throw at the TUI (keys, pastes, escape sequences, resizes), and how
 they check that nothing was lost (a fresh Debugger at the same position count).
 
-Sizes: ``BPTUI_ABUSE_KEYS`` (default 2,000) actions through Pilot, spread over the scenarios, and a
-quarter of that through a real pty; ``BPTUI_ABUSE_SEED`` changes the seed. The long run::
+Sizes: ``BPTUI_ABUSE_KEYS`` (default 2,000) actions in all: 40 % through Pilot, spread over the
+scenarios, 60 % through a real pty (where they cost less: the app is not waited for after each
+one); ``BPTUI_ABUSE_SEED`` changes the seed. The long run (about 10 minutes)::
 
     BPTUI_ABUSE_KEYS=20000 PYTHONPATH=$PWD python -m pytest tests/tui/test_abuse_pilot.py tests/tui/test_abuse_pty.py
 """
@@ -19,13 +20,15 @@ from bptui.tui.keys import COMMANDS
 
 SCENARIOS = ("streetlight", "xor", "clusters_softmax", "sigmoid_221")
 ACTIONS = int(os.environ.get("BPTUI_ABUSE_KEYS", "2000"))
+PILOT_ACTIONS = ACTIONS * 2 // 5
+PTY_ACTIONS = ACTIONS - PILOT_ACTIONS
 SEED = int(os.environ.get("BPTUI_ABUSE_SEED", "12"))
 FREEZE = float(os.environ.get("BPTUI_ABUSE_FREEZE", "1.0"))  # seconds one action may take
 SMALL, LARGE = (20, 5), (250, 80)  # terminal sizes tried, columns × rows
 
 # Every key of the app's own table except quitting ones; a binding added later is fuzzed as well.
-# TODO(lead): re-enable after the log-scale fix (`l` then a redraw crashes plotext: "math domain error").
-EXCLUDED = {"l"}
+# (`l` was excluded until the log-scale fix of issue 8: `l` then a redraw crashed plotext.)
+EXCLUDED: set[str] = set()
 BOUND = sorted({k for b in COMMANDS if b.action != "quit" for k in b.key.split(",")} - EXCLUDED)
 NAVIGATION = ["tab", "shift+tab", "up", "down", "left", "right", "pageup", "pagedown", "home", "end", "ctrl+p"]
 OTHER = ["x", "Z", "1", "9", "+", "-", "=", "/", "ctrl+c", "ctrl+x", "ctrl+a", "alt+n", "shift+up",

@@ -20,10 +20,10 @@ from bptui.tui import BptuiApp
 from bptui.tui.screens import HelpScreen, RunDialog
 from bptui.tui.screens.run_dialog import parse_epochs
 
-from .abuse import (ACTIONS, BOUND, FREEZE, NAVIGATION, OTHER, PASTES, REQUIRED, SCENARIOS, SEED, TEXT,
+from .abuse import (PILOT_ACTIONS, BOUND, FREEZE, NAVIGATION, OTHER, PASTES, REQUIRED, SCENARIOS, SEED, TEXT,
                     load, mismatch, random_size, same_values)
 
-PER_SCENARIO = max(ACTIONS // len(SCENARIOS), 1)
+PER_SCENARIO = max(PILOT_ACTIONS // len(SCENARIOS), 1)
 LONG_RUN = 200  # epochs: a run asked for beyond this is cancelled, or stopped with escape
 
 
@@ -109,7 +109,7 @@ class Fuzz:
                 await self.press(rng.choice(OTHER))
             elif roll < 0.89:
                 await self.paste(rng.choice(PASTES))
-            elif roll < 0.98:
+            elif roll < 0.995:
                 await self.resize(random_size(rng))
             else:  # a long run, stopped with escape
                 await self.long_run_stopped()
@@ -138,10 +138,20 @@ class Fuzz:
                     self.pressed["run dialog"] += 1
 
     async def long_run_stopped(self) -> None:
+        """Run a million epochs and stop at once: enter and escape are queued together, not
+        pressed one by one (Pilot would wait for the run to go quiet first)."""
         await self.press("r")
         if isinstance(self.app.screen, RunDialog):
-            self.app.screen.query_one("#epochs").value = ""
-            await self.press(*"1000000", "enter", "escape")
+            self.app.screen.query_one("#epochs").value = "1000000"
+            for key, char in (("enter", "\r"), ("escape", "\x1b")):
+                self.log.append(key)
+                self.counts["keys"] += 1
+                self.pressed[key] += 1
+                event = events.Key(key, char)
+                event.set_sender(self.app)
+                self.app.post_message(event)
+            self.background = True
+            await self.pilot.pause()
             self.pressed["run dialog"] += 1
 
     # --- the probe -------------------------------------------------------------------------------

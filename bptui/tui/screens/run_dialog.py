@@ -58,6 +58,14 @@ class RunDialog(ModalScreen[int | None]):
     def __init__(self, default: int) -> None:
         super().__init__()
         self.default = default
+        self.answered = False  # dismissed already: keys queued behind the answer are ignored
+
+    def answer(self, result: int | None) -> None:
+        """Dismiss once. Keys that arrive together (enter enter, enter escape) are all handled,
+        and a second ``dismiss`` would pop the main screen: ScreenStackError, the app ends."""
+        if not self.answered:
+            self.answered = True
+            self.dismiss(result)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="run-dialog") as box:
@@ -88,7 +96,7 @@ class RunDialog(ModalScreen[int | None]):
         if isinstance(n, str):
             self._say(n)
             return
-        self.dismiss(n)
+        self.answer(n)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.answer(None)
