@@ -42,7 +42,7 @@ class PtySession:
     """One ``python -m bptui ARGS`` (or ``command``) on its own pty; ``close()`` always reaps it."""
 
     def __init__(self, *args: str, cols: int = 100, rows: int = 30, env: dict | None = None,
-                 command: list[str] | None = None) -> None:
+                 command: list[str] | None = None, cwd: str | Path | None = None) -> None:
         self.master, slave = os.openpty()
         set_size(self.master, cols, rows)
         environment = dict(os.environ, PYTHONPATH=str(ROOT), TERM="xterm-256color", COLUMNS="", LINES="")
@@ -51,7 +51,7 @@ class PtySession:
         environment.update(env or {})
         self.proc = subprocess.Popen(
             command or [sys.executable, "-m", "bptui", *args], stdin=slave, stdout=slave, stderr=slave,
-            cwd=ROOT, env=environment, start_new_session=True, preexec_fn=_make_controlling_tty,
+            cwd=cwd or ROOT, env=environment, start_new_session=True, preexec_fn=_make_controlling_tty,
         )
         os.close(slave)
         self._chunks: list[bytes] = []
