@@ -265,7 +265,10 @@ class GuardedDriver(LinuxDriver):
                 except (termios.error, OSError, ValueError):
                     pass
             self.session.restored = True
-            _write_line(ending_message(self.session, None) or "bptui: stopped")
+            try:  # straight to the descriptor: Textual still captures sys.stderr
+                os.write(self._file.fileno(), f"{ending_message(self.session, None) or 'bptui: stopped'}\n".encode())
+            except (OSError, ValueError, AttributeError):
+                pass
         os._exit(status)
 
 
