@@ -6,6 +6,7 @@ continue) go to a thread worker; while one is under way the other commands only 
 """
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 from functools import partial
@@ -57,6 +58,9 @@ class BptuiApp(App[None]):
         self.title = printable(scenario.title)
         self.debugger = Debugger(scenario)
         self.busy: str | None = None  # the background command under way, if any
+        # escape asks the command under way to stop. (Not by cancelling its Textual worker: one
+        # cancelled before it started never ran, never posted RunDone, and left `busy` set.)
+        self.stop_requested = threading.Event()
         self._goal = 0  # epochs a background command is heading for, for its progress line
         self.pinned: str | None = None  # the parameter whose chain the Chain rule pane shows
         self.checking = False  # the gradient check shown (g)
@@ -259,6 +263,7 @@ class BptuiApp(App[None]):
     def _background(self, name: str, command: Callable[..., Outcome]) -> None:
         self.busy = name
         self.progress = f"{name}… escape stops it"
+        self.stop_requested.clear()
         self._work(command)
 
     @work(thread=True, exclusive=True, group="run", exit_on_error=False)
@@ -277,7 +282,8 @@ class BptuiApp(App[None]):
                 self.post_message(RunProgress(epochs, loss, losses.snapshot()))
 
         try:
-            outcome = command(should_stop=lambda: worker.is_cancelled, progress=progress)
+            outcome = command(should_stop=lambda: worker.is_cancelled or self.stop_requested.is_set(),
+                              progress=progress)
         except Exception as exc:
             outcome = Outcome(True, f"the {self.busy} failed: {exc}")
         self.post_message(RunDone(outcome))
@@ -300,7 +306,7 @@ class BptuiApp(App[None]):
 
     def action_stop(self) -> None:
         if self.busy:
-            self.workers.cancel_group(self, "run")
+            self.stop_requested.set()
             self.progress = f"stopping the {self.busy}…"
         elif self.pinned:
             self.action_pin()
