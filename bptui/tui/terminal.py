@@ -119,7 +119,6 @@ class GuardedDriver(LinuxDriver):
         super().__init__(app, **kwargs)
         self.session = session_of(app)
         self._previous_handlers: dict[int, Any] = {}
-        self._loop = None
 
     # --- input -------------------------------------------------------------------------------------
 
@@ -208,9 +207,6 @@ class GuardedDriver(LinuxDriver):
     # --- signals -------------------------------------------------------------------------------------
 
     def start_application_mode(self) -> None:
-        import asyncio
-
-        self._loop = asyncio.get_running_loop()
         if threading.current_thread() is threading.main_thread():
             for signum in ENDING_SIGNALS:
                 try:
@@ -243,7 +239,7 @@ class GuardedDriver(LinuxDriver):
             self._end_now(128 + self.session.signal)
 
     def _request_exit(self, status: int) -> None:
-        loop = self._loop
+        loop = self._loop  # Driver.__init__: the app's event loop
         if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(self._app.exit, None, status)
 
