@@ -23,7 +23,11 @@ class UserError(Exception):
 
 
 def _fail(message: str) -> int:
-    print(f"bptui: error: {message}", file=sys.stderr)
+    """One line on stderr, control characters escaped: a message may quote someone else's file."""
+    from bptui.errors import MESSAGE_LIMIT
+    from bptui.printable import printable
+
+    print(f"bptui: error: {printable(message, MESSAGE_LIMIT + 400)}", file=sys.stderr)
     return EXIT_BAD_FILE
 
 
@@ -61,8 +65,21 @@ def _main_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("scenario", nargs="?", help="scenario file or bundled name (default: streetlight)")
     p.add_argument("--list", action="store_true", help="list the bundled scenarios and exit")
+    p.add_argument("--ascii", action="store_true",
+                   help="draw the Network pane in plain ASCII (no braille, box-drawing or math glyphs)")
     p.add_argument("--version", action="version", version=f"bptui {__version__}")
+    p.add_argument("--web", action="store_true",
+                   help="serve the TUI to a web browser (one session per tab) instead of this terminal")
+    p.add_argument("--host", help="with --web: the address to listen on (default 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=_port, help="with --web: the port to listen on (default 8000)")
     return p
+
+
+def _port(text: str) -> int:
+    value = _positive(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, got {value}")
+    return value
 
 
 def _run_parser() -> argparse.ArgumentParser:
@@ -72,6 +89,11 @@ def _run_parser() -> argparse.ArgumentParser:
     how.add_argument("--epochs", type=_positive, help="epochs to run (default: the file's epochs)")
     how.add_argument("--steps", type=_positive, help="micro-steps to run instead of whole epochs")
     p.add_argument("--json", action="store_true", help="print one JSON document (SPEC 5.1)")
+    p.add_argument(
+        "--values", choices=("all", "params", "none"), default="all",
+        help="what the JSON document's `values` holds: every value computed (all, the default), "
+        "only those that are not per sample (params: W, b, dW, db, loss), or nothing (none)",
+    )
     return p
 
 
@@ -114,20 +136,44 @@ def _cmd_list() -> int:
     return EXIT_OK
 
 
-def _cmd_tui(name: str | None) -> int:
+def _cmd_tui(name: str | None, ascii: bool = False) -> int:
     from bptui.scenario import DEFAULT_SCENARIO
 
     scenario = _load(name or DEFAULT_SCENARIO)  # a bad file fails here, before any screen is drawn
     from bptui.tui import run_tui
 
-    return run_tui(scenario)  # 0 when the user quit; it says in one line on stderr why otherwise
+    return run_tui(scenario, ascii=ascii)  # 0 when the user quit; it says in one line on stderr why otherwise
+
+
+def _cmd_web(args: argparse.Namespace) -> int:
+    """``bptui --web``: check the scenario here (a bad file fails before serving), then serve it."""
+    if not args.web:
+        raise UserError("--host and --port go with --web, e.g. bptui --web --port 8080")
+    from bptui.scenario import DEFAULT_SCENARIO, load_scenario, resolve
+
+    path = resolve(args.scenario or DEFAULT_SCENARIO)
+    scenario = load_scenario(path)  # its messages name the file as given
+    path = path.resolve()  # each browser tab runs `bptui PATH`, maybe from another folder
+    try:
+        from bptui.web import serve
+    except ImportError as err:
+        raise UserError(f"--web needs textual-serve ({err}); install it with pip install 'textual-serve>=1.1,<2'")
+    from bptui.web.server import DEFAULT_HOST, DEFAULT_PORT
+
+    problem = serve(path, scenario.title, args.host or DEFAULT_HOST, args.port or DEFAULT_PORT)
+    if problem:
+        raise UserError(problem)
+    return EXIT_OK
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from bptui.headless import run_headless
 
     scenario = _load(args.scenario)
-    return run_headless(scenario, epochs=args.epochs, steps=args.steps, as_json=args.json)
+    try:
+        return run_headless(scenario, epochs=args.epochs, steps=args.steps, as_json=args.json, values=args.values)
+    except ValueError as err:  # a run beyond the engine's limit
+        raise UserError(str(err)) from None
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -139,8 +185,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         try:
             scenario = _load(name)
         except ScenarioError as err:
-            print(f"bptui: error: {err}", file=sys.stderr)
-            status = EXIT_BAD_FILE
+            status = _fail(str(err))
             continue
         if not check_file(name, scenario, gradients=args.gradients) and status == EXIT_OK:
             status = EXIT_MISMATCH
@@ -173,9 +218,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         ns = _main_parser().parse_args(args)
         if ns.list:
             return _cmd_list()
-        return _cmd_tui(ns.scenario)
+        if ns.web or ns.host is not None or ns.port is not None:
+            return _cmd_web(ns)
+        return _cmd_tui(ns.scenario, ns.ascii)
     except (ScenarioError, UserError) as err:
         return _fail(str(err))
+    except MemoryError:  # the loader's limits should make this unreachable; never a traceback
+        return _fail("not enough memory for this scenario; use fewer samples or smaller layers")
     except KeyboardInterrupt:
         print("bptui: interrupted", file=sys.stderr)
         return 130

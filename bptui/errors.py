@@ -3,16 +3,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bptui.printable import printable
+
+MESSAGE_LIMIT = 4000  # characters of one message; the echoed values in it are shortened at the source
+PATH_LIMIT = 300  # characters of the file name shown (a data file's name comes from the scenario)
+
 
 class ScenarioError(Exception):
-    """A bad scenario file. ``str(err)`` is ``FILE[:LINE]: what is wrong and how to fix it``."""
+    """A bad scenario file. ``str(err)`` is ``FILE[:LINE]: what is wrong and how to fix it``.
+
+    Always one line of printable text: a message quotes keys, values and file names from someone
+    else's file, so control characters (a newline that forges a second ``bptui: error:`` line, an
+    escape sequence that renames the terminal) are shown escaped (``\\x1b``) and length is bounded.
+    """
 
     def __init__(self, path: str | Path, message: str, line: int | None = None) -> None:
         self.path = str(path)
         self.line = line
-        self.message = message
+        self.message = printable(message, MESSAGE_LIMIT)
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        shown = printable(self.path, PATH_LIMIT)
+        where = shown if self.line is None else f"{shown}:{self.line}"
         return f"{where}: {self.message}"

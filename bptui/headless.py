@@ -1,33 +1,48 @@
 """``bptui run`` and ``bptui check``: training and verification without a screen (no Textual here)."""
 from __future__ import annotations
 
-import json
 import sys
 
-from bptui.engine import Debugger, Scenario
-from bptui.engine.expect import walk_expectations
+from bptui.allocator import pin_malloc_thresholds
+from bptui.blas import choose_blas_threads
+from bptui.engine import Debugger, Layout, Scenario
+from bptui.engine.expect import expectation_g, walk_expectations
+from bptui.engine.spec import BATCH
 from bptui.engine.values import to_jsonable
+from bptui.jsonout import DEFAULT_VALUES, write_document
 from bptui.progress import ProgressBar
 
 EXIT_OK, EXIT_MISMATCH, EXIT_DIVERGED = 0, 1, 3
 TABLE_ROWS = 100  # a longer run prints every k-th epoch (and the last); --json has them all
 
 
-def run_headless(scenario: Scenario, *, epochs: int | None, steps: int | None, as_json: bool) -> int:
-    """Run N epochs (default: the file's) or N micro-steps from the start; print losses or JSON."""
+def run_headless(
+    scenario: Scenario, *, epochs: int | None, steps: int | None, as_json: bool, values: str = DEFAULT_VALUES
+) -> int:
+    """Run N epochs (default: the file's) or N micro-steps from the start; print losses or JSON.
+
+    ``values`` chooses what the JSON document's ``values`` holds (``all``, ``params``, ``none``).
+    """
+    choose_blas_threads(scenario)
+    pin_malloc_thresholds()
     dbg = Debugger(scenario)
-    if steps is not None:
-        outcome = dbg.goto(steps)
-        total = dbg.layout.completed_epochs(steps)
-    else:
-        total = epochs if epochs is not None else scenario.training.epochs
-        bar = ProgressBar(total)
-        try:
+    total = dbg.layout.completed_epochs(steps) if steps is not None else (
+        epochs if epochs is not None else scenario.training.epochs
+    )
+    bar = ProgressBar(total)
+    try:
+        if steps is not None:
+            outcome = dbg.goto(steps, progress=bar.update)
+        else:
             outcome = dbg.run(total, progress=bar.update)
-        finally:
-            bar.close()
+    finally:
+        bar.close()
+    if outcome.message and not outcome.moved and outcome.diverged is None:
+        raise ValueError(outcome.message)  # e.g. beyond MAX_EPOCHS: the CLI says so in one line
     if as_json:
-        print(json.dumps(json_document(dbg)))
+        sys.stdout.flush()
+        write_document(sys.stdout.buffer, dbg, values)
+        sys.stdout.buffer.flush()
     else:
         print_table(dbg)
     if outcome.diverged is not None:
@@ -48,21 +63,29 @@ def json_document(dbg: Debugger) -> dict:
 
 
 def print_table(dbg: Debugger) -> None:
-    losses = dbg.epoch_losses
+    losses = dbg.loss_array()
     print(dbg.scenario.title)
     stride = max(1, -(-len(losses) // TABLE_ROWS))
     if stride > 1:
         print(f"(every {stride}th epoch of {len(losses)}; --json gives them all)")
     print(f"{'epoch':>8}  {'loss':<22}")
-    for i, loss in enumerate(losses, start=1):
-        if i % stride == 0 or i == len(losses) or i == 1:
-            print(f"{i:>8}  {loss!r:<22}")
+    shown = {1, len(losses), *range(stride, len(losses) + 1, stride)} if len(losses) else set()
+    for i in sorted(shown):
+        print(f"{i:>8}  {float(losses[i - 1])!r:<22}")
     print(f"at {dbg.position.status()}")
 
 
 def check_file(label: str, scenario: Scenario, *, gradients: bool) -> bool:
     """Print a line per ``[[expect]]`` block (and the gradient check); True if everything holds."""
-    results, diverged = walk_expectations(scenario)
+    choose_blas_threads(scenario)
+    pin_malloc_thresholds()
+    layout = Layout(scenario.depth, 1 if scenario.training.mode == BATCH else scenario.samples)
+    last = max((expectation_g(e, layout) for e in scenario.expectations), default=0)
+    bar = ProgressBar(layout.completed_epochs(last))
+    try:
+        results, diverged = walk_expectations(scenario, progress=bar.update)
+    finally:
+        bar.close()
     if diverged is not None:
         print(f"{label}: warning: {diverged.describe()}")
     for result in results:
@@ -73,7 +96,16 @@ def check_file(label: str, scenario: Scenario, *, gradients: bool) -> bool:
     if gradients:
         from bptui.engine.gradcheck import check_gradients
 
-        report = check_gradients(scenario)
+        bar = ProgressBar(1)
+        try:
+            report = check_gradients(scenario, progress=lambda done, total: _count(bar, done, total))
+        finally:
+            bar.close()
         print(f"{label}: {report.describe()}")
         ok = ok and report.ok
     return ok
+
+
+def _count(bar: ProgressBar, done: int, total: int) -> None:
+    bar.total = max(1, total)
+    bar.count(done, "elements checked")

@@ -21,15 +21,28 @@ class ProgressBar:
         self._drawn = False
 
     def update(self, done: int, loss: float) -> None:
+        """Epochs done, and the loss of the last one (called every epoch: cheap when not drawing)."""
+        if self._due():
+            self._draw(done, f"epoch {done}/{self.total}  loss {loss:.6g}")
+
+    def count(self, done: int, what: str) -> None:
+        """``done`` of ``total`` units of ``what`` (e.g. "elements checked")."""
+        if self._due():
+            self._draw(done, f"{done}/{self.total} {what}")
+
+    def _due(self) -> bool:
         if not self.enabled:
-            return
+            return False
         now = time.monotonic()
         if now - self._last < self.interval:
-            return
+            return False
         self._last = now
+        return True
+
+    def _draw(self, done: int, text: str) -> None:
         filled = int(self.WIDTH * min(done, self.total) / self.total)
         bar = "█" * filled + "·" * (self.WIDTH - filled)
-        self.stream.write(f"\r{bar} epoch {done}/{self.total}  loss {loss:.6g} ")
+        self.stream.write(f"\r{bar} {text} ")
         self.stream.flush()
         self._drawn = True
 

@@ -116,10 +116,16 @@ class Debugger:
         return (self.g // per + 1) * per
 
     def target_undo(self) -> int | None:
-        return self._undo[-1] if self._undo else None
+        if not self._undo:
+            return None
+        top = self._undo[-1]
+        return top if isinstance(top, int) else self.g  # an edit (=) is undone where it stands
 
     def target_redo(self) -> int | None:
-        return self._redo[-1] if self._redo else None
+        if not self._redo:
+            return None
+        top = self._redo[-1]
+        return top if isinstance(top, int) else self.g
 
     def target_run(self, epochs: int) -> int:
         return (self.layout.completed_epochs(self.g) + epochs) * self.layout.per_epoch
@@ -134,13 +140,13 @@ class Debugger:
 
     # --- commands --------------------------------------------------------------------------------
 
-    def step(self) -> Outcome:
-        return self._move(self.g + 1)
+    def step(self, *, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
+        return self._move(self.g + 1, should_stop=should_stop, progress=progress)
 
-    def back(self) -> Outcome:
+    def back(self, *, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
         if self.g == 0:
             return Outcome(False, "already at the start: nothing to step back to")
-        return self._move(self.g - 1)
+        return self._move(self.g - 1, should_stop=should_stop, progress=progress)
 
     def finish_pass(self, *, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
         return self._move(self.target_finish_pass(), should_stop=should_stop, progress=progress)
@@ -171,16 +177,51 @@ class Debugger:
         """Any position as one undoable command."""
         return self._move(g, should_stop=should_stop, progress=progress)
 
+    def edit(self, name: str, value: float) -> Outcome:
+        """Change a weight, bias, input, target or the learning rate here: one undoable command."""
+        from .edit import make_edit, parse_target
+
+        try:
+            entry = make_edit(self, parse_target(name, self), value)
+        except ValueError as exc:
+            return Outcome(False, str(exc))
+        self.timeline.apply(entry, undo=False)
+        self._undo.append(entry)  # type: ignore[arg-type]
+        self._redo.clear()
+        self._stopped_at = None
+        e = entry.added.edit
+        return Outcome(True, f"{e.target.name}: {e.old:.6g} → {e.new:.6g} ✎ (u undoes it)")
+
+    def _edit_step(self, source: list, other: list, undo: bool) -> Outcome | None:
+        """Undo or redo an edit when it is the next command on ``source`` (else ``None``)."""
+        from .edit import EditEntry
+
+        if not source or not isinstance(source[-1], EditEntry):
+            return None
+        entry = source.pop()
+        self.timeline.apply(entry, undo=undo)
+        other.append(entry)
+        self._stopped_at = None
+        e = entry.added.edit
+        return Outcome(True, f"{'undid' if undo else 'redid'} the edit of {e.target.name} "
+                             f"({e.old:.6g} → {e.new:.6g})")
+
     def undo(self, *, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
         """Back to where the last command started.
 
         A cancelled undo stops part way: the undo stays pending (undo again finishes it) and
         redo returns to where it started; the spot where it stopped is not itself recorded.
         """
+        edited = self._edit_step(self._undo, self._redo, undo=True)
+        if edited is not None:
+            return edited
         return self._travel(self._undo, self._redo, "undo", should_stop, progress)
 
     def redo(self, *, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
         """Forward to where the last undo started (cancelled: as for :meth:`undo`, mirrored)."""
+        edited = self._edit_step(self._redo, self._undo, undo=False)
+        if edited is not None:
+            return edited
         return self._travel(self._redo, self._undo, "redo", should_stop, progress)
 
     def _travel(
@@ -208,7 +249,8 @@ class Debugger:
     def _move(self, g: int, **kw) -> Outcome:
         before = self.g
         if g > self.timeline.max_g:
-            return Outcome(False, f"a timeline holds at most {MAX_EPOCHS:,} epochs: that is beyond it")
+            epoch = -(-g // self.layout.per_epoch)
+            return Outcome(False, f"training stops at epoch {MAX_EPOCHS:,} at the latest; this would reach epoch {epoch:,}")
         forward = g > before
         moved: Moved = self.timeline.goto(g, stop_on_nonfinite=forward, **kw)
         if moved.g == before:

@@ -14,6 +14,7 @@ check the text against the engine.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from math import prod
 
@@ -87,7 +88,9 @@ class _Ctx:
         self.debugger = debugger
         self.sp = tl.current
         self.net = tl.net
-        self.params = tl.params
+        # an edit (=) made after an update replaces the updated values; the update's equations
+        # show what it computed (the Inspector shows the edited value, marked ✎)
+        self.params = tl.computed_params() if hasattr(tl, "computed_params") else tl.params
         self.position = debugger.position
         self.L = self.net.depth
         self.sizes = self.net.sizes
@@ -115,12 +118,9 @@ class _Ctx:
     def bias(self, base: str, layer: int, j: int | str) -> Var:
         return Var(base, layer, (j,) if self.sizes[layer] > 1 else ())
 
-    def mat_keys(self, layer: int) -> list[tuple[int, int]]:
+    def mat_keys(self, layer: int) -> "Sequence[tuple[int, ...]]":
         """(input, unit) pairs of a weight matrix, in the reading order of the file's convention."""
-        n_in, n_out = self.sizes[layer - 1], self.sizes[layer]
-        if self.col:
-            return [(i, j) for j in range(n_out) for i in range(n_in)]
-        return [(i, j) for i in range(n_in) for j in range(n_out)]
+        return _Grid(self.sizes[layer - 1], self.sizes[layer], swap=self.col)
 
     def act(self, layer: int) -> Activation:
         return self.net.activations[layer - 1]
@@ -137,7 +137,7 @@ class _Ctx:
         return act.derivative(self.sp.z[layer], self.sp.a[layer])
 
 
-def _pick(keys: list[tuple[int, ...]], selected: tuple[int, ...], limit: int) -> list[tuple[int, ...]]:
+def _pick(keys: Sequence[tuple[int, ...]], selected: tuple[int, ...], limit: int) -> Sequence[tuple[int, ...]]:
     """All ``keys`` if there are at most ``limit``, else only the selected one (clamped into range)."""
     if len(keys) <= limit:
         return keys
@@ -165,11 +165,35 @@ class _Select:
     limit: int
 
 
-def _grid(*dims: int) -> list[tuple[int, ...]]:
-    return [tuple(int(v) for v in idx) for idx in np.ndindex(*dims)]
+class _Grid(Sequence[tuple[int, ...]]):
+    """Every index tuple of a shape, without building them: a 512×64 batch value has 32,768, and
+    a step writes out at most a handful (``_pick`` needs only the count and the last one).
+
+    ``swap`` reads a 2-D grid column by column: ``(i, j)`` for ``j`` outer and ``i`` inner.
+    """
+
+    def __init__(self, *dims: int, swap: bool = False) -> None:
+        self.dims, self.swap = (dims[::-1] if swap else dims), swap
+
+    def __len__(self) -> int:
+        return prod(self.dims)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        idx = tuple(int(v) for v in np.unravel_index(i, self.dims))
+        return idx[::-1] if self.swap else idx
 
 
-def _each(ctx: _Ctx, name: str, raw: np.ndarray, keys: list[tuple[int, ...]], selected: tuple[int, ...],
+def _grid(*dims: int) -> _Grid:
+    return _Grid(*dims)
+
+
+def _each(ctx: _Ctx, name: str, raw: np.ndarray, keys: Sequence[tuple[int, ...]], selected: tuple[int, ...],
           limit: int, line_of) -> list[Line]:
     chosen = _pick(keys, selected, limit)
     lines = [line_of(*key) for key in chosen]
@@ -419,6 +443,7 @@ def _update(ctx: _Ctx, sel: _Select) -> list[Line]:
     return lines
 
 
+@np.errstate(all="ignore")  # a diverged state's inf and nan are shown, never warned about on stderr
 def derive_step(debugger, *, unit: int = 0, source: int = 0, sample: int = 0,
                 max_elements: int = MAX_ELEMENTS) -> Derivation:
     """The equations the micro-step just done evaluated, in the scenario's convention.
@@ -622,6 +647,7 @@ def _layered(ctx: _Ctx, kind: str, l: int, i: int | None, j: int, lhs: Expr, s: 
     return lines
 
 
+@np.errstate(all="ignore")
 def derive_parameter(debugger, name: str, *, sample: int = 0, max_paths: int = MAX_PATHS) -> Derivation:
     """The chain rule from ``loss`` to one parameter (``W1[1,0]``, ``b2[0]``, indices in the file's
     convention), one factor per edge and activation, summed over every path through the network.

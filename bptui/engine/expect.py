@@ -87,10 +87,11 @@ def verify(scenario: Scenario) -> list[CheckResult]:
     return walk_expectations(scenario)[0]
 
 
-def walk_expectations(scenario: Scenario) -> tuple[list[CheckResult], "NonFinite | None"]:
+def walk_expectations(scenario: Scenario, progress=None) -> tuple[list[CheckResult], "NonFinite | None"]:
     """(:func:`verify`'s results, where training first became non-finite on the way, if it did).
 
     A divergence does not stop the walk: the values at each expectation are still compared.
+    ``progress(epochs, loss)`` is called as epochs complete on the way (as for a run).
     """
     from .timeline import Timeline  # local: timeline imports this module's neighbours
 
@@ -101,8 +102,8 @@ def walk_expectations(scenario: Scenario) -> tuple[list[CheckResult], "NonFinite
     for exp in order:
         g = expectation_g(exp, tl.layout)
         if diverged is None and g > tl.g:
-            diverged = tl.goto(g, stop_on_nonfinite=True).diverged
-        tl.goto(g)
+            diverged = tl.goto(g, stop_on_nonfinite=True, progress=progress).diverged
+        tl.goto(g, progress=progress)
         with np.errstate(all="ignore"):
             vals = current_values(tl.current, tl.params, scenario.convention, tl.net.batch)
             results.append(compare(exp, g, vals))

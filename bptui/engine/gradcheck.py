@@ -21,15 +21,19 @@ Three numerical facts shape the comparison:
   and disagrees with every valid one-sided derivative. Such elements are *skipped* (and counted),
   not failed: they say nothing about the backward code.
 
-Arrays of more than :data:`MAX_PER_ARRAY` elements (MNIST-sized layers) are checked on a fixed
-random sample of that many elements, which the report mentions: every element would cost two
-forward passes each.
+What is checked is bounded: an array of more than :data:`MAX_PER_ARRAY` elements (MNIST-sized
+layers) is checked on a fixed random sample (seed 0) of that many, and fewer when one nudge is
+costly (big batches, wide later layers): about :data:`CHECK_WORK` operations per array and point,
+never fewer than :data:`MIN_PER_ARRAY` elements; the report says how many were sampled. A nudge
+recomputes only what it changes (one column of its layer, a rank-one update of the next, the
+layers after), so a 5-million-parameter network is checked in seconds. The TUI's check of one
+layer (:func:`layer_fd`) spends :data:`LAYER_WORK` (well under a second).
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -42,7 +46,10 @@ Array = np.ndarray
 TOLERANCE = 1e-6  # the largest relative error ``bptui check --gradients`` accepts
 FLOOR = 1e-3  # the relative error's denominator never falls below FLOOR × max(1, |loss|)
 KINKED = ("relu", "leaky_relu")
-MAX_PER_ARRAY = 1000
+MAX_PER_ARRAY = 1000  # elements checked per parameter array at most (a fixed random sample beyond)
+MIN_PER_ARRAY = 4  # …and at least, however costly a nudge
+CHECK_WORK = 4e8  # operations `check --gradients` spends per parameter array and point, about
+LAYER_WORK = 1e7  # …and the TUI's check of one layer (`layer_fd`), so it answers at once
 EXTENDED = np.longdouble
 
 
@@ -54,19 +61,6 @@ def _forward(net: Network, params: Params, a0: Array, t: Array) -> tuple[list[Ar
         z_s.append(z)
         a_s.append(a)
     return z_s, a_s
-
-
-def _extended_loss(net: Network, params: Params, a0: Array, t: Array) -> tuple[Array, list[Array]]:
-    """(pass loss, z of every layer) in extended precision.
-
-    :func:`loss_and_grad` returns a Python float, which would round the loss back to float64, so
-    the reduction of SPEC 3.5 is applied here to the engine's per-sample loss function.
-    """
-    z_s, a_s = _forward(net, params, a0, t)
-    per = net.loss.per_sample(a_s[-1], t)
-    if not net.batch:
-        return per[0], z_s
-    return (np.sum(per) if net.reduction == "sum" else np.mean(per)), z_s
 
 
 def _backprop(net: Network, params: Params, a0: Array, t: Array) -> tuple[float, list[Array], list[Array | None]]:
@@ -83,46 +77,110 @@ def _backprop(net: Network, params: Params, a0: Array, t: Array) -> tuple[float,
     return loss, dWs, dbs
 
 
-def _signs(net: Network, z_s: list[Array]) -> list[Array]:
-    return [z > 0 for act, z in zip(net.activations, z_s) if act.name in KINKED]
-
-
 def _extended(params: Params) -> Params:
     return Params([w.astype(EXTENDED) for w in params.W], [None if b is None else b.astype(EXTENDED) for b in params.b])
 
 
-def _elements(shape: tuple[int, ...]) -> list[tuple[int, ...]]:
-    """Every index of an array, or a fixed random sample of :data:`MAX_PER_ARRAY` of them."""
+def _nudge_work(net: Network, layer: int, batch: int) -> int:
+    """Operations of one nudged loss for a parameter of ``layer`` (0-based), as :func:`_numeric`
+    computes it: the layer's column, a rank-one update of the next layer, the layers after it."""
+    sizes, L = net.sizes, net.depth
+    work = 2 * sizes[layer + 1]
+    if layer + 1 < L:
+        work += 3 * sizes[layer + 2]
+    for m in range(layer + 2, L):
+        work += sizes[m] * sizes[m + 1] + 2 * sizes[m + 1]
+    return batch * work
+
+
+def elements_to_check(net: Network, layer: int, shape: tuple[int, ...], batch: int, work: float) -> list[tuple[int, ...]]:
+    """Every index of a parameter array, or a fixed random sample of them (seed 0, sorted).
+
+    The sample holds at most :data:`MAX_PER_ARRAY` elements, and fewer when nudging one costs
+    more than ``work`` allows (two nudged losses per element), but never fewer than
+    :data:`MIN_PER_ARRAY`: a check of a 5-million-parameter network stays within seconds.
+    """
     size = int(np.prod(shape))
-    if size <= MAX_PER_ARRAY:
+    affordable = int(work // max(1, 2 * _nudge_work(net, layer, batch)))
+    n = min(size, MAX_PER_ARRAY, max(MIN_PER_ARRAY, affordable))
+    if n >= size:
         return list(np.ndindex(*shape))
-    flat = np.sort(np.random.RandomState(0).choice(size, MAX_PER_ARRAY, replace=False))
+    flat = np.sort(np.random.default_rng(0).choice(size, n, replace=False))  # O(n), not O(size)
     return [tuple(int(i) for i in np.unravel_index(f, shape)) for f in flat]
 
 
+def _nudged(net: Network, ext: Params, z_s: list[Array], a_s: list[Array], l: int, j: int,
+            delta: Array, t: Array) -> tuple[Array, list[Array]]:
+    """(pass loss, z of every layer) when column ``j`` of layer ``l``'s z moves by ``delta``.
+
+    Only that column of ``z_l`` and ``a_l`` changes (softmax, the last layer only, is recomputed
+    whole), so the next layer's ``z`` gets a rank-one update and only the layers after it are
+    computed again — in extended precision, from the baseline ``z_s``/``a_s``.
+    """
+    L = net.depth
+    zs = list(z_s)
+    z = z_s[l].copy()
+    z[:, j] += delta
+    zs[l] = z
+    act = net.activations[l]
+    if act.elementwise:
+        a = a_s[l + 1].copy()
+        a[:, j : j + 1] = act.forward(z[:, j : j + 1])
+        base_col = act.forward(z_s[l][:, j : j + 1])
+    else:
+        a = act.forward(z)
+    if l + 1 < L:
+        z = z_s[l + 1] + (a[:, j : j + 1] - base_col) * ext.W[l + 1][j : j + 1, :].astype(EXTENDED)
+        zs[l + 1] = z
+        a = net.activations[l + 1].forward(z)
+        for m in range(l + 2, L):
+            zs[m], a = forward_layer(net.activations[m], ext.W[m], ext.b[m], a)
+    per = net.loss.per_sample(a, t)
+    if not net.batch:
+        return per[0], zs
+    return (np.sum(per) if net.reduction == "sum" else np.mean(per)), zs
+
+
 def _numeric(net: Network, params: Params, which: tuple[str, int], a0: Array, t: Array,
-             eps: float) -> tuple[Array, Array, Array]:
+             eps: float, work: float = CHECK_WORK, tick=None) -> tuple[Array, Array, Array]:
     """Central differences of the loss w.r.t. the elements of one parameter array.
 
     ``which`` is ("W" or "b", layer index from 0). Returns (differences, mask of elements checked,
-    mask of elements whose nudge crossed a kink); unchecked elements hold NaN.
+    mask of elements whose nudge crossed a kink); unchecked elements hold NaN. The baseline
+    forward pass is float64 (BLAS), cast to extended precision; each nudge moves one column of
+    its layer's ``z`` by ``±eps·a_prev[:, i]`` (``±eps`` for a bias) and recomputes what follows
+    in extended precision. ``tick()`` is called after each element (progress, cancellation).
     """
-    ext = _extended(params)
-    target = (ext.W if which[0] == "W" else ext.b)[which[1]]
-    a0, t = a0.astype(EXTENDED), t.astype(EXTENDED)
+    kind, l = which
+    target = (params.W if kind == "W" else params.b)[l]
+    later = range(l + 2, net.depth)  # layers computed again in full (the next one: a row per nudge)
+    ext = Params([w.astype(EXTENDED) if i in later else w for i, w in enumerate(params.W)],
+                 [b.astype(EXTENDED) if i in later and b is not None else b for i, b in enumerate(params.b)])
+    z64, a64 = _forward(net, params, a0, t)
+    z_s = [z.astype(EXTENDED) for z in z64]
+    a_s = [a.astype(EXTENDED) for a in a64]
+    t = t.astype(EXTENDED)
     num = np.full(target.shape, np.nan)
     checked = np.zeros(target.shape, dtype=bool)
     kink = np.zeros(target.shape, dtype=bool)
-    for idx in _elements(target.shape):
-        saved = target[idx]
-        target[idx] = saved + eps
-        up, z_up = _extended_loss(net, ext, a0, t)
-        target[idx] = saved - eps
-        down, z_down = _extended_loss(net, ext, a0, t)
-        target[idx] = saved
-        num[idx] = float((up - down) / (2 * eps))
+    e = EXTENDED(eps)
+    for idx in elements_to_check(net, l, target.shape, a0.shape[0], work):
+        if kind == "W":
+            i, j = idx
+            step = e * a_s[l][:, i]
+        else:
+            (j,) = idx
+            step = np.full(a0.shape[0], e)
+        up, z_up = _nudged(net, ext, z_s, a_s, l, j, step, t)
+        down, z_down = _nudged(net, ext, z_s, a_s, l, j, -step, t)
+        num[idx] = float((up - down) / (2 * e))
         checked[idx] = True
-        kink[idx] = any(not np.array_equal(u, d) for u, d in zip(_signs(net, z_up), _signs(net, z_down)))
+        kink[idx] = any(
+            not np.array_equal(z_up[m] > 0, z_down[m] > 0)
+            for m in range(l, net.depth) if net.activations[m].name in KINKED
+        )
+        if tick is not None:
+            tick()
     return num, checked, kink
 
 
@@ -173,8 +231,13 @@ def _pass_data(sc: Scenario, net: Network) -> tuple[Array, Array]:
     return (X, T) if net.batch else (X[:1], T[:1])
 
 
-def check_gradients(scenario: Scenario, *, eps: float = 1e-6) -> GradientReport:
-    """Backprop against central differences for every parameter, at the start and after one epoch."""
+def check_gradients(
+    scenario: Scenario, *, eps: float = 1e-6, progress: Callable[[int, int], None] | None = None
+) -> GradientReport:
+    """Backprop against central differences for every parameter, at the start and after one epoch.
+
+    ``progress(done, total)`` is called after each element checked (``total`` counts both points).
+    """
     net = Network.from_scenario(scenario)
     a0, t = _pass_data(scenario, net)
     points = [("at the start", initial_params(scenario))]
@@ -186,6 +249,16 @@ def check_gradients(scenario: Scenario, *, eps: float = 1e-6) -> GradientReport:
     else:
         points.append(("after epoch 1", tl.params.copy()))
     worst, where, a_worst, n_worst, checked, skipped = 0.0, "no parameter", 0.0, 0.0, 0, 0
+    shapes = [(l, w.shape) for l, w in enumerate(points[0][1].W)]
+    shapes += [(l, b.shape) for l, b in enumerate(points[0][1].b) if b is not None]
+    total = len(points) * sum(len(elements_to_check(net, l, shape, a0.shape[0], CHECK_WORK)) for l, shape in shapes)
+    done_count = [0]
+
+    def tick() -> None:
+        done_count[0] += 1
+        if progress is not None:
+            progress(done_count[0], total)
+
     with np.errstate(all="ignore"):
         for label, params in points:
             loss, dWs, dbs = _backprop(net, params, a0, t)
@@ -196,7 +269,7 @@ def check_gradients(scenario: Scenario, *, eps: float = 1e-6) -> GradientReport:
             arrays = [("W", l, dWs[l]) for l in range(net.depth)]
             arrays += [("b", l, dbs[l]) for l in range(net.depth) if dbs[l] is not None]
             for kind, l, analytic in arrays:
-                numeric, done, kink = _numeric(net, params, (kind, l), a0, t, eps)
+                numeric, done, kink = _numeric(net, params, (kind, l), a0, t, eps, CHECK_WORK, tick)
                 if label == "at the start" and not done.all():
                     notes.append(f"{kind}{l + 1}: {int(done.sum())} of {done.size} elements sampled")
                 good = done & ~kink
@@ -245,7 +318,7 @@ def layer_fd(debugger, layer: int, param: str = "W", *, eps: float = 1e-6) -> La
     with np.errstate(all="ignore"):
         loss, dWs, dbs = _backprop(net, params, sp.a[0], sp.t)
         analytic = (dWs if param == "W" else dbs)[layer - 1]
-        numeric, done, kink = _numeric(net, params, (param, layer - 1), sp.a[0], sp.t, eps)
+        numeric, done, kink = _numeric(net, params, (param, layer - 1), sp.a[0], sp.t, eps, LAYER_WORK)
         errors = np.nan_to_num(_rel(analytic, numeric, loss), nan=math.inf)
     skipped = ~done | kink
     errors = np.where(skipped, np.nan, errors)

@@ -88,14 +88,20 @@ class CheckpointStore:
         i = int(np.searchsorted(self._epochs[: self.n], epoch))
         return i < self.n and int(self._epochs[i]) == epoch
 
-    def add(self, epoch: int, params: Params) -> None:
-        if self.n == len(self._epochs):
-            cap = min(self.slots, 2 * len(self._epochs))
-            rows = np.empty((cap, self.codec.size))
-            rows[: self.n] = self._rows[: self.n]
+    def reserve(self, rows: int) -> None:
+        """Make room for ``rows`` checkpoints at once (a long run knows how many it will add), so
+        the store is not grown by doubling, which briefly holds the old rows and the new ones."""
+        cap = min(self.slots, max(rows, self.n))
+        if cap > len(self._epochs):
+            new_rows = np.empty((cap, self.codec.size))
+            new_rows[: self.n] = self._rows[: self.n]
             epochs = np.empty(cap, dtype=np.int64)
             epochs[: self.n] = self._epochs[: self.n]
-            self._rows, self._epochs = rows, epochs
+            self._rows, self._epochs = new_rows, epochs
+
+    def add(self, epoch: int, params: Params) -> None:
+        if self.n == len(self._epochs):
+            self.reserve(2 * len(self._epochs))
         i = int(np.searchsorted(self._epochs[: self.n], epoch))
         if i < self.n:  # rare: an epoch before the newest (kept sorted)
             self._rows[i + 1 : self.n + 1] = self._rows[i : self.n].copy()
@@ -189,16 +195,18 @@ class LossLog:
     def nbytes(self) -> int:
         return self._buf.nbytes
 
-    def append(self, x: float) -> None:
-        if self.n == len(self._buf):
-            buf = np.empty(max(self.n + 1, min(2 * len(self._buf), self.limit)))
+    def reserve(self, n: int) -> None:
+        """Make room for ``n`` losses at once (see :meth:`CheckpointStore.reserve`)."""
+        if n > len(self._buf):
+            buf = np.empty(n)
             buf[: self.n] = self._buf[: self.n]
             self._buf = buf
+
+    def append(self, x: float) -> None:
+        if self.n == len(self._buf):
+            self.reserve(max(self.n + 1, min(2 * len(self._buf), self.limit)))
         self._buf[self.n] = x
         self.n += 1
-
-    def last(self) -> float:
-        return float(self._buf[self.n - 1])
 
     def view(self, n: int) -> Array:
         """The first ``n`` losses, read-only (no copy)."""

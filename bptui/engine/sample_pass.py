@@ -33,7 +33,8 @@ class SamplePass:
         """Each sample's own loss (a batch pass's ``loss`` is their reduction); ``None`` before ``loss``."""
         if self.loss is None:
             return None
-        return self.net.loss.per_sample(self.a[-1], self.t)
+        with np.errstate(all="ignore"):  # a diverged pass's inf and nan are shown, never warned about
+            return self.net.loss.per_sample(self.a[-1], self.t)
 
     @property
     def done(self) -> bool:

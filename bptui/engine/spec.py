@@ -74,6 +74,8 @@ class Scenario:
     source: str = ""
     expectations: tuple[Expectation, ...] = ()
     path: Path | None = None
+    predict: tuple[str, ...] = ()  # what predict mode asks, e.g. ("a2", "dW1[0,1]"); () = every step
+    names: dict[str, str] = field(default_factory=dict)  # the textbook's names, e.g. {"a1": "h"}
 
     @property
     def depth(self) -> int:

@@ -22,7 +22,6 @@ History policy (memory is bounded, whatever the length of the run; see :mod:`.hi
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -59,6 +58,25 @@ class NonFinite:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """A state a branch timeline starts from (an edit, see :mod:`.edit`): the end of pass ``p``.
+
+    ``p = -1`` is the very start (only ``params`` count). Otherwise ``done`` is pass ``p``
+    walked to its ``update``, ``start_params`` the parameters it started with, ``params`` the
+    (edited) parameters after it, ``acc`` and ``losses`` the epoch accounting as a timeline holds
+    it there. The branch never goes before the end of pass ``p``.
+    """
+
+    p: int
+    params: Params
+    done: SamplePass | None = None
+    start_params: Params | None = None
+    acc: float = 0.0
+    losses: tuple[float, ...] = ()
+    computed: Params | None = None  # the parameters pass ``p``'s update computed (before the edit)
+
+
+@dataclass(frozen=True)
 class Moved:
     """What a move reached: its position count, and why it stopped short, if it did."""
 
@@ -73,6 +91,7 @@ class Timeline:
         scenario: Scenario,
         checkpoint_budget: int = CHECKPOINT_BUDGET,
         pass_cache_budget: int = PASS_CACHE_BUDGET,
+        origin: Origin | None = None,
     ) -> None:
         self.scenario = scenario
         self.net = Network.from_scenario(scenario)
@@ -85,7 +104,7 @@ class Timeline:
                 for i in range(X.shape[0])
             ]
         self.layout = Layout(self.net.depth, len(self._batches))
-        params = initial_params(scenario)
+        params = initial_params(scenario) if origin is None else origin.params.copy()
         self.initial = params.copy()
         codec = ParamCodec(params)
         self._checkpoints = CheckpointStore(codec, checkpoint_budget)
@@ -100,6 +119,13 @@ class Timeline:
         self._acc = 0.0  # sum of the losses of the current epoch's passes before the current one
         self.passes_computed = 0  # passes computed, whole or in part, by every move so far (an instrument)
         self._begin_pass()
+        self._base: Origin | None = None  # a branch's starting state (an edit); see Origin
+        if origin is not None and origin.p >= 0:
+            self._base = origin
+            self._pass_cache = PassCache(codec, pass_cache_budget)  # nothing before the base
+            for loss in origin.losses:
+                self._losses.append(loss)
+            self._to_base()
 
     # --- what is here ----------------------------------------------------------------------------
 
@@ -125,12 +151,39 @@ class Timeline:
         return MAX_EPOCHS * self.layout.per_epoch
 
     def pass_start_params(self) -> Params:
-        """The parameters the current pass started with (before its ``update``): read-only views.
+        """The parameters the current pass started with (before its ``update``): read-only views
+        into the pass cache, valid until the next move (copy them to keep them longer).
 
         The current pass is always in the pass cache (it is the newest entry, or was restored
         from it), so this is exact.
         """
+        if self._base is not None and self._p == self._base.p:
+            return self._base.start_params  # type: ignore[return-value]
         return self._pass_cache.get(self._p, copy=False)[0]
+
+    @property
+    def min_g(self) -> int:
+        """The earliest position this timeline reaches: 0, or the end of a branch's first pass."""
+        return 0 if self._base is None else (self._base.p + 1) * self.layout.per_pass
+
+    def branch_origin(self, params: Params) -> Origin:
+        """This state with ``params`` instead of the current ones, for a branch to start from.
+
+        Only at the start or at the end of a pass (after ``update``), where no value of a pass
+        under way depends on the parameters."""
+        if self.g == 0:
+            return Origin(-1, params.copy())
+        if not self._pass.done:
+            raise ValueError("a branch starts at the start or at the end of a pass")
+        return Origin(self._p, params.copy(), self._pass, self.pass_start_params().copy(), self._acc,
+                      tuple(self.epoch_losses), self._params.copy())
+
+    def computed_params(self) -> Params:
+        """The parameters as training computed them here: the current ones, except at a branch's
+        origin, where an edit after ``update`` replaced what the update computed (derivations)."""
+        if self._base is not None and self._p == self._base.p and self._base.computed is not None:
+            return self._base.computed
+        return self._params
 
     @property
     def epoch_losses(self) -> list[float]:
@@ -191,10 +244,13 @@ class Timeline:
         produces a non-finite number. ``should_stop`` is polled before the last pass of each
         epoch; when it says yes, the move ends at the end of that epoch (``cancelled``).
         """
-        g = max(0, int(g))
+        g = max(self.min_g, int(g))
         tp, tk = self.layout.split(g)
         with np.errstate(all="ignore"):
             if (tp, tk) == (self._p, self._pass.k):
+                return Moved(self.g)
+            if self._base is not None and tp == self._base.p:  # a branch's origin itself
+                self._to_base()
                 return Moved(self.g)
             start = self._plan(tp, tk)[1]
             if start is not None:
@@ -222,10 +278,17 @@ class Timeline:
         passes = self.layout.passes
         s = self._checkpoints.latest_at_or_before(tp // passes) * passes
         cached = self._pass_cache.latest_at_or_before(tp)
-        return s if cached is None or cached < s else cached
+        s = s if cached is None or cached < s else cached
+        if self._base is not None and s <= self._base.p + 1:
+            return self._base.p + 1  # a branch: from its origin (see _restore)
+        return s
 
     def _restore(self, s: int) -> None:
         """Go to the start of pass ``s``, whose starting state is saved."""
+        if self._base is not None and s == self._base.p + 1 and s not in self._pass_cache:
+            self._to_base()
+            self._next_pass()
+            return
         if s in self._pass_cache:
             self._params, self._acc = self._pass_cache.get(s)
             self._p = s
@@ -250,6 +313,11 @@ class Timeline:
             if moved.diverged or moved.cancelled:
                 return moved
         return self._step_to(tk, stop_on_nonfinite)
+
+    def _to_base(self) -> None:
+        base = self._base
+        assert base is not None and base.done is not None
+        self._params, self._p, self._acc, self._pass = base.params.copy(), base.p, base.acc, base.done
 
     def _begin_pass(self) -> None:
         """Start pass ``self._p`` in step mode, remembering its starting state for going back."""
@@ -320,13 +388,19 @@ class Timeline:
         cache_from = tp - min(cache.slots - 1, max(passes, MIN_CHECKPOINT_GAP))
         p, acc = self._p, self._acc
         start = p
+        epochs = tp // passes + 1  # the last epoch this move can complete (pass tp may end one)
+        losses.reserve(epochs)  # room for every loss of the move: the loop writes them directly
+        self._checkpoints.reserve(epochs // self._stride + 2)
+        buf = losses._buf
         while p < tp:
             if should_stop is not None and p % passes == passes - 1 and p + 1 < tp and should_stop():
                 self.passes_computed += p - start
                 self._p, self._acc = p, acc
+                if stop_on_nonfinite and p > start and params.all_finite() is not None:
+                    return self._locate_divergence(p - 1, tp, tk)
                 self._begin_pass()
-                self._step_to(self.layout.per_pass, False)
-                return Moved(self.g, cancelled=True)
+                moved = self._step_to(self.layout.per_pass, stop_on_nonfinite)
+                return moved if moved.diverged else Moved(self.g, cancelled=True)
             if p >= cache_from and p > start:
                 cache.put(p, params, acc)
             a0, t = batches[p % passes]
@@ -341,13 +415,14 @@ class Timeline:
             p += 1
             if p % passes == 0:
                 epoch = p // passes
-                if len(losses) < epoch:
-                    losses.append(acc / passes if mean else acc)
+                if losses.n < epoch:
+                    buf[losses.n] = acc / passes if mean else acc
+                    losses.n += 1
                 acc = 0.0
                 if epoch % self._stride == 0:
                     self._save_checkpoint(epoch)
                 if progress is not None:
-                    progress(epoch, losses.last())
+                    progress(epoch, float(buf[epoch - 1]))
         self.passes_computed += p - start
         self._p, self._acc = p, acc
         if stop_on_nonfinite and params.all_finite() is not None:

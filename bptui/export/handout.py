@@ -6,6 +6,8 @@ Plain text has the same structure with the Unicode rendering.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from bptui.engine import Debugger
@@ -13,6 +15,7 @@ from bptui.engine.derivation import derive_parameter, derive_step
 from bptui.engine.formulas import Derivation, Line, fmt_number
 from bptui.engine.spec import BATCH, COLUMN, Scenario
 from bptui.engine.steps import Position
+from bptui.printable import printable
 
 DIGITS = 6  # a handout is checked against a textbook's printed numbers: more digits than the pane
 MAX_STEPS = 10_000  # a handout longer than this is not something anyone will read
@@ -22,6 +25,31 @@ PHASES = {"forward": "Forward pass", "loss": "Loss", "backward": "Backward pass 
           "update": "Update"}
 ACTIVATION_TEXT = {"identity": "identity", "sigmoid": "sigmoid σ", "tanh": "tanh", "relu": "relu",
                    "leaky_relu": "leaky relu", "softmax": "softmax"}
+
+
+# Markdown (CommonMark) and the LaTeX a renderer such as pandoc or GitHub applies to it: inline
+# syntax anywhere in a line, block syntax at its start. ``\`` first, so the escapes are not escaped.
+_MD_INLINE = "\\`*_{}[]<>$%&#|~^"
+_MD_BLOCK_START = ("-", "+", "=")
+_MD_ORDERED = re.compile(r"\d+(?=[.)])")
+
+
+def file_text(text: str, tex: bool) -> str:
+    """Text from the scenario file (title, description, source) made inert in the handout.
+
+    One line (whitespace collapsed, so no text can open a heading, a table or a ``$$`` block of
+    its own), control characters shown escaped as ``\\x1b``, and in Markdown every character
+    with a meaning in Markdown, HTML or LaTeX backslash-escaped, so ``$x$``, ``<script>``,
+    ``# Heading`` or ``| a | b |`` in a title are shown as typed.
+    """
+    line = printable(" ".join(text.split()), limit=None)
+    if not tex:
+        return line
+    out = "".join("\\" + ch if ch in _MD_INLINE else ch for ch in line)
+    m = _MD_ORDERED.match(out)
+    if m:  # "1. x" would be a numbered list at a line's start
+        return out[: m.end()] + "\\" + out[m.end():]
+    return "\\" + out if out[:1] in _MD_BLOCK_START else out  # "- x", "+ x", "=== "
 
 
 def _array_text(value, tex: bool) -> str:
@@ -141,11 +169,12 @@ def handout(scenario: Scenario, *, steps: int | None = None, param: str | None =
     if param is not None:
         derive_parameter(d, param)  # a bad name fails before anything is written
     w = _Writer(tex)
-    w.heading(1, scenario.title)
-    if scenario.description:
-        w.para(" ".join(scenario.description.split()))
-    if scenario.source:
-        w.para(f"Source: {scenario.source}")
+    w.heading(1, file_text(scenario.title, tex))
+    description, source = file_text(scenario.description, tex), file_text(scenario.source, tex)
+    if description:
+        w.para(description)
+    if source:
+        w.para(f"Source: {source}")
     _setup(w, scenario, d)
     phase, item = "", 0
     for _ in range(n):

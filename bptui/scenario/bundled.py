@@ -1,6 +1,7 @@
 """The scenarios shipped with bptui, and turning a command-line argument into a scenario path."""
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -29,19 +30,43 @@ def bundled() -> list[tuple[str, str]]:
 
 
 def resolve(name_or_path: str) -> Path:
-    """An existing file as given; else the bundled scenario of that name (with or without .toml)."""
+    """The scenario file a command-line argument names.
+
+    A *bare name* (no path separator, no ``.toml`` suffix) is a bundled scenario, even when the
+    current folder holds a file of that name: ``bptui xor`` always opens the bundled XOR, so a
+    file someone left in a shared folder cannot stand in for it. A file is named by a path
+    (``./xor.toml``, ``lab/xor.toml``) or a ``.toml`` name; ``xor.toml`` falls back to the bundled
+    ``xor`` only when there is no such file. A bare name that is not bundled may still be a file.
+    Whatever the path is (a directory, a FIFO), it is returned as found: loading says what it is.
+    """
     path = Path(name_or_path)
-    if path.is_file():
-        return path
+    separators = {"/", os.sep} | ({os.altsep} if os.altsep else set())
+    has_separator = any(sep in name_or_path for sep in separators)
     name = name_or_path.removesuffix(".toml")
-    if _NAME.fullmatch(name):
-        candidate = bundled_dir() / f"{name}.toml"
-        if candidate.is_file():
+    candidate = bundled_dir() / f"{name}.toml" if not has_separator and _NAME.fullmatch(name) else None
+    if candidate is not None and not candidate.is_file():
+        candidate = None
+    if has_separator or name_or_path.endswith(".toml"):
+        if _exists(path):
+            return path
+        if candidate is not None:
             return candidate
-    if path.is_dir():
-        raise ScenarioError(name_or_path, "is a directory, not a scenario file; name a .toml file")
+    else:
+        if candidate is not None:
+            return candidate
+        if _exists(path):
+            return path
     raise ScenarioError(name_or_path, "no such file or bundled scenario; check the spelling, "
                                       "or try `bptui --list` for the bundled ones")
+
+
+def _exists(path: Path) -> bool:
+    """Whether anything is at ``path`` (``stat`` only: a FIFO is found, not opened)."""
+    try:
+        os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def _title(path: Path) -> str:

@@ -1,8 +1,13 @@
 """Training data from a file named by ``[data] file`` (SPEC 3.4): CSV or ``.npz``.
 
-Sizes are checked before anything big is allocated: the file size first, then for CSV a running
-count of rows and numbers, for ``.npz`` the array shapes from the ``.npy`` headers inside the zip.
-``.npz`` files are read with ``allow_pickle=False``: a data file never runs code.
+Sizes are checked before anything big is allocated (issue 12: a data file is someone else's):
+what the path is and the file size first; for CSV the length of each line and its number of
+columns before its cells are converted, then a running count of rows and numbers; for ``.npz``
+the zip's member count and directory size (from its end record, before ``zipfile`` reads the
+directory), then each ``.npy`` header's length, dtype and shape before a byte of data is read.
+The ``.npy`` data is read by this module: numbers only, never pickles, and never more bytes than
+the checked header declares. A CSV cell is a number exactly when TOML would read it as one
+(ASCII digits, sign, point, exponent); ``inf``/``nan`` are refused as non-finite.
 
 Problems with the file as a whole (missing, a directory, too big) are reported by the caller at
 the ``file =`` line of the scenario; problems inside the file are reported at the data file itself
@@ -10,22 +15,38 @@ the ``file =`` line of the scenario; problems inside the file are reported at th
 """
 from __future__ import annotations
 
+import ast
 import csv
+import io
 import math
+import re
+import struct
 import zipfile
+import zlib
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import BinaryIO, NoReturn
 
 import numpy as np
-from numpy.lib import format as npy_format
 
 from bptui.errors import ScenarioError
 
-from .fields import plural
-from .schema import DATA_SUFFIXES, MAX_DATA_FILE_BYTES, MAX_DATA_NUMBERS, MAX_SAMPLES, NPZ_ARRAYS
+from .fields import plural, shown
+from .files import NotRegular, kind, open_regular
+from .limits import (
+    MAX_CSV_LINE, MAX_DATA_FILE_BYTES, MAX_DATA_NUMBERS, MAX_NPY_HEADER, MAX_NPZ_DIRECTORY, MAX_NPZ_MEMBERS,
+    MAX_SAMPLES,
+)
+from .schema import DATA_SUFFIXES, NPZ_ARRAYS
+
+# unambiguous, so a failed match backtracks in linear time: `[0-9]+\.?[0-9]*` took 18 s on a cell of
+# 20,000 digits and an x (each split of the digits between the two repeats was tried)
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NON_FINITE = re.compile(r"[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
+_CELL_SPACE = " \t"
+_NPY_DTYPE = re.compile(r"[<>|=]?(?:f[248]|[iu][1248]|b1)")  # numbers of at most 8 bytes
 
 _SAVE_HINT = "save it with numpy.savez(path, inputs=X, targets=Y), one row per sample"
 
@@ -45,74 +66,94 @@ class Widths:
 
 def read_data_file(file: Path, widths: Widths, complain: Callable[[str], NoReturn]) -> tuple[np.ndarray, np.ndarray]:
     """(inputs, targets) as float64 ``(samples, width)`` arrays, checked against ``widths``."""
-    if not file.exists():
-        complain(f"data.file: there is no file {str(file)!r}; the path is relative to the scenario "
-                 f"file's folder, check its spelling")
-    if not file.is_file():
-        complain(f"data.file: {str(file)!r} is a directory, not a file; name a .csv or .npz file")
-    if file.suffix.lower() not in DATA_SUFFIXES:
-        complain(f"data.file: {file.name!r} must end in .csv (last columns are the targets) or .npz "
-                 f"(arrays named inputs and targets)")
     try:
-        size = file.stat().st_size
+        info = file.stat()
+    except FileNotFoundError:
+        complain(f"data.file: there is no file {shown(str(file))}; the path is relative to the scenario "
+                 f"file's folder, check its spelling")
     except OSError as e:
-        complain(f"data.file: cannot read {str(file)!r} ({e.strerror}); check its permissions")
-    if size > MAX_DATA_FILE_BYTES:
-        complain(f"data.file: {file.name!r} is {size / 2**20:.0f} MiB, more than the limit of "
+        complain(f"data.file: cannot read {shown(str(file))} ({e.strerror or e}); check its permissions")
+    except ValueError:  # a NUL character: no file system has such a name
+        complain(f"data.file: {shown(file.name)} holds a NUL character (\\u0000), which no file name can; "
+                 f"name a .csv or .npz file")
+    what = kind(info.st_mode)
+    if what:
+        complain(f"data.file: {shown(str(file))} is {what}, not a regular file; name a .csv or .npz file")
+    if file.suffix.lower() not in DATA_SUFFIXES:
+        complain(f"data.file: {shown(file.name)} must end in .csv (last columns are the targets) or .npz "
+                 f"(arrays named inputs and targets)")
+    if info.st_size > MAX_DATA_FILE_BYTES:
+        complain(f"data.file: {shown(file.name)} is {info.st_size / 2**20:.0f} MiB, more than the limit of "
                  f"{MAX_DATA_FILE_BYTES // 2**20} MiB; use fewer samples")
     try:
-        if file.suffix.lower() == ".csv":
-            inputs, targets = _read_csv(file, widths)
-        else:
-            inputs, targets = _read_npz(file, widths)
+        with open_regular(file) as handle:
+            if file.suffix.lower() == ".csv":
+                inputs, targets = _read_csv(handle, file, widths)
+            else:
+                inputs, targets = _read_npz(handle, file, widths)
+    except NotRegular as e:
+        complain(f"data.file: {shown(str(file))} is {e.what}, not a regular file; name a .csv or .npz file")
     except OSError as e:
-        complain(f"data.file: cannot read {str(file)!r} ({e.strerror or e}); check its permissions")
+        complain(f"data.file: cannot read {shown(str(file))} ({e.strerror or e}); check its permissions")
     _check_finite(file, inputs, "inputs")
     _check_finite(file, targets, "targets")
     return inputs, targets
 
 
-def _read_csv(file: Path, widths: Widths) -> tuple[np.ndarray, np.ndarray]:
-    """Comma-separated numbers, one sample per line; the first line may be a header of names."""
+def _read_csv(handle: BinaryIO, file: Path, widths: Widths) -> tuple[np.ndarray, np.ndarray]:
+    """Comma-separated numbers, one sample per line; the first line may be a header of names.
+
+    Each line is read with a bounded length and split only after its commas are counted, so a
+    file of nothing but commas costs one line's worth of memory before it is refused.
+    """
     width = widths.inputs + widths.outputs
     numbers = array("d")
-    rows = 0
+    rows = line_no = 0
+    first = True
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
     try:
-        with open(file, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            first = True
-            for row in reader:
-                cells = [c.strip() for c in row]
-                if not any(cells):
-                    continue
-                values = _floats(cells)
-                if isinstance(values, int) and first:  # a header row of column names
-                    first = False
-                    continue
+        while True:
+            line = text.readline(MAX_CSV_LINE + 1)
+            if not line:
+                break
+            line_no += 1
+            if len(line) > MAX_CSV_LINE:
+                raise ScenarioError(file, f"this line is longer than {MAX_CSV_LINE:,} characters; write one "
+                                          f"sample per line: {widths.inputs} inputs then {widths.outputs} targets",
+                                    line_no)
+            columns = line.count(",") + 1
+            if columns > width and not first:
+                raise _columns(file, columns, widths, line_no)
+            cells = [c.strip(_CELL_SPACE + "\r\n") for c in next(csv.reader([line]), [])]
+            if not any(cells):
+                continue
+            values = _floats(cells)
+            if isinstance(values, int) and first:  # a header row of column names
                 first = False
-                line = reader.line_num
-                if len(cells) != width:
-                    raise ScenarioError(file, f"this row has {len(cells)} columns, but each row needs "
-                                              f"{width}: {widths.inputs} inputs then {widths.outputs} "
-                                              f"targets ({widths.why()})", line)
-                if isinstance(values, int):
-                    raise ScenarioError(file, f"column {values + 1} is {cells[values][:40]!r}, which is not "
-                                              f"a number; only the first row may hold column names", line)
-                bad = next((j for j, v in enumerate(values) if not math.isfinite(v)), None)
-                if bad is not None:
-                    raise ScenarioError(file, f"column {bad + 1} is {cells[bad]!r}; only finite numbers "
-                                              f"are allowed, replace it with a real value", line)
-                rows += 1
-                if rows > MAX_SAMPLES or rows * width > MAX_DATA_NUMBERS:
-                    raise ScenarioError(file, f"too much data: more than {MAX_SAMPLES} samples or "
-                                              f"{MAX_DATA_NUMBERS} numbers, the limits that keep memory "
-                                              f"use small; use fewer samples", line)
-                numbers.extend(values)
+                continue
+            first = False
+            if len(cells) != width:
+                raise _columns(file, len(cells), widths, line_no)
+            if isinstance(values, int):
+                raise ScenarioError(file, f"column {values + 1} is {shown(cells[values], 40)}, which is not "
+                                          f"a number; only the first row may hold column names", line_no)
+            bad = next((j for j, v in enumerate(values) if not math.isfinite(v)), None)
+            if bad is not None:
+                raise ScenarioError(file, f"column {bad + 1} is {shown(cells[bad], 40)}; only finite numbers "
+                                          f"are allowed, replace it with a real value", line_no)
+            rows += 1
+            if rows > MAX_SAMPLES or rows * width > MAX_DATA_NUMBERS:
+                raise ScenarioError(file, f"too much data: more than {MAX_SAMPLES} samples or "
+                                          f"{MAX_DATA_NUMBERS} numbers, the limits that keep memory "
+                                          f"use small; use fewer samples", line_no)
+            numbers.extend(values)
     except UnicodeDecodeError:
-        raise ScenarioError(file, "is not UTF-8 text; save the CSV file as UTF-8") from None
+        raise ScenarioError(file, "is not UTF-8 text; save the CSV file as UTF-8", line_no + 1) from None
     except csv.Error as e:
         raise ScenarioError(file, f"is not a valid CSV file ({e}); write plain comma-separated numbers",
-                            reader.line_num) from None
+                            line_no) from None
+    finally:
+        text.detach()
     if rows == 0:
         raise ScenarioError(file, f"has no data rows; add one line per sample: {widths.inputs} input "
                                   f"values then {widths.outputs} target values, separated by commas")
@@ -120,51 +161,137 @@ def _read_csv(file: Path, widths: Widths) -> tuple[np.ndarray, np.ndarray]:
     return table[:, :widths.inputs].copy(), table[:, widths.inputs:].copy()
 
 
+def _columns(file: Path, found: int, widths: Widths, line: int) -> ScenarioError:
+    width = widths.inputs + widths.outputs
+    return ScenarioError(file, f"this row has {found:,} columns, but each row needs {width}: "
+                               f"{widths.inputs} inputs then {widths.outputs} targets ({widths.why()})", line)
+
+
 def _floats(cells: list[str]) -> list[float] | int:
-    """The cells as numbers, or the index of the first cell that is not one."""
+    """The cells as numbers, or the index of the first cell that is not one.
+
+    A number is what TOML reads as one (plus ``.5`` and ``5.``, which spreadsheets write):
+    ``float()`` alone would also take ``١٢``, ``１`` and ``1_000``.
+    """
     out = []
     for j, cell in enumerate(cells):
-        try:
+        if _NUMBER.fullmatch(cell) or _NON_FINITE.fullmatch(cell):
             out.append(float(cell))
-        except ValueError:
+        else:
             return j
     return out
 
 
-def _read_npz(file: Path, widths: Widths) -> tuple[np.ndarray, np.ndarray]:
-    """Arrays ``inputs`` and ``targets``, shapes checked from their headers before loading."""
+# --- .npz ----------------------------------------------------------------------------------------
+
+def _read_npz(handle: BinaryIO, file: Path, widths: Widths) -> tuple[np.ndarray, np.ndarray]:
+    """Arrays ``inputs`` and ``targets``: directory, headers and shapes checked before any data is read."""
+    _check_zip_directory(handle, file)
     try:
-        with zipfile.ZipFile(file) as archive:
+        with zipfile.ZipFile(handle) as archive:
             members = archive.namelist()
+            if len(members) > MAX_NPZ_MEMBERS:
+                raise _too_many_members(file, len(members))
             for name in NPZ_ARRAYS:
                 if f"{name}.npy" not in members:
-                    found = ", ".join(m.removesuffix(".npy") for m in members) or "nothing"
-                    raise ScenarioError(file, f"has no array named {name!r} (it holds: {found}); {_SAVE_HINT}")
-            shapes = {name: _npy_shape(file, archive, name) for name in NPZ_ARRAYS}
-    except (zipfile.BadZipFile, EOFError):
-        raise ScenarioError(file, f"is not a valid .npz file (not a readable zip archive); {_SAVE_HINT}") from None
-    _check_shapes(file, shapes, widths)
+                    found = ", ".join(shown(m.removesuffix(".npy"), 30) for m in members[:10]) or "nothing"
+                    more = f" and {len(members) - 10} more" if len(members) > 10 else ""
+                    raise ScenarioError(file, f"has no array named {name!r} (it holds: {found}{more}); {_SAVE_HINT}")
+            headers = {name: _npy_header(archive, file, name)[0] for name in NPZ_ARRAYS}
+            _check_shapes(file, {name: h[2] for name, h in headers.items()}, widths)
+            return tuple(_npy_data(archive, file, name) for name in NPZ_ARRAYS)  # type: ignore[return-value]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError,
+            RuntimeError, ValueError) as e:
+        # RuntimeError: an encrypted member; NotImplementedError: an unknown compression method
+        reason = "encrypted" if "encrypted" in str(e) else "not a readable zip archive"
+        raise ScenarioError(file, f"is not a valid .npz file ({reason}); {_SAVE_HINT}") from None
+
+
+def _check_zip_directory(handle: BinaryIO, file: Path) -> None:
+    """Member count and directory size from the zip's end record, before zipfile reads the directory."""
+    handle.seek(0, io.SEEK_END)
+    size = handle.tell()
+    tail_size = min(size, 22 + 65535)
+    handle.seek(size - tail_size)
+    tail = handle.read(tail_size)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) < at + 22:
+        raise ScenarioError(file, f"is not a valid .npz file (not a readable zip archive); {_SAVE_HINT}")
+    entries, directory = struct.unpack("<HI", tail[at + 10:at + 16])
+    if (entries == 0xFFFF or directory == 0xFFFFFFFF) and at >= 20 and tail[at - 20:at - 16] == b"PK\x06\x07":
+        (offset,) = struct.unpack("<Q", tail[at - 12:at - 4])  # the zip64 end record holds the true counts
+        handle.seek(min(offset, size))
+        record = handle.read(56)
+        if len(record) == 56 and record[:4] == b"PK\x06\x06":
+            entries, directory = struct.unpack("<QQ", record[32:48])
+    if entries > MAX_NPZ_MEMBERS:
+        raise _too_many_members(file, entries)
+    if directory > MAX_NPZ_DIRECTORY:
+        raise ScenarioError(file, f"has a zip directory of {directory:,} bytes, more than the limit of "
+                                  f"{MAX_NPZ_DIRECTORY:,}; {_SAVE_HINT}")
+    handle.seek(0)
+
+
+def _too_many_members(file: Path, count: int) -> ScenarioError:
+    return ScenarioError(file, f"holds {count:,} arrays, more than the limit of {MAX_NPZ_MEMBERS}; "
+                               f"{_SAVE_HINT}")
+
+
+def _npy_header(archive: zipfile.ZipFile, file: Path, name: str,
+                member: BinaryIO | None = None) -> tuple[tuple[np.dtype, bool, tuple[int, ...]], int]:
+    """((dtype, fortran_order, shape), header bytes) of an ``.npy`` member, each part bounded and checked.
+
+    Read here rather than by numpy, which reads a header of any declared length (up to 4 GB)
+    before it checks it, and whose refusal advises ``allow_pickle=True``.
+    """
+    def bad(why: str) -> ScenarioError:
+        return ScenarioError(file, f"array {name!r} is not a valid .npy array ({why}); save it with numpy.savez")
+
+    own = member is None
+    member = archive.open(f"{name}.npy") if own else member
     try:
-        with np.load(file, allow_pickle=False) as npz:
-            return tuple(np.asarray(npz[name], dtype=np.float64) for name in NPZ_ARRAYS)  # type: ignore[return-value]
-    except (ValueError, EOFError, zipfile.BadZipFile) as e:
-        raise ScenarioError(file, f"could not be read ({e}); {_SAVE_HINT}") from None
-
-
-def _npy_shape(file: Path, archive: zipfile.ZipFile, name: str) -> tuple[int, ...]:
-    """The shape in an ``.npy`` member's header; refuses non-numeric dtypes such as objects."""
-    with archive.open(f"{name}.npy") as member:
+        magic = member.read(8)
+        if len(magic) < 8 or magic[:6] != b"\x93NUMPY" or magic[6] not in (1, 2, 3):
+            raise bad("no .npy signature")
+        size_format = "<H" if magic[6] == 1 else "<I"
+        raw = member.read(struct.calcsize(size_format))
+        if len(raw) < struct.calcsize(size_format):
+            raise bad("truncated")
+        (length,) = struct.unpack(size_format, raw)
+        if length > MAX_NPY_HEADER:
+            raise bad(f"a header of {length:,} bytes, more than the limit of {MAX_NPY_HEADER:,}")
+        text = member.read(length)
+        if len(text) < length:
+            raise bad("truncated")
         try:
-            version = npy_format.read_magic(member)
-            read_header = npy_format.read_array_header_1_0 if version == (1, 0) else npy_format.read_array_header_2_0
-            shape, _, dtype = read_header(member)
-        except (ValueError, SyntaxError, TypeError) as e:
-            raise ScenarioError(file, f"array {name!r} is not a valid .npy array ({e}); save it with "
-                                      f"numpy.savez") from None
-    if dtype.hasobject or dtype.kind not in "biuf":
-        raise ScenarioError(file, f"array {name!r} holds {dtype} values, but it must hold numbers; "
-                                  f"convert it with .astype(float) before saving")
-    return tuple(int(n) for n in shape)
+            meta = ast.literal_eval(text.decode("utf-8" if magic[6] == 3 else "latin-1"))
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError, UnicodeDecodeError):
+            raise bad("an unreadable header") from None
+        if not isinstance(meta, dict) or set(meta) != {"descr", "fortran_order", "shape"}:
+            raise bad("an unreadable header")
+        descr, fortran, shape = meta["descr"], meta["fortran_order"], meta["shape"]
+        if not isinstance(descr, str) or not _NPY_DTYPE.fullmatch(descr):
+            raise ScenarioError(file, f"array {name!r} holds {shown(str(descr), 40)} values, but it must hold "
+                                      f"numbers of at most 8 bytes; convert it with .astype(float) before saving")
+        if (not isinstance(fortran, bool) or not isinstance(shape, tuple)
+                or not all(type(n) is int and n >= 0 for n in shape)):
+            raise bad("an unreadable header")
+        return (np.dtype(descr), fortran, shape), 6 + 2 + len(raw) + length
+    finally:
+        if own:
+            member.close()
+
+
+def _npy_data(archive: zipfile.ZipFile, file: Path, name: str) -> np.ndarray:
+    """The numbers of a checked ``.npy`` member as float64, reading exactly the bytes its header declares."""
+    with archive.open(f"{name}.npy") as member:
+        (dtype, fortran, shape), _ = _npy_header(archive, file, name, member)
+        count = math.prod(shape)
+        data = member.read(count * dtype.itemsize)
+    if len(data) < count * dtype.itemsize:
+        raise ScenarioError(file, f"array {name!r} is not a valid .npy array (truncated); save it with numpy.savez")
+    array_ = np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran else "C")
+    return array_.astype(np.float64)  # a writable copy, whatever the dtype
 
 
 def _check_shapes(file: Path, shapes: dict[str, tuple[int, ...]], widths: Widths) -> None:

@@ -20,6 +20,7 @@ from bptui.errors import ScenarioError
 from .locate import KeyPath, Locator, format_path
 
 MISSING: object = object()  # default of a required key
+SHOWN_LIMIT = 60  # characters of a string value, key or name echoed in a message
 
 
 def did_you_mean(word: str, options: Sequence[str]) -> str:
@@ -28,6 +29,12 @@ def did_you_mean(word: str, options: Sequence[str]) -> str:
     if not close:
         close = [o for o in options if o.lower() == word.lower()][:1]
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def shown(text: str, limit: int = SHOWN_LIMIT) -> str:
+    """File text quoted for a message: ``repr`` (control characters escaped), at most ``limit`` characters."""
+    cut = len(text) - limit
+    return repr(text[:limit]) + (f"…(+{cut:,} characters)" if cut > 0 else "")
 
 
 def describe(value: object) -> str:
@@ -40,8 +47,7 @@ def describe(value: object) -> str:
     if isinstance(value, float):
         return f"{value!r} (a number)"
     if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"{shown!r} (a string)"
+        return f"{shown(value, 40)} (a string)"
     if isinstance(value, list):
         return f"an array of {len(value)}"
     if isinstance(value, dict):
@@ -156,7 +162,7 @@ class Reader:
             if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
                 hint = f"write {int(value)} without a decimal point"
             elif isinstance(value, str) and value.strip().isdigit():
-                hint = f"remove the quotes: {key} = {value.strip()}"
+                hint = f"remove the quotes: {key} = {shown(value.strip())[1:-1]}"
             else:
                 hint = f"e.g. {key} = {max(low, 1)}"
             self.fail(at + (key,), f"{name} is {describe(value)}, but it must be a whole number; {hint}")
@@ -181,7 +187,7 @@ class Reader:
         """One of ``choices`` (an enum written as a string)."""
         value = self.string(parent, at, key, default, fix)
         if value not in choices:
-            self.fail(at + (key,), f"{format_path(at + (key,))} is {value!r}, which is not valid"
+            self.fail(at + (key,), f"{format_path(at + (key,))} is {shown(value)}, which is not valid"
                                    f"{did_you_mean(value, choices)}; use one of: {', '.join(choices)}")
         return value
 

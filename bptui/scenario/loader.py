@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +22,12 @@ from bptui.errors import ScenarioError
 
 from . import schema as s
 from .data import Widths, read_data_file
-from .fields import Reader, did_you_mean, plural
+from .fields import Reader, did_you_mean, plural, shown
+from .files import NotRegular, kind, open_regular
+from .limits import work
 from .locate import KeyPath, Locator, format_path
+from .prescan import prescan
+from .teaching import read_names, read_predict, value_shape
 
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 _VALUE_NAME = re.compile(r"(dW|db|da|dz|W|b|z|a)(\d+)")
@@ -39,6 +45,7 @@ def parse_scenario(text: str, path: Path) -> Scenario:
     if len(text) > s.MAX_SCENARIO_BYTES:
         raise ScenarioError(path, f"the file is larger than the limit of {s.MAX_SCENARIO_BYTES // 2**20} MiB; "
                                   f"move large data into a .csv or .npz file named by [data] file")
+    prescan(text, path)  # what would blow tomllib up is refused before it runs
     try:
         doc = tomllib.loads(text)
     except RecursionError:
@@ -50,20 +57,27 @@ def parse_scenario(text: str, path: Path) -> Scenario:
 
 
 def _read_text(p: Path) -> str:
-    """The file's text, refusing a missing file, a directory, an oversized file and non-UTF-8."""
-    if not p.exists():
-        raise ScenarioError(p, "no such file; check the path, or give a bundled scenario's name "
-                               "(`bptui --list` lists them)")
-    if p.is_dir():
-        raise ScenarioError(p, "is a directory, not a scenario file; name a .toml file")
-    if not p.is_file():
-        raise ScenarioError(p, "is not a regular file; name a .toml scenario file")
+    """The file's text, refusing a missing file, a directory, a FIFO or device, an oversized file and non-UTF-8."""
     try:
-        if p.stat().st_size > s.MAX_SCENARIO_BYTES:
-            raise ScenarioError(p, f"the file is larger than the limit of {s.MAX_SCENARIO_BYTES // 2**20} MiB; "
-                                   f"move large data into a .csv or .npz file named by [data] file")
-        with open(p, "rb") as handle:
+        info = p.stat()
+    except FileNotFoundError:
+        raise ScenarioError(p, "no such file; check the path, or give a bundled scenario's name "
+                               "(`bptui --list` lists them)") from None
+    except OSError as e:
+        raise ScenarioError(p, f"cannot be read ({e.strerror or e}); check its permissions") from None
+    except ValueError:  # a NUL character in the name
+        raise ScenarioError(p, "no such file: a file name cannot hold a NUL character") from None
+    what = kind(info.st_mode)
+    if what:
+        raise ScenarioError(p, f"is {what}, not a scenario file; name a .toml file")
+    if info.st_size > s.MAX_SCENARIO_BYTES:
+        raise ScenarioError(p, f"the file is larger than the limit of {s.MAX_SCENARIO_BYTES // 2**20} MiB; "
+                               f"move large data into a .csv or .npz file named by [data] file")
+    try:
+        with open_regular(p) as handle:
             raw = handle.read(s.MAX_SCENARIO_BYTES + 1)
+    except NotRegular as e:
+        raise ScenarioError(p, f"is {e.what}, not a scenario file; name a .toml file") from None
     except OSError as e:
         raise ScenarioError(p, f"cannot be read ({e.strerror or e}); check its permissions") from None
     try:
@@ -111,7 +125,10 @@ class _Builder:
         training = self._training(doc, layers)
         init = self._init(doc)
         data_inputs, data_targets = self._data(doc, inputs, layers)
+        training = self._within_budget(doc, training, inputs, layers, len(data_inputs))
         expectations = self._expectations(doc, inputs, layers, len(data_inputs), training.mode == BATCH)
+        self._expectations_within_budget(expectations, training, inputs, layers, len(data_inputs))
+        predict, names = self._teaching(doc, inputs, layers, len(data_inputs), training.mode == BATCH, convention)
         return Scenario(
             title=title,
             inputs=inputs,
@@ -125,7 +142,17 @@ class _Builder:
             source=r.string(doc, (), "source", ""),
             expectations=expectations,
             path=r.path,
+            predict=predict,
+            names=names,
         )
+
+    # --- predict and names (bptui.scenario.teaching) -------------------------------------------------
+    def _teaching(self, doc: dict, inputs: int, layers: tuple[LayerSpec, ...], samples: int, batch: bool,
+                  convention: str) -> tuple[tuple[str, ...], dict[str, str]]:
+        names = list(_value_sizes(inputs, layers, samples, batch))
+        shape_of = partial(value_shape, inputs=inputs, layers=layers, samples=samples, batch=batch,
+                           convention=convention)
+        return read_predict(self.r, doc, names, shape_of), read_names(self.r, doc, names)
 
     # --- [network] ---------------------------------------------------------------------------------
     def _network(self, doc: dict) -> tuple[str, int, tuple[LayerSpec, ...]]:
@@ -228,6 +255,41 @@ class _Builder:
                     f'"{other}" under [network]') if found == f"shape ({shape[1]}, {shape[0]})" else ""
             r.fail(at, f"{name} has {found}, but {need}{hint}")
         return np.stack([r.numbers(row, at + (k,), "weights") for k, row in enumerate(value)])
+
+    # --- what a run of this file costs (issue 12: limits checked before the work) -------------------
+    def _within_budget(self, doc: dict, training: TrainingSpec, inputs: int, layers: tuple[LayerSpec, ...],
+                       samples: int) -> TrainingSpec:
+        """Batch memory and the file's ``epochs`` against :mod:`.limits`; a default ``epochs`` shrinks to fit."""
+        r = self.r
+        batch = training.mode == BATCH
+        if batch:
+            widths = inputs + sum(layer.units for layer in layers)
+            if samples * widths > s.MAX_BATCH_VALUES:
+                r.fail(("training", "mode"), f'mode = "batch" holds every sample\'s values at once: {samples:,} '
+                                             f"samples × {widths:,} units (inputs and every layer) = "
+                                             f"{samples * widths:,} numbers per value, more than the limit of "
+                                             f'{s.MAX_BATCH_VALUES:,}; use mode = "online", fewer samples or '
+                                             f"smaller layers")
+        per_epoch = work(1, samples, _parameters(inputs, layers), batch)
+        fit = max(1, s.MAX_WORK // per_epoch)
+        if "epochs" not in doc.get("training", {}):
+            return replace(training, epochs=min(training.epochs, fit))
+        if training.epochs > fit:
+            r.fail(("training", "epochs"), f"training.epochs is {training.epochs:,}, more work than the limit "
+                                           f"allows for {_size(samples, inputs, layers)} (about a minute of "
+                                           f"computing); at most {fit:,} epochs fit, use fewer epochs or samples")
+        return training
+
+    def _expectations_within_budget(self, expectations: tuple[Expectation, ...], training: TrainingSpec,
+                                    inputs: int, layers: tuple[LayerSpec, ...], samples: int) -> None:
+        """An ``[[expect]]`` is checked by running up to its epoch: that run must fit the work limit too."""
+        per_epoch = work(1, samples, _parameters(inputs, layers), training.mode == BATCH)
+        fit = max(1, s.MAX_WORK // per_epoch)
+        for i, e in enumerate(expectations):
+            if e.epoch > fit:
+                self.r.fail(("expect", i, "epoch"), f"expect[{i + 1}].epoch is {e.epoch:,}, more work than the "
+                                                    f"limit allows for {_size(samples, inputs, layers)} (about a "
+                                                    f"minute of computing); check an epoch up to {fit:,}")
 
     # --- [training] and [init] ---------------------------------------------------------------------
     def _training(self, doc: dict, layers: tuple[LayerSpec, ...]) -> TrainingSpec:
@@ -361,7 +423,7 @@ class _Builder:
             try:
                 step_index(after, len(layers))
             except ValueError:
-                r.fail(at + ("after",), f"{where}.after is {after!r}, which is not a step of this network"
+                r.fail(at + ("after",), f"{where}.after is {shown(after)}, which is not a step of this network"
                                         f"{did_you_mean(after, valid_steps)}; use one of: {', '.join(valid_steps)}")
         tolerance = r.number(block, at, "tolerance", s.DEFAULT_TOLERANCE)
         if tolerance <= 0:
@@ -382,6 +444,15 @@ class _Builder:
                        f"e.g. loss = 0.25 (names: {', '.join(sizes)})")
         return Expectation(epoch=epoch, sample=sample, after=after, tolerance=tolerance, values=values,
                            line=r.line(at))
+
+
+def _parameters(inputs: int, layers: tuple[LayerSpec, ...]) -> int:
+    fan_ins = [inputs] + [layer.units for layer in layers[:-1]]
+    return sum(layer.units * (fan_in + int(layer.bias)) for layer, fan_in in zip(layers, fan_ins))
+
+
+def _size(samples: int, inputs: int, layers: tuple[LayerSpec, ...]) -> str:
+    return f"{plural(samples, 'sample')} and {plural(_parameters(inputs, layers), 'parameter')}"
 
 
 _WIDTH_WHY = f"the limit of {s.MAX_WIDTH} per layer keeps matrices small enough to show and store"
@@ -421,5 +492,5 @@ def _unknown_value(where: str, key: str, layers: tuple[LayerSpec, ...], names: l
         elif m.group(1) in ("b", "db") and not layers[layer - 1].bias:
             reason = f" (layer {layer} has bias = false)"
     hint = reason or did_you_mean(key, list(s.EXPECT_KEYS) + names)
-    return (f"{where} has an unknown key '{key}'{hint}; "
+    return (f"{where} has an unknown key {shown(key)}{hint}; "
             f"an [[expect]] block holds {', '.join(s.EXPECT_KEYS)} and values named: {', '.join(names)}")

@@ -10,28 +10,38 @@ A key path is a tuple of keys and 0-based array indexes, e.g. ``("network", "lay
 """
 from __future__ import annotations
 
-import bisect
 import re
 
 KeyPath = tuple[str | int, ...]
+KEY_SHOWN = 60  # characters of one key shown in a message
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SPACE = re.compile(r"[ \t]*")
-_BLANK = re.compile(r"(?:[ \t\r\n]|#[^\n]*)*")  # whitespace, newlines and comments
+_BLANK = re.compile(r"[ \t\r\n]*(?:#[^\n]*[ \t\r\n]*)*")  # whitespace, newlines and comments
+_PLAIN = re.compile(r"[^\[\]{}\"'#]*")  # inside an array: anything but brackets, strings, comments
 _SCALAR = re.compile(r"[^,\]}\n#]+")  # numbers, booleans, dates: up to the next delimiter
-_BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+# Strings as "unrolled loops" (a class repeated, then escapes): an alternation repeated per
+# character made the regex engine keep ~100 bytes of state per character (590 MB for a 5 MB string).
+_BASIC = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
 _LITERAL = re.compile(r"'[^'\n]*'")
-_ML_BASIC = re.compile(r'"""(?:[^\\]|\\.)*?"""(?:"{1,2}(?!"))?', re.DOTALL)
+_ML_BASIC = re.compile(r'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""(?:"{1,2}(?!"))?', re.DOTALL)
 _ML_LITERAL = re.compile(r"'''.*?'''(?:'{1,2}(?!'))?", re.DOTALL)
 
 
 def format_path(path: KeyPath) -> str:
-    """``("network", "layers", 1, "units")`` → ``network.layers[2].units`` (indexes count from 1)."""
+    """``("network", "layers", 1, "units")`` → ``network.layers[2].units`` (indexes count from 1).
+
+    Keys come from the file: one that is not a bare key is shown quoted with its control
+    characters escaped, and a long one is shortened, so a message stays one readable line.
+    """
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part + 1}]"
         else:
+            if not _BARE_KEY.fullmatch(part) or len(part) > KEY_SHOWN:
+                part = repr(part[:KEY_SHOWN]) + (f"…(+{len(part) - KEY_SHOWN:,} characters)"
+                                                 if len(part) > KEY_SHOWN else "")
             out += f".{part}" if out else part
     return out
 
@@ -41,18 +51,34 @@ class _Stop(Exception):
 
 
 class Locator:
-    """Maps key paths to 1-based line numbers; scans the text lazily, on the first question."""
+    """Maps key paths to 1-based line numbers; scans the text lazily, on the first question.
+
+    The first scan records keys, table headers and inline tables, not the elements of arrays: a
+    file may hold millions of numbers, and a dict entry per number took gigabytes. A question
+    about an array element (a message about ``data.inputs[7][2]``) is answered by a second scan
+    that records only the parents of that one path; questions are few (a message is one).
+    """
 
     def __init__(self, text: str) -> None:
         self._text = text
         self._lines: dict[KeyPath, int] | None = None
+        self._asked: dict[KeyPath, dict[KeyPath, int]] = {}
 
     def line(self, path: KeyPath) -> int | None:
         """The line of ``path``, else of its nearest parent that was found, else ``None``."""
         if self._lines is None:
             self._lines = _Scanner(self._text).scan()
         p = tuple(path)
+        if p in self._lines:
+            return self._lines[p]
+        if p not in self._asked:
+            if len(self._asked) > 64:
+                self._asked.clear()
+            self._asked[p] = _Scanner(self._text, target=p).scan()
+        found = self._asked[p]
         while p:
+            if p in found:
+                return found[p]
             if p in self._lines:
                 return self._lines[p]
             p = p[:-1]
@@ -60,10 +86,13 @@ class Locator:
 
 
 class _Scanner:
-    def __init__(self, text: str) -> None:
+    """One pass over the text. ``target``: record only that path's parents and itself, then stop."""
+
+    def __init__(self, text: str, target: KeyPath | None = None) -> None:
         self.text = text
         self.i = 0
-        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.target = target
+        self.line_at, self.line_no = 0, 1  # the line of position line_at, counted incrementally
         self.found: dict[KeyPath, int] = {}
         self.table: KeyPath = ()
         self.array_tables: dict[KeyPath, int] = {}  # path of each [[x]] → how many seen so far
@@ -76,7 +105,17 @@ class _Scanner:
         return self.found
 
     def _line(self) -> int:
-        return bisect.bisect_left(self.newlines, self.i) + 1
+        self.line_no += self.text.count("\n", self.line_at, self.i)  # the scan only moves forward
+        self.line_at = self.i
+        return self.line_no
+
+    def _record(self, path: KeyPath, line: int) -> None:
+        if self.target is None:
+            self.found.setdefault(path, line)
+        elif path == self.target[: len(path)]:
+            self.found.setdefault(path, line)
+            if path == self.target:
+                raise _Stop  # found: the rest of the text cannot change the answer
 
     def _skip(self, pattern: re.Pattern[str]) -> None:
         self.i = pattern.match(self.text, self.i).end()
@@ -104,12 +143,12 @@ class _Scanner:
             if array and n == len(keys) - 1:
                 count = self.array_tables.get(here, 0)
                 self.array_tables[here] = count + 1
-                self.found.setdefault(here, line)
+                self._record(here, line)
                 resolved.append(count)
             elif here in self.array_tables:
                 resolved.append(self.array_tables[here] - 1)
         self.table = tuple(resolved)
-        self.found.setdefault(self.table, line)
+        self._record(self.table, line)
 
     def _key(self) -> list[str]:
         """A dotted key: bare or quoted parts separated by dots."""
@@ -137,7 +176,7 @@ class _Scanner:
             raise _Stop
         self.i += 1
         self._skip(_SPACE)
-        self.found.setdefault(path, line)
+        self._record(path, line)
         self._value(path)
 
     def _value(self, path: KeyPath) -> None:
@@ -155,6 +194,8 @@ class _Scanner:
             raise _Stop
 
     def _array(self, path: KeyPath) -> None:
+        if (self.target is None or path != self.target[: len(path)]) and self._skip_plain_array():
+            return
         self.i += 1
         index = 0
         while True:
@@ -166,9 +207,34 @@ class _Scanner:
             if c == ",":
                 self.i += 1
                 continue
-            self.found.setdefault(path + (index,), self._line())
-            self._value(path + (index,))
+            here = path + (index,)
+            if self.target is not None or c == "{":  # array elements: see Locator
+                self._record(here, self._line())
+            self._value(here)
             index += 1
+
+    def _skip_plain_array(self) -> bool:
+        """Jump over an array holding only numbers and arrays of them (rows of data) at C speed.
+
+        Nothing in it is recorded (see :class:`Locator`), and walking millions of numbers one by
+        one took half a minute. An array with a string, a table or a comment takes the slow path.
+        """
+        text, j, depth = self.text, self.i, 0
+        while True:
+            j = _PLAIN.match(text, j).end()
+            if j >= len(text):
+                return False
+            c = text[j]
+            if c == "[":
+                depth += 1
+            elif c == "]":
+                depth -= 1
+                if depth == 0:
+                    self.i = j + 1
+                    return True
+            else:
+                return False
+            j += 1
 
     def _inline_table(self, path: KeyPath) -> None:
         self.i += 1

@@ -6,10 +6,11 @@ from bptui.engine import Scenario
 from .app import BptuiApp
 
 
-def run_tui(scenario: Scenario) -> int:
-    """Run the app on ``scenario`` until the user quits; return the exit status (0: quit; 128 + N:
-    ended by signal N, terminal restored; 1: the app stopped on an internal error)."""
-    app = BptuiApp(scenario)
+def run_tui(scenario: Scenario, ascii: bool = False) -> int:
+    """Run the app on ``scenario`` until the user quits (``ascii``: plain ASCII graph); return the
+    exit status (0: quit; 128 + N: ended by signal N, terminal restored; 1: the app stopped on an
+    internal error)."""
+    app = BptuiApp(scenario, ascii=ascii)
     try:
         from .terminal import run_app  # termios: POSIX terminals only
     except ImportError:

@@ -25,21 +25,27 @@ from bptui.printable import printable
 
 from .keys import COMMANDS, HELP, keys_of
 from .messages import MoveElement, RunDone, RunProgress, SelectLayer
-from .screens import HelpScreen, RunDialog
+from .screens import AboutScreen, HelpScreen, RunDialog
 from .state import State, capture, parameter_names
 from .widgets import ChainRulePane, InspectorPane, LossPane, NetworkPane, PaneTabs, StatusLine
 from .derive import explain, explain_parameter, gradient_check
+from .teach import TeachMixin, edited_names
 from .widgets.keybar import KeyBar
 from .widgets.loss_chart import Curve, CurveBuilder
 from .widgets.pane import Pane
+from . import files
+from .screens.confirm import ConfirmDialog
+from .screens.open_file import OpenFile
+from .screens.save_file import SaveDialog
 
 PANES = {"network": "Network", "inspector": "Inspector", "chain-rule": "Chain rule", "loss": "Loss"}
 PROGRESS_INTERVAL = 0.1  # seconds between progress messages from a run: ≤ 10 updates a second
+INLINE_PASSES = 512  # a move computing more passes than this goes to the worker (streetlight: ~1 ms)
 DIGIT_LEVELS = (4, 6, 8, 17)  # significant digits offered by +/-; 17 prints any float64 exactly
 
 
-class BptuiApp(App[None]):
-    CSS_PATH = "app.tcss"
+class BptuiApp(TeachMixin, App[None]):
+    CSS_PATH = ["app.tcss", "network.tcss"]
     BINDINGS = COMMANDS
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
@@ -52,9 +58,10 @@ class BptuiApp(App[None]):
     progress: var[str] = var("", init=False)
     live_curve: var["Curve | None"] = var(None, init=False)  # the loss curve of a run under way
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, ascii: bool = False) -> None:
         super().__init__()
         self.scenario = scenario
+        self.ascii_only = ascii  # --ascii: the Network pane draws plain ASCII only
         self.title = printable(scenario.title)
         self.debugger = Debugger(scenario)
         self.busy: str | None = None  # the background command under way, if any
@@ -71,7 +78,8 @@ class BptuiApp(App[None]):
         yield StatusLine(sc.title, id="status").data_bind(BptuiApp.state, BptuiApp.progress)
         yield PaneTabs(list(PANES.values()), id="pane-tabs")
         with Grid(id="panes"):
-            yield NetworkPane(sc, id="network").data_bind(BptuiApp.state, BptuiApp.selected_layer, BptuiApp.digits)
+            yield NetworkPane(sc, ascii_only=self.ascii_only, id="network").data_bind(
+                BptuiApp.state, BptuiApp.selected_layer, BptuiApp.element, BptuiApp.digits)
             yield LossPane(id="loss").data_bind(BptuiApp.state, BptuiApp.log_scale, BptuiApp.digits,
                                                 live=BptuiApp.live_curve)
             yield InspectorPane(sc, id="inspector").data_bind(BptuiApp.state, BptuiApp.selected_layer, BptuiApp.element, BptuiApp.digits)
@@ -154,7 +162,8 @@ class BptuiApp(App[None]):
             explanation = explain(dbg, self._selected_in(dbg.values()), self.digits)
         state = capture(dbg, before, explanation)
         return replace(state, pinned=self.pinned,
-                       gradcheck=gradient_check(dbg, self.selected_layer) if self.checking else None)
+                       gradcheck=gradient_check(dbg, self.selected_layer) if self.checking else None,
+                       edited=frozenset(edited_names(dbg)))
 
     def _republish(self) -> None:
         """The same position with another selection: rebuild what depends on it, keep the marks."""
@@ -185,29 +194,53 @@ class BptuiApp(App[None]):
         if outcome.message:
             self.notify(outcome.message, severity="warning" if outcome.diverged else "information")
 
+    def _jump(self, name: str, target: int | None, command: Callable[..., Outcome]) -> None:
+        """A move to ``target``: at once when cheap, else in the worker with progress and escape.
+
+        Any jump replays at most one checkpoint stride, but a stride of a large network (or a
+        finish over a large data set) can still take seconds: the UI must never wait for it.
+        """
+        if self.busy:
+            self.notify(f"a {self.busy} is under way: escape stops it", severity="warning")
+            return
+        dbg = self.debugger
+        if target is not None and dbg.replay_cost(target) > INLINE_PASSES:
+            self._goal = -(-target // dbg.layout.per_epoch)
+            self._background(name, command, live=False)
+        else:
+            self._perform(command)
+
     def action_step(self) -> None:
-        self._perform(self.debugger.step)
+        if self.predicting:  # predict mode (P): ask first
+            self._ask_prediction()
+            return
+        dbg = self.debugger
+        self._jump("step", dbg.g + 1, partial(dbg.goto, dbg.g + 1))
 
     def action_step_back(self) -> None:
-        self._perform(self.debugger.back)
+        dbg = self.debugger
+        if dbg.g == 0:
+            self._perform(dbg.back)  # says there is nothing to step back to
+        else:
+            self._jump("step back", dbg.g - 1, partial(dbg.goto, dbg.g - 1))
 
     def action_finish_pass(self) -> None:
-        self._perform(self.debugger.finish_pass)
+        self._jump("finish pass", self.debugger.target_finish_pass(), self.debugger.finish_pass)
 
     def action_finish_sample(self) -> None:
-        self._perform(self.debugger.finish_sample)
+        self._jump("finish sample", self.debugger.target_finish_sample(), self.debugger.finish_sample)
 
     def action_finish_epoch(self) -> None:
-        self._perform(self.debugger.finish_epoch)
+        self._jump("finish epoch", self.debugger.target_finish_epoch(), self.debugger.finish_epoch)
 
     def action_undo(self) -> None:
-        self._perform(self.debugger.undo)
+        self._jump("undo", self.debugger.target_undo(), self.debugger.undo)
 
     def action_redo(self) -> None:
-        self._perform(self.debugger.redo)
+        self._jump("redo", self.debugger.target_redo(), self.debugger.redo)
 
     def action_home(self) -> None:
-        self._perform(self.debugger.home)
+        self._jump("home", 0 if self.debugger.g else None, self.debugger.home)
 
     def action_toggle_log(self) -> None:
         self.log_scale = not self.log_scale
@@ -235,6 +268,16 @@ class BptuiApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def action_about(self) -> None:
+        if not self._modal():
+            self.push_screen(AboutScreen(self.scenario))
+
+    def action_batch_sample(self, delta: int) -> None:
+        """``[``/``]``: the Network pane draws the next/previous sample of the batch, or the mean."""
+        why_not = self.query_one(NetworkPane).step_batch(delta)
+        if why_not:
+            self.notify(why_not)
+
     # --- long commands, in a worker ----------------------------------------------------------------
 
     def action_run(self) -> None:
@@ -260,26 +303,28 @@ class BptuiApp(App[None]):
         self._goal = -(-target // dbg.layout.per_epoch) if target is not None else 0
         self._background("continue", dbg.continue_)
 
-    def _background(self, name: str, command: Callable[..., Outcome]) -> None:
+    def _background(self, name: str, command: Callable[..., Outcome], live: bool = True) -> None:
+        """Run ``command`` in the worker; ``live``: it trains new epochs, so the chart grows as it goes."""
         self.busy = name
         self.progress = f"{name}… escape stops it"
         self.stop_requested.clear()
-        self._work(command)
+        self._work(command, live)
 
     @work(thread=True, exclusive=True, group="run", exit_on_error=False)
-    def _work(self, command: Callable[..., Outcome]) -> None:
+    def _work(self, command: Callable[..., Outcome], live: bool) -> None:
         """Thread body: the only place the Debugger is used off the event loop (the UI waits)."""
         worker = get_current_worker()
         last = 0.0
-        losses = CurveBuilder(self.debugger.epoch_losses)
+        losses = CurveBuilder(self.debugger.loss_array()) if live else None
 
         def progress(epochs: int, loss: float) -> None:
             nonlocal last
-            losses.add(epochs, loss)
+            if losses is not None:
+                losses.add(epochs, loss)
             now = time.monotonic()
             if now - last >= PROGRESS_INTERVAL:
                 last = now
-                self.post_message(RunProgress(epochs, loss, losses.snapshot()))
+                self.post_message(RunProgress(epochs, loss, losses.snapshot() if losses is not None else None))
 
         try:
             outcome = command(should_stop=lambda: worker.is_cancelled or self.stop_requested.is_set(),
@@ -321,3 +366,45 @@ class BptuiApp(App[None]):
                     f"{binding.description} ({keys_of(binding)})", HELP[binding.action],
                     partial(self.run_action, binding.action),
                 )
+
+    # --- files (issue 9): open (o), reload (ctrl+r), save (ctrl+s); q asks about unsaved edits -----
+
+    edits_unsaved = False  # set by the edit command (=); a save or a new scenario clears it
+
+    def has_unsaved_edits(self) -> bool:
+        """Whether quitting or opening another file would lose edits (asked before either)."""
+        return bool(self.edits_unsaved)
+
+    def action_open_file(self) -> None:
+        if not files.blocked(self):
+            files.ask_unless_saved(self, "open another scenario",
+                                   lambda: self.push_screen(OpenFile(), self._open_chosen))
+
+    async def _open_chosen(self, scenario: Scenario | None) -> None:
+        if scenario is not None:
+            await files.replace_scenario(self, scenario)
+            self.notify(f"opened {printable(scenario.path or scenario.title)}")
+
+    def action_reload_file(self) -> None:
+        if files.blocked(self):
+            return
+        scenario = files.reload_current(self)
+        if scenario is not None:
+            files.ask_unless_saved(self, "reload the file", lambda: self.call_next(self._reloaded, scenario))
+
+    async def _reloaded(self, scenario: Scenario) -> None:
+        await files.replace_scenario(self, scenario)
+        self.notify(f"reloaded {printable(scenario.path)}: back at the start")
+
+    def action_save_file(self) -> None:
+        if files.blocked(self):
+            return
+        question = files.save_question(self)
+        if question is not None:
+            self.push_screen(SaveDialog(*question, save=partial(files.save_to, self)))
+
+    async def action_quit(self) -> None:
+        if not self.has_unsaved_edits():
+            self.exit()
+        elif not isinstance(self.screen, ConfirmDialog):
+            files.ask_unless_saved(self, "quit", self.exit)

@@ -81,3 +81,25 @@ def cell_text(x: float, fmt: str) -> str:
     if not math.isfinite(x):
         return str(x)
     return repr(x) if fmt == "repr" else fmt.format(x)
+
+
+def fit_digits(x: float, digits: int, width: int) -> str:
+    """``x`` with ``digits`` significant digits (17: every digit), fewer if it needs more than ``width``.
+
+    The Network pane's boxes have a fixed width; a value that does not fit loses digits, not its
+    magnitude (then :func:`short`).
+    """
+    x = x + 0.0
+    if not math.isfinite(x):
+        return str(x)[:width]
+    if digits >= 17:
+        text = repr(x)
+        if len(text) <= width:
+            return text
+        digits = 16
+    for d in range(max(1, digits), 0, -1):
+        text = f"{x:.{d}g}"
+        text = re.sub(r"e([+-])0*(\d)", lambda m: "e" + m[1].replace("+", "") + m[2], text)
+        if len(text) <= width:
+            return text
+    return short(x, width).strip()

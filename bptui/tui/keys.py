@@ -22,6 +22,15 @@ COMMANDS: list[Binding] = [
     Binding("question_mark", "help", "Help", key_display="?"),
     Binding("enter", "pin", "Pin chain", key_display="⏎"),
     Binding("g", "gradient_check", "Grad check"),
+    Binding("i", "about", "About", show=False),
+    Binding("left_square_bracket", "batch_sample(-1)", "Prev sample", key_display="[", show=False),
+    Binding("right_square_bracket", "batch_sample(1)", "Next sample", key_display="]", show=False),
+    Binding("o", "open_file", "Open", show=False),
+    Binding("ctrl+r", "reload_file", "Reload", key_display="^r", show=False),
+    Binding("ctrl+s", "save_file", "Save", key_display="^s", show=False),
+    Binding("P", "predict_mode", "Predict", key_display="P"),
+    Binding("equals_sign", "edit", "Edit", key_display="="),
+    Binding("N", "notation", "Notation", key_display="N", show=False),
     Binding("q", "quit", "Quit"),
 ]
 
@@ -43,8 +52,17 @@ HELP: dict[str, str] = {
     "digits(-1)": "fewer digits in every pane",
     "zoom": "zoom: the current pane fills the screen (again to go back); tab moves between panes",
     "stop": "stop a run or continue under way; unpin the Chain rule pane",
+    "about": "about the scenario: title, description, source, learning rate, loss, mode, convention",
+    "batch_sample(-1)": "batch mode, Network pane: draw the previous sample of the batch (or the mean)",
+    "batch_sample(1)": "batch mode, Network pane: draw the next sample of the batch (or the mean)",
+    "open_file": "open a scenario: the bundled ones and the *.toml files of this folder (or type a path)",
+    "reload_file": "reload the current file from disk, back at the start (a bad file keeps the current state)",
+    "save_file": "save the weights and settings here as a new scenario file that starts from them",
     "help": "this help",
-    "quit": "quit",
+    "predict_mode": "predict mode on/off: each step (n) first asks for a value it computes; score in the status line",
+    "edit": "edit the selected weight or bias (or an input a0[i], target t[i], learning_rate) here; u undoes it",
+    "notation": "the notation legend: a0 = x, a1 = h, … and this scenario's own names",
+    "quit": "quit (asks first when there are unsaved edits)",
 }
 
 NAVIGATION: list[tuple[str, str]] = [
@@ -56,7 +74,7 @@ NAVIGATION: list[tuple[str, str]] = [
 ]
 
 _GLYPHS = {"right": "→", "left": "←", "backspace": "⌫", "question_mark": "?", "escape": "esc", "enter": "⏎",
-           "plus": "+", "minus": "-"}
+           "plus": "+", "minus": "-", "equals_sign": "=", "left_square_bracket": "[", "right_square_bracket": "]"}
 
 
 def keys_of(binding: Binding) -> str:

@@ -28,7 +28,7 @@ class RunProgress(Message):
 
     epochs: int
     loss: float
-    curve: tuple  # (epochs, losses) so far, at most loss_chart.MAX_POINTS of them, for the live chart
+    curve: object | None  # the loss_chart.Curve so far, for the live chart (None: a replay, no new epochs)
 
 
 @dataclass

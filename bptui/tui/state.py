@@ -28,12 +28,14 @@ class State:
     position: Position
     values: Mapping[str, Value]
     before: Mapping[str, Value]  # the values before the last command, for "changed" marks
-    losses: Sequence[float]  # completed epochs' losses
+    losses: np.ndarray  # completed epochs' losses (read-only)
     running: tuple[float, int] | None  # the current epoch's loss so far, samples counted
     checks: tuple[CheckResult, ...]
     explanation: Explanation = field(default_factory=lambda: Explanation("", ()))
     pinned: str | None = None  # the parameter whose chain the Chain rule pane shows, e.g. "W1[0,1]"
     gradcheck: "GradCheck | None" = None  # the gradient check of the selected layer, when toggled on
+    edited: frozenset[str] = frozenset()  # elements changed by an edit (=) in effect here, e.g. "W1[0,1]"
+    asking: str | None = None  # predict mode: the element the open question asks for, e.g. "a1[0]"
 
     def changed(self, name: str) -> np.ndarray | bool:
         """Which elements of ``name`` the last command changed (all of them if it was absent)."""
@@ -93,7 +95,7 @@ def capture(debugger: Debugger, before: Mapping[str, Value] | None, explanation:
         position=debugger.position,
         values=values,
         before=values if before is None else before,
-        losses=debugger.epoch_losses,
+        losses=debugger.loss_array(),  # a read-only view: no list of millions of floats per key
         running=debugger.timeline.running_loss(),
         checks=tuple(debugger.checks_here()),
         explanation=explanation,

@@ -73,3 +73,100 @@ def test_check_reports_the_same_place(hidden, tmp_path: Path) -> None:
     result = bptui("check", "--gradients", str(hidden))
     assert f"not checked after epoch 1: {WHERE}" in result.stdout
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize("which", ["all", "params", "none"])
+def test_values_chooses_what_the_json_document_holds(which) -> None:
+    result = bptui("run", "xor", "--json", "--epochs", "3", "--values", which)
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert list(doc) == ["title", "position", "loss", "params", "values"]  # SPEC 5.1: `values` always there
+    assert len(doc["loss"]) == 3
+    names = set(doc["values"])
+    if which == "none":
+        assert names == set()
+    elif which == "params":
+        assert names and all(n.rstrip("0123456789") in ("W", "b", "dW", "db", "loss") for n in names)
+        assert {"W1", "dW1", "loss"} <= names
+    else:
+        assert {"a0", "t", "z1", "a1", "dz1", "dW1", "W1", "loss"} <= names
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_the_streamed_document_equals_the_values_bit_for_bit(fast, monkeypatch, hidden) -> None:
+    import io
+
+    from bptui import jsonout
+    from bptui.engine import Debugger
+    from bptui.engine.values import to_jsonable
+    from bptui.headless import json_document
+    from bptui.scenario import load_scenario, resolve
+
+    if not fast:
+        monkeypatch.setattr(jsonout, "orjson", None)
+    for scenario, epochs in ((load_scenario(resolve("xor")), 7), (load_scenario(hidden), 2)):
+        dbg = Debugger(scenario)
+        dbg.run(epochs)
+        dbg.step()
+        out = io.BytesIO()
+        jsonout.write_document(out, dbg)
+        streamed = json.loads(out.getvalue())
+        reference = json_document(dbg)  # every number through float() and to_jsonable
+        assert streamed == json.loads(json.dumps(reference))
+        assert streamed["loss"] == [to_jsonable(x) for x in dbg.epoch_losses]
+
+
+def interrupted(args: list[str], after: float) -> subprocess.CompletedProcess:
+    import signal
+    import time
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bptui", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    time.sleep(after)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def test_ctrl_c_ends_a_long_run_with_130_and_one_line() -> None:
+    result = interrupted(["run", "streetlight", "--epochs", "10000000"], after=2.0)
+    assert result.returncode == 130
+    assert result.stderr.splitlines() == ["bptui: interrupted"]
+
+
+def test_ctrl_c_ends_a_long_gradient_check_with_130_and_one_line(tmp_path: Path) -> None:
+    import numpy as np
+
+    rng = np.random.RandomState(0)
+    np.savez(tmp_path / "d.npz", inputs=rng.rand(2, 300), targets=np.eye(4)[[1, 2]])
+    (tmp_path / "big.toml").write_text(textwrap.dedent(
+        """
+        title = "wide and deep: each nudge recomputes 1000×1000 layers in extended precision"
+        [network]
+        inputs = 300
+        [[network.layers]]
+        units = 1000
+        activation = "tanh"
+        [[network.layers]]
+        units = 1000
+        activation = "tanh"
+        [[network.layers]]
+        units = 1000
+        activation = "tanh"
+        [[network.layers]]
+        units = 1000
+        activation = "tanh"
+        [[network.layers]]
+        units = 4
+        activation = "softmax"
+        [data]
+        file = "d.npz"
+        [training]
+        loss = "cross_entropy"
+        learning_rate = 0.1
+        """
+    ))
+    result = interrupted(["check", "--gradients", str(tmp_path / "big.toml")], after=2.5)
+    assert result.returncode == 130
+    assert result.stderr.splitlines() == ["bptui: interrupted"]

@@ -233,3 +233,22 @@ def test_an_update_never_prints_the_new_weight_like_the_old_one(name, digits):
                 assert old_text == new_text
     if digits == 4 and name == "sigmoid_221_bias":
         assert seen_close > 0  # the first epoch has updates that 4 digits alone would hide
+
+
+@pytest.mark.parametrize("dims", [(1,), (5,), (3, 4), (1, 7), (512, 64)])
+def test_lazy_index_grids_enumerate_like_ndindex(dims):
+    """``_Grid`` (no list of 32,768 tuples for a 512×64 batch value) reads in the same order."""
+    from bptui.engine.derivation import _Grid
+
+    grid = _Grid(*dims)
+    expected = [tuple(int(v) for v in idx) for idx in np.ndindex(*dims)]
+    assert len(grid) == len(expected) and grid[-1] == expected[-1] and grid[0] == expected[0]
+    if len(expected) < 100:
+        assert list(grid) == expected
+    if len(dims) == 2:  # the column convention reads a weight matrix unit by unit
+        n_in, n_out = dims
+        swapped = _Grid(n_in, n_out, swap=True)
+        by_unit = [(i, j) for j in range(n_out) for i in range(n_in)]
+        assert len(swapped) == len(by_unit) and swapped[-1] == by_unit[-1] and swapped[1] == by_unit[1]
+        if len(by_unit) < 100:
+            assert list(swapped) == by_unit

@@ -89,3 +89,12 @@ def test_the_run_stops_where_stepping_first_sees_a_non_finite_value(w, x, act, l
         assert out.diverged is not None
         assert dbg.g == expected[0]
         assert out.diverged.value in expected[1]
+
+
+def test_a_run_cancelled_in_the_pass_that_diverges_still_says_where() -> None:
+    # only sample 2 overflows; the run is cancelled at its first poll, before that last pass of epoch 1
+    sc = two_layer([[-2.0, -2.0]], [[0.1, 0.2], [1e308, 1e308]])
+    dbg = Debugger(sc)
+    out = dbg.run(50, should_stop=lambda: True)
+    assert out.diverged is not None and out.diverged.value == "z1"
+    assert (dbg.position.epoch, dbg.position.sample, dbg.position.step) == (1, 2, "forward 1")

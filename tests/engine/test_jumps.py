@@ -126,29 +126,20 @@ def test_a_cancelled_undo_then_redo_returns_where_the_undo_started() -> None:
 
 def test_a_cancelled_redo_mirrors_undo() -> None:
     sc = streetlight()
-    dbg = Debugger(sc, pass_cache_budget=1)
+    dbg = Debugger(sc, pass_cache_budget=1)  # 2 cached passes: the end of the run is soon forgotten
     dbg.run(500)
     end = dbg.g
-    back = 100 * dbg.layout.per_epoch
-    dbg.goto(back)
-    dbg.undo()
-    dbg.undo()  # at 0: redo goes to the end of the run, then to epoch 100
-    dbg.goto(back)  # …which forgets the cached end of the run (a new command clears redo, so redo by hand)
-    dbg.undo()
-    assert dbg.g == 0 and dbg.target_redo() == back
-    dbg.goto(end)
-    dbg.goto(back)
-    dbg.undo()
-    assert dbg.g == end
-    dbg.undo()
+    dbg.undo()  # at 0; redo goes to the end of the run
+    dbg.timeline.goto(100 * dbg.layout.per_epoch)  # outside the command history: evict the end of the
+    dbg.timeline.goto(0)  # run from the pass cache, so that redo replays from the checkpoint of epoch 496
     assert dbg.g == 0 and dbg.target_redo() == end
-    dbg.timeline.goto(back)  # evict the end of the run from the pass cache, outside the command history
-    dbg.timeline.goto(0)
     out = dbg.redo(should_stop=lambda: True)
-    assert out.cancelled and 0 < dbg.g < end
+    assert out.cancelled and out.moved and 0 < dbg.g < end
     same_state(dbg, reference(sc, dbg.g))
+    assert dbg.target_redo() == end and dbg.target_undo() == 0
     assert dbg.undo().moved and dbg.g == 0  # back to where the redo started
-    assert dbg.redo().moved and dbg.g == end
+    assert dbg.redo().moved and dbg.g == end  # and redo finishes
+    assert not dbg.can_redo() and dbg.target_undo() == 0
 
 
 def test_undo_redo_and_jumps_accept_the_callbacks_of_run() -> None:

@@ -79,5 +79,8 @@ class Recorder:
 def pane_text(app, pane_id: str) -> str:
     """The plain text of a pane's body, as drawn."""
     from bptui.tui.widgets.lines import LinesView
+    from bptui.tui.widgets.netstrips import NetStrips
 
-    return "\n".join(line.plain for line in app.query_one(f"#{pane_id} LinesView", LinesView).lines)
+    pane = app.query_one(f"#{pane_id}")
+    view = pane.query_one(NetStrips) if pane.query(NetStrips) else pane.query_one(LinesView)
+    return "\n".join(line.plain for line in view.lines)

@@ -1,5 +1,6 @@
-"""Modal screens: the help and the run-N question."""
+"""Modal screens: the help, the scenario's About and the run-N question."""
+from .about import AboutScreen
 from .help import HelpScreen
 from .run_dialog import RunDialog
 
-__all__ = ["HelpScreen", "RunDialog"]
+__all__ = ["AboutScreen", "HelpScreen", "RunDialog"]

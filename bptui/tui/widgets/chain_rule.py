@@ -10,6 +10,7 @@ from textual.content import Content
 
 
 from ..state import GradCheck, State
+from .lines import LinesView
 from .pane import Pane
 
 
@@ -24,23 +25,12 @@ class ChainRulePane(Pane):
     ]
 
     def action_scroll_line(self, delta: int) -> None:
-        self.scroll_relative(y=delta, animate=False)
-
-    _wrapped = 0  # the width the lines were last wrapped to
-
-    def update_body(self) -> None:
-        super().update_body()
-        self.call_after_refresh(self._rewrap)
-
-    def _rewrap(self) -> None:
-        """A scrollbar that came or went changes the width: wrap once more (without recursion)."""
-        if self._wrapped and self.scrollable_content_region.width != self._wrapped:
-            self.guarded(super().update_body)
+        self.query_one(LinesView).scroll_lines(delta)
 
     def body(self, state: State) -> list[Content]:
         """The lines, wrapped here to the pane's width so that unchanged rows are not repainted."""
-        width = self._wrapped = self.scrollable_content_region.width
-        if not width:  # not laid out yet: wrapping now would leave a stray scrollbar
+        width = self.scrollable_content_region.width
+        if not width:  # not laid out yet: on_resize draws
             return []
         return [row for line in self.lines(state) for row in (line.wrap(width) or [line])]
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 import numpy as np
 from textual.binding import Binding
 from textual.content import Content
-from textual.geometry import Region
 from textual.reactive import var
 
 from bptui.engine import Scenario
+from bptui.printable import printable
 
 from ..formatting import cell_text, decimals_format, window
 from ..messages import MoveElement, SelectLayer
 from ..state import State, parameter_names
+from .lines import LinesView
 from .pane import Pane
 
 CHANGED = "bold underline $text-warning"
@@ -41,6 +42,7 @@ class InspectorPane(Pane):
         self.has_bias = tuple(l.bias for l in scenario.layers)
         self.activations = tuple(l.activation for l in scenario.layers)
         self.row = scenario.convention == "row"
+        self.textbook = {k: printable(v, 12) for k, v in scenario.names.items()}  # names = {a1 = "h"}
         super().__init__(id=id)
 
     def action_select(self, delta: int) -> None:
@@ -82,8 +84,7 @@ class InspectorPane(Pane):
     def update_body(self) -> None:
         super().update_body()
         if self._focus_line is not None:  # keep the ▸ in view when ↑↓←→ move it
-            region = Region(0, self._focus_line, 1, 1)
-            self.call_after_refresh(self.scroll_to_region, region, animate=False, immediate=True)
+            self.query_one(LinesView).reveal(self._focus_line)
 
     _focus_row: int | None = None  # set by ``block``: the line of the selected element within it
 
@@ -109,11 +110,19 @@ class InspectorPane(Pane):
         Only the elements shown are formatted (a 512×64 batch matrix shows at most 8 rows).
         """
         value = state.values.get(name)
-        label = (f"{name:<5}", "bold")
+        label = (f"{name + (f' ({self.textbook[name]})' if name in self.textbook else ''):<5}", "bold")
+        asked = state.asking is not None and state.asking.partition("[")[0] == name
         if value is None:
+            if asked:  # predict mode: what the open question asks for
+                return [Content.assemble(label, ("?", "bold reverse $text-warning"),
+                                         (f" {state.asking}: predict it", "bold $text-warning"))]
             return [Content.assemble(label, "  ", ("— not computed yet", "$text-muted"))]
         changed = state.changed(name)
         mark = ("●", CHANGED) if np.any(changed) else " "
+        if any(e.partition("[")[0] == name for e in state.edited):
+            mark = ("✎", CHANGED if np.any(changed) else "bold $text-accent")  # an edit (=) is in effect
+        if asked:
+            mark = ("?", "bold reverse $text-warning")
         arr = np.asarray(value, dtype=float)
         grid = arr.reshape(1, -1) if arr.ndim < 2 else arr
         mask = np.broadcast_to(np.asarray(changed, bool), arr.shape).reshape(grid.shape)

@@ -1,60 +1,115 @@
 """A widget showing lines of ``Content`` that repaints only the cells that changed.
 
 ``Static.update`` repaints the whole widget; over a slow SSH link a micro-step should cost only
-what it really changes. The view keeps its previous lines and marks dirty just the span of each
-row that differs. It fills its pane (blank rows are lines too, so they never need repainting) and
-asks for a layout pass only when its extent has to change.
+what it really changes. The view keeps the rows it shows and marks dirty just the span of each
+row that differs. It is exactly the size of its pane and pages through its lines itself (``▲``/``▼``
+rows say how many are above and below, and which keys show them): a scrolled Textual container
+would change its virtual size whenever the number of lines changes, and that relayouts and
+repaints the whole pane, border included, at every step.
 """
 from __future__ import annotations
 
 from textual.content import Content
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.widget import Widget
 
 
 class LinesView(Widget):
     DEFAULT_CSS = """
     LinesView {
-        width: auto;
-        height: auto;
-        min-width: 100%;
-        min-height: 100%;
+        width: 100%;
+        height: 100%;
     }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._lines: list[Content] = []
+        self._top = 0  # the first line shown
+        self._rows: list[Content] = []  # what is on screen, one Content per row
 
     @property
     def lines(self) -> list[Content]:
+        """Every line, shown or not."""
         return self._lines
 
-    def get_content_width(self, container: Size, viewport: Size) -> int:
-        return _width(self._lines)  # as wide as the widest line, scrolling if the pane is narrower
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._lines)
+    @property
+    def rows(self) -> list[Content]:
+        """The rows on screen, paging marks included."""
+        return self._rows
 
     def render(self) -> Content:
-        return Content("\n").join(self._lines)
+        return Content("\n").join(self._rows)
 
     def show(self, lines: list[Content]) -> None:
-        old, self._lines = self._lines, lines
-        room = self.parent.scrollable_content_region.size if isinstance(self.parent, Widget) else Size(0, 0)
-        if Size(max(room.width, _width(lines)), max(room.height, len(lines))) != self.size:
-            self.refresh(layout=True)  # the extent changes: a layout pass and a full repaint
+        self._lines = lines
+        self._repaint()
+
+    def scroll_lines(self, delta: int) -> None:
+        """Page by ``delta`` lines (negative: up)."""
+        self._top += delta
+        self._repaint()
+
+    def page(self, direction: int) -> None:
+        self.scroll_lines(direction * max(1, self.size.height - 2))
+
+    def reveal(self, y: int) -> None:
+        """Make line ``y`` visible (the Inspector's selected element)."""
+        height = self.size.height
+        if not height:
+            return
+        if y < self._top + (self._top > 0):
+            self._top = max(0, y - 1)
+        elif y >= self._top + height - 1:
+            self._top = y - height + 2
+        else:
+            return
+        self._repaint()
+
+    def on_resize(self) -> None:
+        self._repaint(full=True)
+
+    def _frame(self) -> list[Content]:
+        """The rows for the current size and offset: the lines that fit, ▲/▼ where some do not."""
+        width, height = self.size.width, self.size.height
+        lines, n = self._lines, len(self._lines)
+        if height <= 0:
+            return []
+        if n <= height:
+            self._top = 0
+            rows = list(lines)
+        else:
+            self._top = min(max(0, self._top), n - height + 1)
+            up = self._top > 0
+            room = height - up
+            down = self._top + room < n
+            room -= down
+            rows = [_mark(f"▲ {self._top} more above (pgup)")] if up else []
+            rows += lines[self._top : self._top + room]
+            if down:
+                rows.append(_mark(f"▼ {n - self._top - room} more below (pgdn)"))
+        return [line if line.cell_length <= width else line.truncate(max(1, width - 1)) + Content("…")
+                for line in rows]
+
+    def _repaint(self, full: bool = False) -> None:
+        old, self._rows = self._rows, self._frame()
+        if full:
+            self.refresh()
             return
         blank = Content("")
         dirty = []
-        for y in range(max(len(old), len(lines))):
+        for y in range(max(len(old), len(self._rows))):
             a = old[y] if y < len(old) else blank
-            b = lines[y] if y < len(lines) else blank
+            b = self._rows[y] if y < len(self._rows) else blank
             span = _changed_span(a, b)
             if span is not None:
                 dirty.append(Region(span[0], y, span[1] - span[0], 1))
         if dirty:
             self.refresh(*dirty)
+
+
+def _mark(text: str) -> Content:
+    return Content.assemble((text, "italic $text-muted"))
 
 
 def _width(lines: list[Content]) -> int:

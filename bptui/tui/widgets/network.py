@@ -1,37 +1,32 @@
-"""The Network pane: neurons in layer columns, incoming weights as a strip of signed glyphs.
+"""The Network pane: the network as a picture, neurons holding their values, edges between them.
 
-Edges are drawn Hinton-style: left of each neuron, one glyph per incoming weight (in input order),
-filled (■ ▪ ·) for positive and hollow (□ ▫ ∘) for negative, so the sign reads without colour; the
-size is the magnitude relative to the layer's largest weight. Layers wider than 8 units show their
-first and last 3 units and say how many are left out.
+The geometry (``netlayout``) and the drawing (``netdraw``) are pure and tested alone; this pane
+only turns the App's ``state`` into a :class:`~.netdraw.Scene` (one number per unit: the sample
+shown, or the batch mean), picks the widest drawing that fits the pane at its current size, and
+hands the rows to the ``LinesView``, which repaints only the cells a micro-step changed.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.reactive import var
 
 from bptui.engine import Scenario
 
-from ..formatting import short, shown_indices
+from ..formatting import fit_digits
 from ..messages import SelectLayer
 from ..state import State
+from .netdraw import Canvas, Run, Scene, draw, legend
+from .netlayout import Geometry, layout
+from .netstrips import NetStrips, cuts, slices, strip_count
 from .pane import Pane
 
-EDGE_FILLED = ("·", "▪", "■")
-EDGE_HOLLOW = ("∘", "▫", "□")
-Part = tuple[str, str]
-
-
-def edge_glyph(w: float, largest: float) -> Part:
-    if not np.isfinite(w):
-        return "!", "bold $text-warning"
-    r = abs(w) / largest if largest > 0 else 0.0
-    size = 2 if r > 2 / 3 else (1 if r > 1 / 3 else 0)
-    glyph = (EDGE_FILLED if w >= 0 else EDGE_HOLLOW)[size]
-    return glyph, ("$text-success" if w >= 0 else "$text-error") + (" bold" if size == 2 else "")
+MIN_VALUE_WIDTH = 5
+MAX_FOOTER = 2  # caption lines under the picture
 
 
 @dataclass(frozen=True)
@@ -40,8 +35,9 @@ class Shape:
 
     sizes: tuple[int, ...]
     activations: tuple[str, ...]
-    row: bool  # row convention: W is (inputs, units)
+    row: bool  # row convention: W is (inputs, units), a batch is (samples, units)
     batch: bool
+    samples: int
 
     @classmethod
     def of(cls, sc: Scenario) -> "Shape":
@@ -50,11 +46,30 @@ class Shape:
             tuple(l.activation for l in sc.layers),
             sc.convention == "row",
             sc.training.mode == "batch",
+            sc.samples,
         )
 
     @property
     def depth(self) -> int:
         return len(self.activations)
+
+
+def selection(values, layer: int, element: int, row: bool) -> tuple[str, tuple[int, int | None, int]] | None:
+    """The selected parameter's name and (layer, input unit or ``None`` for a bias, unit).
+
+    Element ``element`` of ``parameter_names(values, layer)`` (``W`` row by row, then ``b``),
+    found by arithmetic: listing 6,272 names of a 784-input layer at every step costs 13 ms."""
+    W, b = values.get(f"W{layer}"), values.get(f"b{layer}")
+    n_w = int(np.size(W)) if W is not None else 0
+    n = n_w + (int(np.size(b)) if b is not None else 0)
+    if n == 0:
+        return None
+    e = min(max(element, 0), n - 1)
+    if e >= n_w:
+        return f"b{layer}[{e - n_w}]", (layer, None, e - n_w)
+    r, c = divmod(e, np.shape(W)[1])
+    i, j = (r, c) if row else (c, r)  # (input, unit)
+    return f"W{layer}[{r},{c}]", (layer, i, j)
 
 
 class NetworkPane(Pane):
@@ -64,121 +79,176 @@ class NetworkPane(Pane):
         Binding("down", "select(1)", "Layer down", show=False),
     ]
 
-    def __init__(self, scenario: Scenario, *, id: str | None = None) -> None:
+    element: var[int] = var(0)  # the selected parameter of the selected layer (bound to the App's)
+    batch_view: var[int] = var(0)  # batch mode: 0 draws the batch mean, s draws sample s
+
+    def __init__(self, scenario: Scenario, *, ascii_only: bool = False, id: str | None = None) -> None:
         self.shape = Shape.of(scenario)
+        self.ascii_only = ascii_only
+        self._drawn_for = None  # the room the picture was last drawn for
         super().__init__(id=id)
+        if ascii_only:
+            self.add_class("-ascii")
 
     def action_select(self, delta: int) -> None:
         self.post_message(SelectLayer(delta))
 
-    def node_values(self, state: State, l: int) -> tuple[str, np.ndarray | None]:
-        """Name and per-unit values of column ``l``: ``a`` going forward, ``dz`` going back."""
-        back = state.position.phase in ("backward", "update")
-        name = f"dz{l}" if back and l > 0 else f"a{l}"
-        return name, self.per_unit(state.values.get(name))
+    def watch_element(self) -> None:
+        self.redraw()
 
-    def per_unit(self, value: np.ndarray | None) -> np.ndarray | None:
-        """One number per unit: the value online, the batch mean in batch mode."""
+    def watch_batch_view(self) -> None:
+        self.redraw()
+
+    def step_batch(self, delta: int) -> str | None:
+        """Show the next (``delta`` = 1) or previous sample of the batch, the mean among them.
+
+        Returns why nothing changed (online mode), else ``None``: the pane itself says what it draws."""
+        if not self.shape.batch:
+            return "online mode: the Network pane draws the one sample of the pass"
+        self.batch_view = (self.batch_view + delta) % (self.shape.samples + 1)
+        return None
+
+    def view_name(self) -> str:
+        n = self.shape.samples
+        return f"mean of the {n} samples" if self.batch_view == 0 else f"sample {self.batch_view}/{n}"
+
+    # --- from the state to a scene ------------------------------------------------------------
+
+    def per_unit(self, value) -> np.ndarray | None:
+        """One number per unit: the value online; in batch mode the sample shown or the mean."""
         if value is None:
             return None
         v = np.asarray(value, dtype=float)
         if v.ndim == 2:
-            v = v.mean(axis=0) if self.shape.row else v.mean(axis=1)
+            axis = 0 if self.shape.row else 1
+            if self.batch_view == 0:
+                v = v.mean(axis=axis)
+            else:
+                s = min(self.batch_view, v.shape[axis]) - 1
+                v = v[s] if self.shape.row else v[:, s]
         return v
 
-    def body(self, state: State) -> list[Content]:
-        """The widest drawing that fits: 6-character values, else 5, else without the target."""
-        width = self.scrollable_content_region.width or 1000  # 0 before the first layout
-        for cell, with_target in ((6, True), (5, True), (5, False)):
-            lines = self.draw(state, cell, with_target)
-            if max(line.cell_length for line in lines) <= width:
-                break
-        return lines
-
-    def draw(self, state: State, cell: int, with_target: bool) -> list[Content]:
-        shape, pos = self.shape, state.position
+    def scene(self, state: State) -> tuple[Scene, str | None]:
+        shape, pos, values = self.shape, state.position, state.values
         L = shape.depth
-        hot = pos.layer  # the layer the last step computed
-        columns: list[list[Part | Content]] = []  # each: header part, then one part per row
-        rows = max(len(shown_indices(n)) for n in shape.sizes)
-
-        def place(parts: list, n: int, width: int) -> list:
-            top = (rows - n) // 2
-            blank = (" " * width, "")
-            return [blank] * top + parts + [blank] * (rows - n - top)
-
+        back = pos.phase in ("backward", "update")
+        a = tuple(self.per_unit(values.get(f"a{l}")) for l in range(L + 1))
+        dz = (None,) + tuple(self.per_unit(values.get(f"dz{l}")) for l in range(1, L + 1))
+        names, shown, labels = [], [], []
         for l in range(L + 1):
-            units = shown_indices(shape.sizes[l])
-            name, vec = self.node_values(state, l)
-            selected = l == self.selected_layer
-            hot_here = hot == l or (pos.phase == "loss" and l == L)
-            if l > 0:
-                head, edges = self.strip(state, l, units, selected, hot_here or pos.phase == "update")
-                columns.append([head] + place(edges, len(units), len(head[0])))
-            label = ("▸" if selected else "") + name
-            head_style = "bold $text-accent" + (" underline" if selected else "")
-            col = [(f"{label:>{cell}}"[-cell:], head_style)]
-            parts: list[Part] = []
-            for j in units:
-                if j is None:
-                    parts.append((f"{'⋮+' + str(shape.sizes[l] - 6):>{cell}}", "$text-muted"))
-                elif vec is None:
-                    parts.append((f"{'·':>{cell}}", "$text-muted"))
-                else:
-                    parts.append((short(float(vec[j]), cell), "reverse bold" if hot_here else ""))
-            col += place(parts, len(units), cell)
-            columns.append(col)
-        tvec = self.per_unit(state.values.get("t"))
-        if with_target and tvec is not None:
-            units = shown_indices(shape.sizes[L])
-            parts = [(f"{'⋮':>{cell}}", "$text-muted") if j is None else (short(float(tvec[j]), cell), "$text-muted")
-                     for j in units]
-            columns.append([(f"{'t':>{cell}}", "bold $text-muted")] + place(parts, len(units), cell))
+            use_dz = back and l > 0 and dz[l] is not None
+            names.append(f"dz{l}" if use_dz else f"a{l}")
+            shown.append(dz[l] if use_dz else a[l])
+            labels.append(names[-1] + ("" if l == 0 else " " + shape.activations[l - 1]))
+        weights = []
+        for l in range(1, L + 1):
+            W = values.get(f"W{l}")
+            weights.append(None if W is None else (np.asarray(W, float) if shape.row else np.asarray(W, float).T))
+        picked = selection(values, self.selected_layer, self.element, shape.row)
+        loss = values.get("loss")
+        scene = Scene(
+            sizes=shape.sizes, names=tuple(names), shown=tuple(shown), a=a, dz=dz, weights=tuple(weights),
+            targets=self.per_unit(values.get("t")), loss=None if loss is None else float(loss),
+            phase=pos.phase, hot=pos.layer, selected=picked[1] if picked else None, labels=tuple(labels),
+            tall_labels=("input a0",) + tuple(f"layer {l} {shape.activations[l - 1]}" for l in range(1, L + 1)),
+        )
+        return scene, picked[0] if picked else None
 
-        lines: list[Content] = []
-        for r in range(rows + 1):
-            pieces: list[Part | str] = []
-            for c, col in enumerate(columns):
-                if c:
-                    pieces.append(" ")
-                pieces.append(col[r])
-            lines.append(Content.assemble(*pieces))
-        lines.append(Content.assemble(*self.summary(state)))
+    def caption(self, state: State, name: str | None, width: int) -> list[list[Run]]:
+        """The lines under the picture: the sample shown, the selection, the flow, the legend."""
+        items: list[list[Run]] = []
+        if self.shape.batch:
+            items.append([(self.view_name(), "bold"), (" ([ ] steps)", "$text-muted")])
+        if name:
+            value = state.values.get(name.split("[")[0])
+            idx = tuple(int(i) for i in name[name.index("[") + 1: -1].split(","))
+            v = float(np.asarray(value)[idx]) if value is not None else None
+            text = name + ("" if v is None else " = " + fit_digits(v, self.digits, 24))
+            items.append([(text, "bold underline $text-warning")])
+        items.append(legend(self.ascii_only))
+        lines: list[list[Run]] = [[]]
+        used = 0
+        for item in items:
+            n = sum(len(t) for t, _ in item)
+            if used and used + 3 + n > width:
+                if len(lines) == MAX_FOOTER:
+                    continue  # the legend (last) goes first when there is no room
+                lines.append([])
+                used = 0
+            if used:
+                lines[-1].append(("   ", ""))
+                used += 3
+            lines[-1].extend(item)
+            used += n
         return lines
 
-    def strip(
-        self, state: State, l: int, units: list[int | None], selected: bool, hot: bool
-    ) -> tuple[Part, list[Part | Content]]:
-        """The edges into layer ``l``: one row of glyphs per shown unit, one glyph per shown input."""
-        inputs = shown_indices(self.shape.sizes[l - 1])
-        width = max(2, len(inputs))  # room for the "W1" above a single input's edges
-        head = (f"W{l}".ljust(width), ("reverse " if hot else "") + "$text-accent" + (" underline" if selected else ""))
-        W = state.values.get(f"W{l}")
-        if W is None:
-            return head, [(" " * width, "")] * len(units)
-        W = np.asarray(W, dtype=float)
-        w_io = W if self.shape.row else W.T  # (inputs, units)
-        finite = np.abs(w_io[np.isfinite(w_io)])
-        largest = float(finite.max()) if finite.size else 0.0
-        rows: list[Part | Content] = []
-        for j in units:
-            if j is None:
-                rows.append(("⋮".center(width), "$text-muted"))
-                continue
-            row = Content.assemble(*[("…", "$text-muted") if i is None else edge_glyph(float(w_io[i, j]), largest)
-                                     for i in inputs], " " * (width - len(inputs)))
-            rows.append(row)
-        return head, rows
+    # --- drawing -------------------------------------------------------------------------------------
 
-    def summary(self, state: State) -> list[Part | str]:
-        """The architecture in one line (``784 → 128 relu → 10 softmax``) and the loss."""
-        shape = self.shape
-        parts: list[Part | str] = [(f"{shape.sizes[0]}", "bold")]
-        for n, act in zip(shape.sizes[1:], shape.activations):
-            parts += [" → ", (f"{n}", "bold"), (f" {act}", "$text-muted")]
-        loss = state.values.get("loss")
-        if loss is not None:
-            parts += ["   loss ", (f"{float(loss):.6g}", "bold")]
-        if shape.batch:
-            parts += [("   (batch: mean per unit)", "$text-muted")]
-        return parts
+    def geometry(self, scene: Scene, width: int, height: int, footer: int) -> tuple[Geometry, int]:
+        """The widest drawing that fits: most digits first, then the largest neuron shape."""
+        keep: dict[int, set[int]] = {}
+        if scene.selected is not None:
+            l, i, j = scene.selected
+            keep.setdefault(l, set()).add(j)
+            if i is not None:
+                keep.setdefault(l - 1, set()).add(i)
+        widest = min(self.digits + 3, 22)
+        geo = None
+        for vw in range(widest, MIN_VALUE_WIDTH - 1, -1):
+            for shapes in (("tall", "box", "line"), ("box", "line"), ("line",)):
+                geo = layout(scene.sizes, width, height, value_width=vw, annex_width=vw + 5, keep=keep,
+                             footer=footer, shapes=shapes, ascii_only=self.ascii_only)
+                if geo.fits:
+                    return geo, vw
+        return geo, MIN_VALUE_WIDTH
+
+    def compose(self) -> ComposeResult:
+        yield NetStrips(strip_count(self.shape.depth), id="body")
+
+    def update_body(self) -> None:
+        """Draw the picture into its strips (see ``netstrips``: a step repaints little)."""
+        if self.state is None:
+            return
+        drawn = self.picture(self.state)
+        strips = self.query_one(NetStrips)
+        if drawn is None:
+            strips.show([])
+            return
+        canvas, geo = drawn
+        strips.show(slices(canvas, cuts(geo, strip_count(self.shape.depth))))
+        self._drawn_for = self.scrollable_content_region.size
+        self.call_after_refresh(self._recheck)
+
+    def _recheck(self) -> None:
+        """Redraw if the room changed without a resize (a scrollbar came or went after a layout)."""
+        if self.scrollable_content_region.size != self._drawn_for:
+            self.redraw()
+
+    def show_failure(self, message: str) -> None:
+        self.query_one(NetStrips).show([[Content.assemble((message, "bold $text-error"))]])
+
+    def body(self, state: State) -> list[Content]:
+        """The picture as whole rows (what the strips show side by side)."""
+        drawn = self.picture(state)
+        if drawn is None:
+            return []
+        canvas = drawn[0]
+        return [Content.assemble(*[(t, s) if s else t for t, s in canvas.runs(y)]) for y in range(canvas.height)]
+
+    def picture(self, state: State) -> tuple[Canvas, Geometry] | None:
+        region = self.scrollable_content_region
+        if not region.width or not region.height:
+            return None  # not laid out yet: a guess would bring scrollbars that then stay (on_resize draws)
+        width, height = region.width, region.height
+        scene, name = self.scene(state)
+        footer = self.caption(state, name, width)
+        geo, vw = self.geometry(scene, width, max(height, 4 + len(footer)), len(footer))
+        digits = self.digits
+        canvas = draw(scene, geo, vw, lambda x, w: fit_digits(x, digits, w), self.ascii_only)
+        for k, runs in enumerate(footer):
+            y = geo.height - len(footer) + k
+            x = 0
+            for text, style in runs:
+                canvas.put(x, y, text, style)
+                x += len(text)
+        return canvas, geo

@@ -83,4 +83,8 @@ class Pane(Vertical, can_focus=True):
         self.redraw()
 
     def action_scroll_page(self, direction: int) -> None:
-        self.scroll_relative(y=direction * max(1, self.scrollable_content_region.height - 1), animate=False)
+        views = self.query(LinesView)
+        if views:
+            views.first().page(direction)  # the view pages itself (see LinesView)
+        else:
+            self.scroll_relative(y=direction * max(1, self.scrollable_content_region.height - 1), animate=False)

@@ -15,6 +15,7 @@ class StatusLine(Widget):
 
     state: reactive[State | None] = reactive(None)
     progress: reactive[str] = reactive("")
+    score: reactive[str] = reactive("")  # predict mode's "predict 3/5" (set by the App)
 
     def __init__(self, title: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -30,6 +31,8 @@ class StatusLine(Widget):
                                  "bold " + ("$text-success" if check.ok else "$text-error"))]
         if self.progress:
             parts += ["  ", (self.progress, "bold $text-warning")]
+        if self.score:
+            parts += ["  ", (self.score, "bold $text-success")]
         rest = Content.assemble(*parts)
         room = self.content_region.width - rest.cell_length - 2
         title = Content.assemble((printable(self.scenario_title, None), "bold"))

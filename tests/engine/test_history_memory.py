@@ -1,0 +1,54 @@
+"""History memory: what the timeline says it holds is what it holds, within a documented budget."""
+from __future__ import annotations
+
+import tracemalloc
+
+import pytest
+
+from bptui.engine import MAX_EPOCHS, Debugger
+
+from .conftest import random_scenario, streetlight
+
+
+def traced_growth(fn) -> int:
+    """Peak bytes allocated (and traced: NumPy reports its arrays) while ``fn`` runs."""
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        fn()
+        return tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("which", ["online", "batch"])
+def test_history_bytes_count_what_a_long_run_really_holds(which) -> None:
+    sc = streetlight() if which == "online" else random_scenario(1, mode="batch", sizes=(2, 3, 1))
+    dbg = Debugger(sc)
+    base = dbg.timeline.history_bytes()
+    grown = traced_growth(lambda: dbg.run(20_000))
+    counted = dbg.timeline.history_bytes() - base
+    # every byte a run keeps is history (numbers in arrays): no per-epoch or per-checkpoint objects,
+    # and growing the arrays never holds two copies at once (the peak is what stays)
+    assert grown <= counted + 16 * 1024
+    assert counted >= 20_000 * 8  # one float64 per epoch loss, at least
+    assert dbg.timeline.history_bytes() <= dbg.timeline.history_budget()
+
+
+def test_the_checkpoint_budget_is_never_exceeded_and_thinning_keeps_jumps_exact() -> None:
+    sc = random_scenario(2, sizes=(3, 6, 2), samples=4)
+    budget = 40 * (Debugger(sc).params.nbytes() + 8)
+    dbg = Debugger(sc, checkpoint_budget=budget)
+    dbg.run(3_000)
+    tl = dbg.timeline
+    assert tl._checkpoints.nbytes() <= budget
+    assert tl.checkpoint_count() <= 40
+    assert dbg.replay_cost(1_234 * dbg.layout.per_epoch + 3) <= tl._stride * dbg.layout.passes + 1
+
+
+def test_a_timeline_holds_at_most_max_epochs() -> None:
+    dbg = Debugger(streetlight())
+    out = dbg.run(MAX_EPOCHS + 1)
+    assert not out.moved and "10,000,000" in out.message and "10,000,001" in out.message and dbg.g == 0
+    assert not dbg.goto((MAX_EPOCHS + 1) * dbg.layout.per_epoch).moved
