@@ -191,9 +191,16 @@ class PtyFuzz:
         assert positions, f"no status line in a full redraw ({self.where()})\n{plain(s.output[start:])[:3000]}"
         epoch, sample, samples, k, steps = (int(n or 0) for n in positions[-1])
         assert epoch >= 1 and 1 <= sample <= samples and 0 <= k <= steps, (positions[-1], self.where())
-        start, t0 = len(s.output), time.monotonic()
-        s.write("?")
-        assert self.shows(HELP["step"], start), f"no help on ? ({self.where()})\n" + plain(s.output[start:])[-4000:]
+        for attempt in range(3):  # (rarely, under load, a ? is not taken: once more from the top)
+            start, t0 = len(s.output), time.monotonic()
+            s.write("?")
+            if self.shows(HELP["step"], start):
+                break
+            self.counts["probe retries"] += 1
+            self.to_main_screen()
+            s.wait_quiet(0.2, timeout=ANSWER)
+        else:
+            raise AssertionError(f"no help on ? ({self.where()})\n" + plain(s.output[start:])[-4000:])
         answer = time.monotonic() - t0
         self.slowest = max(self.slowest, answer)
         assert answer < FREEZE_WALL, f"the help took {answer:.2f} s ({self.where()})"
