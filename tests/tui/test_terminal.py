@@ -180,7 +180,7 @@ def test_a_signal_during_a_run_ends_the_app_at_once():
         s.wait_quiet(0.2, ANSWER)
         s.write("\x7f")
         time.sleep(0.1)
-        s.write("999999999")
+        s.write("9999999")
         time.sleep(0.1)
         s.write("\r")
         assert s.wait_for("escape stops", ANSWER)  # the run is under way

@@ -15,8 +15,8 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-MAX_EPOCHS = 10**9
-MAX_CHARS = 16  # characters the field holds: room for 1000000000 and some spaces
+from bptui.engine import MAX_EPOCHS  # the most epochs a timeline holds
+MAX_CHARS = 16  # characters the field holds: room for the largest number and some spaces
 RANGE = f"a whole number from 1 to {MAX_EPOCHS:,}"
 
 
