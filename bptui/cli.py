@@ -142,8 +142,7 @@ def _cmd_tui(name: str | None, ascii: bool = False) -> int:
     scenario = _load(name or DEFAULT_SCENARIO)  # a bad file fails here, before any screen is drawn
     from bptui.tui import run_tui
 
-    run_tui(scenario, ascii=ascii)
-    return EXIT_OK
+    return run_tui(scenario, ascii=ascii)  # 0 when the user quit; it says in one line on stderr why otherwise
 
 
 def _cmd_web(args: argparse.Namespace) -> int:

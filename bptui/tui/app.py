@@ -6,6 +6,7 @@ continue) go to a thread worker; while one is under way the other commands only 
 """
 from __future__ import annotations
 
+import threading
 import time
 from functools import partial
 from typing import Callable, Iterable
@@ -58,6 +59,9 @@ class BptuiApp(TeachMixin, FilesMixin, App[None]):
         self.title = printable(scenario.title)
         self.debugger = Debugger(scenario)
         self.busy: str | None = None  # the background command under way, if any
+        # escape asks the command under way to stop. (Not by cancelling its Textual worker: one
+        # cancelled before it started never ran, never posted RunDone, and left `busy` set.)
+        self.stop_requested = threading.Event()
         self._goal = 0  # epochs a background command is heading for, for its progress line
         self.pinned: str | None = None  # the parameter whose chain the Chain rule pane shows
         self.checking = False  # the gradient check shown (g)
@@ -308,6 +312,7 @@ class BptuiApp(TeachMixin, FilesMixin, App[None]):
         """Run ``command`` in the worker; ``live``: it trains new epochs, so the chart grows as it goes."""
         self.busy = name
         self.progress = f"{name}… escape stops it"
+        self.stop_requested.clear()
         self._work(command, live)
 
     @work(thread=True, exclusive=True, group="run", exit_on_error=False)
@@ -326,7 +331,8 @@ class BptuiApp(TeachMixin, FilesMixin, App[None]):
                 last = now
                 self.post_message(RunProgress(epochs, loss, losses.snapshot() if losses is not None else None))
 
-        outcome = command(should_stop=lambda: worker.is_cancelled, progress=progress)
+        outcome = command(should_stop=lambda: worker.is_cancelled or self.stop_requested.is_set(),
+                          progress=progress)
         self.post_message(RunDone(outcome))  # a failure arrives as Worker.StateChanged instead
 
     @on(Worker.StateChanged)
@@ -355,7 +361,7 @@ class BptuiApp(TeachMixin, FilesMixin, App[None]):
 
     def action_stop(self) -> None:
         if self.busy:
-            self.workers.cancel_group(self, "run")
+            self.stop_requested.set()
             self.progress = f"stopping the {self.busy}…"
         elif self.pinned:
             self.action_pin()
