@@ -140,7 +140,12 @@ def _cmd_tui(name: str | None, ascii: bool = False) -> int:
     from bptui.scenario import DEFAULT_SCENARIO
 
     scenario = _load(name or DEFAULT_SCENARIO)  # a bad file fails here, before any screen is drawn
+    from bptui.allocator import pin_malloc_thresholds
+    from bptui.blas import choose_blas_threads
     from bptui.tui import run_tui
+
+    choose_blas_threads(scenario)  # as `bptui run` does: the same speed for runs in the TUI
+    pin_malloc_thresholds()
 
     return run_tui(scenario, ascii=ascii)  # 0 when the user quit; it says in one line on stderr why otherwise
 
