@@ -258,3 +258,16 @@ async def test_enter_typed_right_after_arrows_pins_the_element_they_selected(sce
         await pilot.pause()
         assert app.pinned == "W1[0,1]" and app.debugger.g == 5
         assert pane_text(app, "chain-rule").startswith("∂loss/∂W1[0,1]")
+
+
+async def test_the_run_progress_label_gets_the_lines_it_needs(scenario):
+    app = BptuiApp(scenario)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("r", "backspace", "backspace", *"1000000", "enter")
+        await pilot.pause(0.8)
+        label = app.query_one("#running")
+        text = label.render().plain
+        assert text.startswith("run: epoch ")
+        assert len(text) <= label.content_region.width * label.content_region.height, text
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()

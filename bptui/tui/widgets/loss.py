@@ -53,8 +53,10 @@ class LossPane(Pane):
             return
         running = self.running(state)
         label = self.query_one("#running", Static)
-        if running != label.content:  # a one-line repaint, not the plot's
-            label.update(running, layout=False)
+        if running != label.content:  # a repaint of the label, not of the plot, unless it needs more lines
+            width = max(1, label.content_region.width)
+            rows = -(-len(running) // width)
+            label.update(running, layout=rows != label.content_region.height)
         c = self.live if self.live is not None else curve(state.losses)
         key = (len(c.y), float(c.y[-1]) if len(c.y) else None, float(c.x[-1]) if len(c.x) else None, self.log_scale)
         if key == self._drawn:
