@@ -56,12 +56,10 @@ EXPAND = 3  # sums of at most this many terms are also written out symbolically
 MAX_PATHS = 8  # a parameter reached by more paths gets the layer-by-layer chain instead
 
 LOSS = Var("loss")
-_FN_TEX = {"σ": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{relu}", "lrelu": r"\mathrm{lrelu}",
-           "id": r"\mathrm{id}", "softmax": r"\mathrm{softmax}"}
 
 
-def _fn(name: str, arg: Expr, prime: bool = False) -> Apply:
-    return Apply(name, _FN_TEX.get(name, rf"\{name}"), arg, prime)
+def _fn(act: Activation, arg: Expr, prime: bool = False) -> Apply:
+    return Apply(act.symbol, act.tex, arg, prime)
 
 
 def _ln(arg: Expr) -> Apply:
@@ -237,7 +235,7 @@ def _forward(ctx: _Ctx, l: int, sel: _Select) -> list[Line]:
         if act.name == "identity":
             return Line(a, [z], value, a.name, note="identity")
         if act.elementwise:
-            return Line(a, [_fn(act.symbol, z), _fn(act.symbol, Num(sp.z[l][s, j]))], value, a.name)
+            return Line(a, [_fn(act, z), _fn(act, Num(sp.z[l][s, j]))], value, a.name)
         # softmax: a[j] = exp(z[j]) / Σ_k exp(z[k])
         zs = sp.z[l][s]
         with np.errstate(over="ignore"):
@@ -254,44 +252,8 @@ def _forward(ctx: _Ctx, l: int, sel: _Select) -> list[Line]:
 # --- loss --------------------------------------------------------------------------------------
 
 
-def _loss_term(loss: str, y: Expr, t: Expr) -> Expr:
-    """The summand of one output unit, e.g. ``(y − t)²``."""
-    if loss in ("half_squared_error", "squared_error", "mean_squared_error"):
-        return Pow(_minus(y, t), 2)
-    if loss == "binary_cross_entropy":
-        return Group(plus(Prod((t, _ln(y))), Prod((_minus(ONE, t), _ln(_minus(ONE, y))))), square=True)
-    return Prod((t, _ln(y)))  # cross_entropy
-
-
-def _loss_outer(loss: str, total: Expr, n: int, numeric: bool) -> Expr:
-    """Wrap the sum over output units: ½Σ, Σ, (Σ)/n or −Σ."""
-    if loss == "half_squared_error":
-        return Prod((HALF, total), numeric=numeric, juxt=not numeric)
-    if loss == "mean_squared_error" and n > 1:
-        return Frac(total, Num(n) if numeric else Sym(str(n), str(n)))
-    if loss in ("binary_cross_entropy", "cross_entropy"):
-        return Neg(total)
-    return total
-
-
-def _loss_grad(loss: str, y: Expr, t: Expr, n: int, numeric: bool) -> Expr:
-    """∂(sample loss)/∂y of one output unit, as the engine's :mod:`losses` computes it."""
-    def k(v: int) -> Expr:
-        return Num(v) if numeric else Sym(str(v), str(v))
-
-    if loss == "half_squared_error":
-        return _minus(y, t)
-    if loss == "squared_error":
-        return Prod((k(2), _minus(y, t)), numeric=numeric, juxt=not numeric)
-    if loss == "mean_squared_error":
-        return Frac(Prod((k(2), _minus(y, t)), numeric=numeric, juxt=not numeric), k(n))
-    if loss == "binary_cross_entropy":
-        return Add(((-1, Frac(t, y)), (1, Frac(_minus(ONE, t), _minus(ONE, y)))))
-    return Neg(Frac(t, y))
-
-
 def _loss(ctx: _Ctx, sel: _Select) -> list[Line]:
-    sp, L, name = ctx.sp, ctx.L, ctx.net.loss.name
+    sp, L, loss = ctx.sp, ctx.L, ctx.net.loss
     n = ctx.sizes[L]
     y, t = sp.a[L], sp.t
     mean_batch = ctx.batch and ctx.net.reduction == "mean"
@@ -299,12 +261,12 @@ def _loss(ctx: _Ctx, sel: _Select) -> list[Line]:
     def sample_forms(s: int) -> list[Expr]:
         forms: list[Expr] = []
         if n > 1:
-            forms.append(_loss_outer(name, SumOver("k", _loss_term(name, ctx.vec("a", L, s, "k"), ctx.vec("t", None, s, "k"))), n, False))
+            forms.append(loss.outer(SumOver("k", loss.term(ctx.vec("a", L, s, "k"), ctx.vec("t", None, s, "k"))), n, False))
         if n <= EXPAND:
-            terms = [_loss_term(name, ctx.vec("a", L, s, k), ctx.vec("t", None, s, k)) for k in range(n)]
-            forms.append(_loss_outer(name, sum_of(terms), n, False))
-        nums = [_loss_term(name, Num(y[s, k]), Num(t[s, k])) for k in range(n)]
-        forms.append(_loss_outer(name, sum_of(nums), n, True))
+            terms = [loss.term(ctx.vec("a", L, s, k), ctx.vec("t", None, s, k)) for k in range(n)]
+            forms.append(loss.outer(sum_of(terms), n, False))
+        nums = [loss.term(Num(y[s, k]), Num(t[s, k])) for k in range(n)]
+        forms.append(loss.outer(sum_of(nums), n, True))
         return forms
 
     lines: list[Line] = []
@@ -327,8 +289,8 @@ def _loss(ctx: _Ctx, sel: _Select) -> list[Line]:
 
     def grad_line(s: int, k: int) -> Line:
         a, tv = ctx.vec("a", L, s, k), ctx.vec("t", None, s, k)
-        sym = _loss_grad(name, a, tv, n, False)
-        num = _loss_grad(name, Num(y[s, k]), Num(t[s, k]), n, True)
+        sym = loss.grad_expr(a, tv, n, False)
+        num = loss.grad_expr(Num(y[s, k]), Num(t[s, k]), n, True)
         if mean_batch:
             sym, num = Frac(sym, Sym(str(ctx.N), str(ctx.N))), Frac(num, Num(ctx.N))
         da = ctx.vec("da", L, s, k)
@@ -353,7 +315,7 @@ def _backward(ctx: _Ctx, l: int, sel: _Select) -> list[Line]:
             return Line(dz, [da], value, dz.name, note="identity: f′ = 1")
         if act.elementwise:
             z = ctx.vec("z", l, s, j)
-            return Line(dz, [Prod((da, _fn(act.symbol, z, prime=True))),
+            return Line(dz, [Prod((da, _fn(act, z, prime=True))),
                              _times(sp.da[l][s, j], ctx.fprime(l)[s, j])], value, dz.name)
         # softmax: dz[j] = a[j]·(da[j] − Σ_k da[k]·a[k])
         a = ctx.vec("a", l, s, j)
@@ -549,7 +511,7 @@ def _factors(ctx: _Ctx, kind: str, l: int, i: int | None, j: int, path: Path, s:
         if act.name == "identity":
             local, val = ONE, 1.0
         elif act.elementwise:
-            local = _fn(act.symbol, z, prime=True)
+            local = _fn(act, z, prime=True)
             val = float(ctx.fprime(m)[s, u]) if num else None
         else:  # softmax: ∂a[k]/∂z[u] = a[k]·(δ_ku − a[u])
             au = ctx.vec("a", m, s, u)
@@ -619,7 +581,7 @@ def _layered(ctx: _Ctx, kind: str, l: int, i: int | None, j: int, lhs: Expr, s: 
         lines.append(Line(lhs, forms, None if grad is None else float(grad)))
     # ∂loss/∂z_l[j] for sample s
     if act.elementwise:
-        local: Expr = da if act.name == "identity" else Prod((da, _fn(act.symbol, z, prime=True)))
+        local: Expr = da if act.name == "identity" else Prod((da, _fn(act, z, prime=True)))
         forms = [Prod((Partial(LOSS, a), Partial(a, z))), local]
         if numbers:
             forms.append(_times(sp.da[l][s, j], ctx.fprime(l)[s, j]))

@@ -45,7 +45,6 @@ Array = np.ndarray
 
 TOLERANCE = 1e-6  # the largest relative error ``bptui check --gradients`` accepts
 FLOOR = 1e-3  # the relative error's denominator never falls below FLOOR × max(1, |loss|)
-KINKED = ("relu", "leaky_relu")
 MAX_PER_ARRAY = 1000  # elements checked per parameter array at most (a fixed random sample beyond)
 MIN_PER_ARRAY = 4  # …and at least, however costly a nudge
 CHECK_WORK = 4e8  # operations `check --gradients` spends per parameter array and point, about
@@ -177,7 +176,7 @@ def _numeric(net: Network, params: Params, which: tuple[str, int], a0: Array, t:
         checked[idx] = True
         kink[idx] = any(
             not np.array_equal(z_up[m] > 0, z_down[m] > 0)
-            for m in range(l, net.depth) if net.activations[m].name in KINKED
+            for m in range(l, net.depth) if net.activations[m].kinked
         )
         if tick is not None:
             tick()

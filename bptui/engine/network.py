@@ -18,7 +18,6 @@ from .losses import Loss, make_loss
 from .spec import BATCH, COLUMN, Scenario
 
 Array = np.ndarray
-HIDING = ("relu", "sigmoid", "tanh", "softmax")  # activations that can map a non-finite z to a finite a
 
 
 @dataclass
@@ -73,7 +72,7 @@ class Network:
         """Per layer, a vector of ones to sum ``z`` with if its activation can hide a non-finite
         ``z`` (see :func:`train_pass_checked`), else ``None``."""
         return tuple(
-            np.ones(units) if act.name in HIDING else None for act, units in zip(self.activations, self.sizes[1:])
+            np.ones(units) if act.hides_nonfinite else None for act, units in zip(self.activations, self.sizes[1:])
         )
 
     @classmethod

@@ -11,8 +11,10 @@ import re
 import numpy as np
 
 from bptui.engine import Debugger
+from bptui.engine.activations import op as activation_op
 from bptui.engine.derivation import derive_parameter, derive_step
 from bptui.engine.formulas import Derivation, Line, fmt_number
+from bptui.engine.losses import make_loss
 from bptui.engine.spec import BATCH, COLUMN, Scenario
 from bptui.engine.steps import Position
 from bptui.printable import printable
@@ -23,8 +25,6 @@ MAX_SHOWN = 64  # arrays with more elements are described by their shape
 
 PHASES = {"forward": "Forward pass", "loss": "Loss", "backward": "Backward pass (backpropagation)",
           "update": "Update"}
-ACTIVATION_TEXT = {"identity": "identity", "sigmoid": "sigmoid σ", "tanh": "tanh", "relu": "relu",
-                   "leaky_relu": "leaky relu", "softmax": "softmax"}
 
 
 # Markdown (CommonMark) and the LaTeX a renderer such as pandoc or GitHub applies to it: inline
@@ -116,10 +116,10 @@ def _describe_step(sc: Scenario, pos: Position) -> str:
     L = sc.depth
     kind, _, layer = pos.step.partition(" ")
     if kind == "forward":
-        act = ACTIVATION_TEXT[sc.layers[int(layer) - 1].activation]
+        act = activation_op(sc.layers[int(layer) - 1].activation).text
         return f"layer {layer}: the pre-activation z{layer} and the activation a{layer} ({act})."
     if kind == "loss":
-        return f"the loss ({sc.training.loss.replace('_', ' ')}) and its gradient with respect to the output a{L}."
+        return f"the loss ({make_loss(sc.training.loss).text}) and its gradient with respect to the output a{L}."
     if kind == "backward":
         l = int(layer)
         parts = [f"dz{l}", f"dW{l}"] + ([f"db{l}"] if sc.layers[l - 1].bias else [])
@@ -129,14 +129,14 @@ def _describe_step(sc: Scenario, pos: Position) -> str:
 
 
 def _setup(w: _Writer, sc: Scenario, d: Debugger) -> None:
-    sizes = [str(sc.inputs)] + [f"{layer.units} ({ACTIVATION_TEXT[layer.activation]})" for layer in sc.layers]
+    sizes = [str(sc.inputs)] + [f"{layer.units} ({activation_op(layer.activation).text})" for layer in sc.layers]
     formula = "z = W·a + b, W is units × inputs" if sc.convention == COLUMN else "z = a·W + b, W is inputs × units"
     mode = ("batch: one update per epoch on the whole data set" if sc.training.mode == BATCH
             else "online: an update after every sample")
     w.heading(2, "Setup")
     w.out += [
         f"- Network: {' → '.join(sizes)} units, {sc.convention} convention ({formula})",
-        f"- Loss: {sc.training.loss.replace('_', ' ')}, loss = {d.timeline.net.loss.formula}"
+        f"- Loss: {make_loss(sc.training.loss).text}, loss = {d.timeline.net.loss.formula}"
         + (f", reduction {sc.training.reduction}" if sc.samples > 1 else ""),
         f"- Learning rate: η = {fmt_number(sc.training.learning_rate, DIGITS)}; {mode}",
         "",

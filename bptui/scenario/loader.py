@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bptui.engine import activations, losses
 from bptui.engine.spec import BATCH, COLUMN, ROW, Expectation, InitSpec, LayerSpec, Scenario, TrainingSpec
 from bptui.engine.steps import step_index, step_names
 from bptui.engine.values import value_names
@@ -202,8 +203,8 @@ class _Builder:
     def _layer(self, t: dict, at: KeyPath, number: int, depth: int, units: int, fan_in: int,
                convention: str) -> LayerSpec:
         r = self.r
-        activation = r.choice(t, at, "activation", s.ACTIVATIONS,
-                              fix=f'`activation = "sigmoid"` (one of: {", ".join(s.ACTIVATIONS)})')
+        activation = r.choice(t, at, "activation", activations.names(),
+                              fix=f'`activation = "sigmoid"` (one of: {", ".join(activations.names())})')
         if activation == "softmax" and number < depth:
             r.fail(at + ("activation",), f"layer {number} uses softmax, which is allowed only on the last "
                                          f"layer (layer {depth}); use e.g. sigmoid, tanh or relu here")
@@ -296,7 +297,7 @@ class _Builder:
         r = self.r
         at: KeyPath = ("training",)
         tr = r.table(doc, (), "training", fix="add a [training] table with at least learning_rate = 0.1")
-        loss = r.choice(tr, at, "loss", s.LOSSES, s.DEFAULT_LOSS)
+        loss = r.choice(tr, at, "loss", losses.names(), s.DEFAULT_LOSS)
         reduction = r.choice(tr, at, "reduction", s.REDUCTIONS, s.DEFAULT_REDUCTION)
         rate = r.number(tr, at, "learning_rate", fix="`learning_rate = 0.1` (the step size of gradient descent)")
         if rate <= 0:
@@ -306,7 +307,7 @@ class _Builder:
         epochs = r.integer(tr, at, "epochs", s.DEFAULT_EPOCHS, low=1, high=s.MAX_EPOCHS,
                            why_high="the limit that keeps a run finite")
         last = layers[-1].activation
-        needs = {"cross_entropy": "softmax", "binary_cross_entropy": "sigmoid"}.get(loss)
+        needs = losses.make_loss(loss).needs_output
         if needs and last != needs:
             other = "binary_cross_entropy" if needs == "softmax" else "cross_entropy"
             r.fail(at + ("loss",), f'loss = "{loss}" needs a {needs} output, but the last layer (layer '

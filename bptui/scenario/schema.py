@@ -25,7 +25,7 @@ SECTION_KEYS = {"network": NETWORK_KEYS, "init": INIT_KEYS, "data": DATA_KEYS, "
 
 # --- valid names -----------------------------------------------------------------------------------
 CONVENTIONS = (COLUMN, ROW)
-ACTIVATIONS = activations.NAMES
+ACTIVATIONS = activations.NAMES  # the built-in ones; the loader accepts every registered op (names())
 LOSSES = losses.NAMES
 REDUCTIONS = ("sum", "mean")
 MODES = (ONLINE, BATCH)
