@@ -14,6 +14,7 @@ from .spec import Scenario
 from .steps import Position
 from .timeline import MAX_EPOCHS, Moved, NonFinite, Progress, StopCheck, Timeline
 from .values import current_values, params_in_convention
+from .view import PassView
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,11 @@ class Debugger:
     @property
     def params(self) -> Params:
         return self.timeline.params
+
+    def pass_view(self) -> PassView:
+        """The pass at this position, read-only, for derivations."""
+        tl = self.timeline
+        return PassView(tl.current, tl.net, tl.computed_params(), tl.position, tl.pass_start_params)
 
     def values(self) -> dict:
         """Every value computed at this position, by SPEC name, in the file's convention."""

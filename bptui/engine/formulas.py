@@ -373,3 +373,21 @@ class Derivation:
 
     def unicode(self, digits: int = DIGITS) -> str:
         return "\n".join([self.title] + [ln.unicode(digits) for ln in self.lines])
+
+
+def ln(arg: Expr) -> Apply:
+    return Apply("ln", r"\ln", arg)
+
+
+def exp(arg: Expr) -> Apply:
+    return Apply("exp", r"\exp", arg)
+
+
+def minus(a: Expr, b: Expr) -> Add:
+    """``a − b``."""
+    return Add(((1, a), (-1, b)))
+
+
+def times(*xs: float) -> Prod:
+    """A product of numbers, written out: ``0.5 × 2``."""
+    return Prod(tuple(Num(float(x)) for x in xs), numeric=True)

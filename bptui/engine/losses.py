@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .formulas import HALF, ONE, Add, Apply, Expr, Frac, Group, Neg, Num, Pow, Prod, Sym, plus
+from .formulas import HALF, ONE, Add, Expr, Frac, Group, Neg, Num, Pow, Prod, Sym, ln, minus, plus
 
 Array = np.ndarray
 Term = Callable[[Expr, Expr], Expr]  # (y, t) of one output unit → its summand
@@ -97,20 +97,12 @@ def _mse_single(y: Array, t: Array) -> tuple[float, Array]:
     return float(np.vdot(d, d)) / d.shape[1], 2.0 * d / d.shape[1]
 
 
-def _ln(arg: Expr) -> Apply:
-    return Apply("ln", r"\ln", arg)
-
-
-def _minus(a: Expr, b: Expr) -> Add:
-    return Add(((1, a), (-1, b)))
-
-
 def _k(v: int, numeric: bool) -> Expr:
     return Num(v) if numeric else Sym(str(v), str(v))
 
 
 def _squared(y: Expr, t: Expr) -> Expr:
-    return Pow(_minus(y, t), 2)
+    return Pow(minus(y, t), 2)
 
 
 def _plain(total: Expr, n: int, numeric: bool) -> Expr:
@@ -130,11 +122,11 @@ def _mean(total: Expr, n: int, numeric: bool) -> Expr:
 
 
 def _bce_term(y: Expr, t: Expr) -> Expr:
-    return Group(plus(Prod((t, _ln(y))), Prod((_minus(ONE, t), _ln(_minus(ONE, y))))), square=True)
+    return Group(plus(Prod((t, ln(y))), Prod((minus(ONE, t), ln(minus(ONE, y))))), square=True)
 
 
 def _twice(y: Expr, t: Expr, n: int, numeric: bool) -> Expr:
-    return Prod((_k(2, numeric), _minus(y, t)), numeric=numeric, juxt=not numeric)
+    return Prod((_k(2, numeric), minus(y, t)), numeric=numeric, juxt=not numeric)
 
 
 REGISTRY: dict[str, Loss] = {}
@@ -166,7 +158,7 @@ def _make(name: str, per_sample, grad, formula: str, grad_formula: str, *, term:
 
 _make("half_squared_error", _hse, lambda y, t: y - t, "½Σ(y−t)²", "y − t",
       evaluate=_hse_evaluate, single=_hse_single,
-      term=_squared, outer=_half, grad_expr=lambda y, t, n, numeric: _minus(y, t),
+      term=_squared, outer=_half, grad_expr=lambda y, t, n, numeric: minus(y, t),
       numpy_online=("d = y - t", "loss = 0.5 * float(np.vdot(d, d))", "grad = d"),
       numpy_batch=("d = y - t", "per = 0.5 * (d * d).sum(axis=1)", "grad = d"),
       torch="0.5 * ((y - t) ** 2).sum(dim=1)")
@@ -184,14 +176,14 @@ _make("mean_squared_error", _mse, lambda y, t: 2.0 * (y - t) / y.shape[1], "mean
 _make("binary_cross_entropy", _bce, lambda y, t: -t / y + (1.0 - t) / (1.0 - y),
       "−Σ[t·ln y + (1−t)·ln(1−y)]", "−t/y + (1−t)/(1−y)",
       term=_bce_term, outer=_negated,
-      grad_expr=lambda y, t, n, numeric: Add(((-1, Frac(t, y)), (1, Frac(_minus(ONE, t), _minus(ONE, y))))),
+      grad_expr=lambda y, t, n, numeric: Add(((-1, Frac(t, y)), (1, Frac(minus(ONE, t), minus(ONE, y))))),
       numpy_online=("loss = float(-np.sum(t * np.log(y) + (1.0 - t) * np.log(1.0 - y), axis=1)[0])",
                     "grad = -t / y + (1.0 - t) / (1.0 - y)"),
       numpy_batch=("per = -np.sum(t * np.log(y) + (1.0 - t) * np.log(1.0 - y), axis=1)",
                    "grad = -t / y + (1.0 - t) / (1.0 - y)"),
       torch="-(t * torch.log(y) + (1.0 - t) * torch.log(1.0 - y)).sum(dim=1)", needs_output="sigmoid")
 _make("cross_entropy", _ce, lambda y, t: -t / y, "−Σ t·ln y", "−t/y",
-      term=lambda y, t: Prod((t, _ln(y))), outer=_negated, grad_expr=lambda y, t, n, numeric: Neg(Frac(t, y)),
+      term=lambda y, t: Prod((t, ln(y))), outer=_negated, grad_expr=lambda y, t, n, numeric: Neg(Frac(t, y)),
       numpy_online=("loss = float(-np.sum(t * np.log(y), axis=1)[0])", "grad = -t / y"),
       numpy_batch=("per = -np.sum(t * np.log(y), axis=1)", "grad = -t / y"),
       torch="-(t * torch.log(y)).sum(dim=1)", needs_output="softmax")

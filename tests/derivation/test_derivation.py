@@ -238,7 +238,7 @@ def test_an_update_never_prints_the_new_weight_like_the_old_one(name, digits):
 @pytest.mark.parametrize("dims", [(1,), (5,), (3, 4), (1, 7), (512, 64)])
 def test_lazy_index_grids_enumerate_like_ndindex(dims):
     """``_Grid`` (no list of 32,768 tuples for a 512×64 batch value) reads in the same order."""
-    from bptui.engine.derivation import _Grid
+    from bptui.engine.derivation import Grid as _Grid
 
     grid = _Grid(*dims)
     expected = [tuple(int(v) for v in idx) for idx in np.ndindex(*dims)]
