@@ -10,6 +10,7 @@ import numpy as np
 
 from .network import Network, Params, apply_update, backward_layer, forward_layer, loss_and_grad
 from .steps import steps_per_pass
+from .value_name import LAYERED, split_layer
 
 Array = np.ndarray
 
@@ -87,14 +88,11 @@ class SamplePass:
             return self.t
         if name == "loss":
             return self.loss
-        for prefix in ("dW", "db", "da", "dz", "W", "b", "z", "a"):
-            if name.startswith(prefix) and name[len(prefix):].isdigit():
-                l = int(name[len(prefix):])
-                if not 1 <= l <= self.net.depth:
-                    return None
-                if prefix == "W":
-                    return params.W[l - 1]
-                if prefix == "b":
-                    return params.b[l - 1]
-                return getattr(self, prefix)[l]
-        return None
+        base, l = split_layer(name)
+        if base not in LAYERED or l is None or not 1 <= l <= self.net.depth:
+            return None
+        if base == "W":
+            return params.W[l - 1]
+        if base == "b":
+            return params.b[l - 1]
+        return getattr(self, base)[l]

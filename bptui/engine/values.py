@@ -12,6 +12,7 @@ import numpy as np
 from .network import Params
 from .sample_pass import SamplePass
 from .spec import COLUMN
+from .value_name import split_layer
 
 Array = np.ndarray
 
@@ -21,7 +22,7 @@ MATRIX_PREFIXES = ("W", "dW")
 
 def kind_of(name: str) -> str:
     """``vector`` (per-sample values), ``matrix`` (weights), ``bias`` or ``scalar`` (loss)."""
-    prefix = name.rstrip("0123456789")
+    prefix, _ = split_layer(name)
     if prefix in MATRIX_PREFIXES:
         return "matrix"
     if prefix in ("b", "db"):

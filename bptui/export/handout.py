@@ -17,6 +17,7 @@ from bptui.engine.formulas import Derivation, Line, fmt_number
 from bptui.engine.losses import make_loss
 from bptui.engine.spec import BATCH, COLUMN, Scenario
 from bptui.engine.steps import Position
+from bptui.engine.value_name import split_layer
 from bptui.printable import printable
 
 DIGITS = 6  # a handout is checked against a textbook's printed numbers: more digits than the pane
@@ -72,8 +73,8 @@ def _name(name: str, tex: bool) -> str:
     """``W1`` → ``W_{1}`` in LaTeX, as the derivations write it."""
     if not tex:
         return name
-    base = name.rstrip("0123456789")
-    return f"{base}_{{{name[len(base):]}}}" if base != name else name
+    base, layer = split_layer(name)
+    return f"{base}_{{{layer}}}" if layer is not None else name
 
 
 class _Writer:

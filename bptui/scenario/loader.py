@@ -18,6 +18,7 @@ import numpy as np
 from bptui.engine import activations, losses
 from bptui.engine.spec import BATCH, COLUMN, ROW, Expectation, InitSpec, LayerSpec, Scenario, TrainingSpec
 from bptui.engine.steps import step_index, step_names
+from bptui.engine.value_name import LAYERED, split_layer
 from bptui.engine.values import value_names
 from bptui.errors import ScenarioError
 
@@ -31,7 +32,6 @@ from .prescan import prescan
 from .teaching import read_names, read_predict, value_shape
 
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
-_VALUE_NAME = re.compile(r"(dW|db|da|dz|W|b|z|a)(\d+)")
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -485,12 +485,11 @@ def _value_sizes(inputs: int, layers: tuple[LayerSpec, ...], samples: int,
 def _unknown_value(where: str, key: str, layers: tuple[LayerSpec, ...], names: list[str]) -> str:
     """Why ``key`` is not something an ``[[expect]]`` block can hold, and what it may hold."""
     reason = ""
-    m = _VALUE_NAME.fullmatch(key)
-    if m:
-        layer = int(m.group(2))
+    base, layer = split_layer(key)
+    if base in LAYERED and layer is not None:
         if not 1 <= layer <= len(layers) and key != "a0":
             reason = f" (the network has layers 1 to {len(layers)})"
-        elif m.group(1) in ("b", "db") and not layers[layer - 1].bias:
+        elif base in ("b", "db") and not layers[layer - 1].bias:
             reason = f" (layer {layer} has bias = false)"
     hint = reason or did_you_mean(key, list(s.EXPECT_KEYS) + names)
     return (f"{where} has an unknown key {shown(key)}{hint}; "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from bptui.engine.spec import COLUMN, LayerSpec
+from bptui.engine.value_name import split_layer
 from bptui.engine.values import kind_of
 
 from .fields import Reader, did_you_mean
@@ -26,8 +27,8 @@ def value_shape(name: str, inputs: int, layers: tuple[LayerSpec, ...], samples: 
     units = [inputs] + [layer.units for layer in layers]
     if name == "loss":
         return ()
-    base = name.rstrip("0123456789")
-    layer = int(name[len(base):]) if name[len(base):] else len(layers)
+    base, layer_or_none = split_layer(name)
+    layer = len(layers) if layer_or_none is None else layer_or_none
     n = units[-1] if base == "t" else units[layer]
     kind = kind_of(name)
     if kind == "matrix":

@@ -1,7 +1,6 @@
 """A parameter's gradient as the chain rule: one factor per edge and activation, over every path."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from math import prod
 
@@ -23,13 +22,13 @@ from ..formulas import (
     times,
 )
 from ..steps import step_name
+from ..value_name import parse_value_name
 from ..view import HasPassView, PassView, view_of
 from .builders import LOSS, fn
 from .naming import MAX_ELEMENTS, MAX_PATHS, Ctx
 
 # --- a parameter's chain -----------------------------------------------------------------------
 
-_PARAM = re.compile(r"^(W|b)(\d+)(?:\[(\d+)(?:(?:,|\]\[)(\d+))?\])?$")
 
 
 def _parse(ctx: Ctx, name: str) -> tuple[str, int, int | None, int]:
@@ -38,14 +37,17 @@ def _parse(ctx: Ctx, name: str) -> tuple[str, int, int | None, int]:
     A single index is accepted for a weight matrix with one row or one column (``W2[0]``), and
     none for a 1×1 matrix or a one-unit bias.
     """
-    m = _PARAM.match(name.replace(" ", ""))
-    if not m:
+    try:
+        v = parse_value_name(name)
+    except ValueError:
+        v = None
+    if v is None or v.base not in ("W", "b") or v.layer is None:
         raise ValueError(f"cannot read parameter {name!r}: write it like W1[1,0] or b2[0]")
-    kind, l, r, c = m.group(1), int(m.group(2)), m.group(3), m.group(4)
+    kind, l = v.base, v.layer
     if not 1 <= l <= ctx.L:
         raise ValueError(f"{name}: there is no layer {l}; layers are 1..{ctx.L}")
     n_in, n_out = ctx.sizes[l - 1], ctx.sizes[l]
-    idx = [int(x) for x in (r, c) if x is not None]
+    idx = list(v.index)
     if kind == "b":
         if ctx.params.b[l - 1] is None:
             raise ValueError(f"{name}: layer {l} has no bias")
