@@ -10,11 +10,11 @@ import sys
 from typing import TYPE_CHECKING, Sequence
 
 from bptui import __version__
+from bptui.errors import EXIT_BAD_FILE, EXIT_MISMATCH, EXIT_OK
 
 if TYPE_CHECKING:
     from bptui.engine import Scenario
 
-EXIT_OK, EXIT_MISMATCH, EXIT_BAD_FILE, EXIT_DIVERGED = 0, 1, 2, 3
 SUBCOMMANDS = ("run", "check", "export")
 
 

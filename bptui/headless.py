@@ -9,10 +9,10 @@ from bptui.engine import Debugger, Layout, Scenario
 from bptui.engine.expect import expectation_g, walk_expectations
 from bptui.engine.spec import BATCH
 from bptui.engine.values import to_jsonable
+from bptui.errors import EXIT_DIVERGED, EXIT_OK
 from bptui.jsonout import DEFAULT_VALUES, write_document
 from bptui.progress import ProgressBar
 
-EXIT_OK, EXIT_MISMATCH, EXIT_DIVERGED = 0, 1, 3
 TABLE_ROWS = 100  # a longer run prints every k-th epoch (and the last); --json has them all
 
 

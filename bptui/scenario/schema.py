@@ -5,7 +5,11 @@ The loader checks every key against these tuples, so adding a key to the format 
 from __future__ import annotations
 
 from bptui.engine import activations, losses
-from bptui.engine.spec import BATCH, COLUMN, ONLINE, ROW
+from bptui.engine.spec import (  # noqa: F401  (the defaults live with the spec; the loader reads them here)
+    DEFAULT_BIAS, DEFAULT_CONVENTION, DEFAULT_DISTRIBUTION, DEFAULT_EPOCHS, DEFAULT_HIGH, DEFAULT_LOSS,
+    DEFAULT_LOW, DEFAULT_MODE, DEFAULT_REDUCTION, DEFAULT_SEED, DEFAULT_SLOPE, DEFAULT_STD, Convention, Mode,
+    Reduction,
+)
 
 from .limits import (  # noqa: F401  (the size limits live in .limits; the loader reads them here)
     MAX_BATCH_VALUES, MAX_DATA_FILE_BYTES, MAX_DATA_NUMBERS, MAX_EPOCHS, MAX_EXPECT_BLOCKS, MAX_LAYERS,
@@ -24,29 +28,18 @@ EXPECT_KEYS = ("epoch", "sample", "after", "tolerance")  # plus value names, whi
 SECTION_KEYS = {"network": NETWORK_KEYS, "init": INIT_KEYS, "data": DATA_KEYS, "training": TRAINING_KEYS}
 
 # --- valid names -----------------------------------------------------------------------------------
-CONVENTIONS = (COLUMN, ROW)
+CONVENTIONS = (Convention.COLUMN, Convention.ROW)
 ACTIVATIONS = activations.NAMES  # the built-in ones; the loader accepts every registered op (names())
 LOSSES = losses.NAMES
-REDUCTIONS = ("sum", "mean")
-MODES = (ONLINE, BATCH)
+REDUCTIONS = tuple(Reduction)
+MODES = (Mode.ONLINE, Mode.BATCH)
 DISTRIBUTIONS = ("uniform", "normal", "zeros")
 DATA_SUFFIXES = (".csv", ".npz")
 NPZ_ARRAYS = ("inputs", "targets")
 EPOCH_STEP = "epoch"  # `after = "epoch"`: the end of that epoch
 
-# --- defaults (SPEC 3.2-3.6; `activation`, `after`, `title`, `learning_rate` have none) ----------
-DEFAULT_CONVENTION = COLUMN
-DEFAULT_SLOPE = 0.01
-DEFAULT_BIAS = True
-DEFAULT_DISTRIBUTION = "uniform"
-DEFAULT_LOW = -1.0
-DEFAULT_HIGH = 1.0
-DEFAULT_STD = 1.0
-DEFAULT_SEED = 0
-DEFAULT_LOSS = "half_squared_error"
-DEFAULT_REDUCTION = "mean"
-DEFAULT_MODE = ONLINE
-DEFAULT_EPOCHS = 100  # the seeds train for 20-1000 epochs; 100 shows a loss curve take shape
+# --- defaults of [[expect]] (the others live in bptui/engine/spec.py, imported above; docs/SPEC.md §3:
+# `activation`, `after`, `title`, `learning_rate` have none) ---------------------------------------
 DEFAULT_EXPECT_EPOCH = 1
 DEFAULT_EXPECT_SAMPLE = 1
 DEFAULT_TOLERANCE = 1e-6
