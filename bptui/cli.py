@@ -1,4 +1,4 @@
-"""The ``bptui`` command line (SPEC 5).
+"""The ``bptui`` command line (docs/SPEC.md §5).
 
 Imports stay lazy: ``bptui run``/``check``/``export`` load NumPy and the engine only, never Textual,
 so they start fast and work where no terminal UI could.
@@ -88,7 +88,7 @@ def _run_parser() -> argparse.ArgumentParser:
     how = p.add_mutually_exclusive_group()
     how.add_argument("--epochs", type=_positive, help="epochs to run (default: the file's epochs)")
     how.add_argument("--steps", type=_positive, help="micro-steps to run instead of whole epochs")
-    p.add_argument("--json", action="store_true", help="print one JSON document (SPEC 5.1)")
+    p.add_argument("--json", action="store_true", help="print one JSON document (docs/SPEC.md §5.1)")
     p.add_argument(
         "--values", choices=("all", "params", "none"), default="all",
         help="what the JSON document's `values` holds: every value computed (all, the default), "

@@ -52,7 +52,7 @@ def run_headless(
 
 
 def json_document(dbg: Debugger) -> dict:
-    """The ``--json`` document of SPEC 5.1; non-finite numbers are written as "nan"/"inf"/"-inf"."""
+    """The ``--json`` document of docs/SPEC.md §5.1; non-finite numbers are written as "nan"/"inf"/"-inf"."""
     return {
         "title": dbg.scenario.title,
         "position": dbg.position.as_dict(),

@@ -1,4 +1,4 @@
-"""The ``bptui run --json`` document (SPEC 5.1), written as a stream of encoded arrays.
+"""The ``bptui run --json`` document (docs/SPEC.md §5.1), written as a stream of encoded arrays.
 
 Encoding is the cost of ``--json`` on big batches (19 million numbers for 4,096 samples through
 256-512-512-10): each array is encoded on its own and written straight to the output, with
@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover - depends on the environment
     orjson = None
 
 VALUES_CHOICES = ("all", "params", "none")
-DEFAULT_VALUES = "all"  # SPEC 5.1: `values` holds every value computed at the position
+DEFAULT_VALUES = "all"  # docs/SPEC.md §5.1: `values` holds every value computed at the position
 
 
 def encode(value) -> bytes:
@@ -56,7 +56,7 @@ def selected_values(values: dict, which: str) -> dict:
 
 
 def write_document(out: BinaryIO, dbg, values: str = DEFAULT_VALUES) -> None:
-    """Write the SPEC 5.1 document of ``dbg``'s position to ``out`` (a binary stream), one line."""
+    """Write the docs/SPEC.md §5.1 document of ``dbg``'s position to ``out`` (a binary stream), one line."""
     out.write(b'{"title": ' + json.dumps(dbg.scenario.title).encode())
     out.write(b', "position": ' + json.dumps(dbg.position.as_dict()).encode())
     out.write(b', "loss": ' + encode(dbg.loss_array()))

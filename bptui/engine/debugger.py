@@ -63,7 +63,7 @@ class Debugger:
         return PassView(tl.current, tl.net, tl.computed_params(), tl.position, tl.pass_start_params)
 
     def values(self) -> dict:
-        """Every value computed at this position, by SPEC name, in the file's convention."""
+        """Every value computed at this position, by value name, in the file's convention."""
         tl = self.timeline
         return current_values(tl.current, tl.params, self.scenario.convention, tl.net.batch)
 

@@ -100,7 +100,7 @@ HALF = Sym("½", r"\frac{1}{2}")
 
 @dataclass(frozen=True)
 class Var(Expr):
-    """A value by its SPEC name, e.g. ``dz2[0]``: ``base`` ``dz``, ``layer`` 2, ``index`` (0,).
+    """A value by its value name, e.g. ``dz2[0]``: ``base`` ``dz``, ``layer`` 2, ``index`` (0,).
 
     ``index`` is ``()`` for a value with a single element (no brackets needed).
     """
@@ -111,7 +111,7 @@ class Var(Expr):
 
     @property
     def name(self) -> str:
-        """The SPEC name with its index, as the engine's ``values()`` would be indexed."""
+        """The value name with its index, as the engine's ``values()`` would be indexed."""
         s = self.base + ("" if self.layer is None else str(self.layer))
         return s + (f"[{','.join(map(str, self.index))}]" if self.index else "")
 
@@ -310,7 +310,7 @@ class Line:
     """One equation: ``lhs = form₁ = form₂ = … = result``.
 
     ``forms`` go from symbols to numbers; ``value`` is the result, taken from the engine (or, in a
-    parameter's chain, computed from the engine's values). ``name`` is the SPEC value element the
+    parameter's chain, computed from the engine's values). ``name`` is the value element (docs/SPEC.md §2) the
     line computes (``dz2[0]``, ``loss``) when there is one, so tests and the TUI can match it.
     A line with no ``forms`` and no ``value`` is a sentence (``lhs`` a :class:`Sym`).
     """

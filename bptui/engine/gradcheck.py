@@ -1,6 +1,6 @@
 """Backpropagation checked against central finite differences (``bptui check --gradients``).
 
-The loss differentiated is the pass loss of SPEC 3.5 — online, the first sample's loss; in batch
+The loss differentiated is the pass loss of docs/SPEC.md §3.5 — online, the first sample's loss; in batch
 mode, the reduced batch loss — computed with the engine's own :func:`forward_layer`, loss
 functions and :func:`backward_layer`, so the check tests the code that trains.
 

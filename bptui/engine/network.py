@@ -90,7 +90,7 @@ class Network:
 
 
 def initial_params(sc: Scenario) -> Params:
-    """Draw (or take) the initial parameters exactly as SPEC 3.3 describes.
+    """Draw (or take) the initial parameters exactly as docs/SPEC.md §3.3 describes.
 
     One ``RandomState(seed)``; layers in order; each layer's weights drawn in the file's
     convention shape, so ``seed = 1`` reproduces ``np.random.seed(1); 2*np.random.random((3,4)) - 1``.

@@ -1,6 +1,6 @@
 """One pass worth of values, computed one micro-step at a time.
 
-A :class:`SamplePass` holds ``a0``, ``t`` and every value of SPEC 2 the pass has computed so far,
+A :class:`SamplePass` holds ``a0``, ``t`` and every value of docs/SPEC.md §2 the pass has computed so far,
 in the internal row layout ``(batch, units)``. ``advance()`` performs the next micro-step with the
 functions of :mod:`bptui.engine.network`, the same ones the fast path uses.
 """
@@ -81,7 +81,7 @@ class SamplePass:
         return None
 
     def raw(self, name: str, params: Params) -> Array | float | None:
-        """A value by its SPEC name, in the internal row layout (``None`` if not computed yet)."""
+        """A value by its value name, in the internal row layout (``None`` if not computed yet)."""
         if name == "a0":
             return self.a[0]
         if name == "t":

@@ -71,7 +71,7 @@ class LayerSpec:
 
 @dataclass(frozen=True)
 class InitSpec:
-    """How weights not given explicitly are drawn (SPEC 3.3)."""
+    """How weights not given explicitly are drawn (docs/SPEC.md §3.3)."""
 
     distribution: str = DEFAULT_DISTRIBUTION
     low: float = DEFAULT_LOW

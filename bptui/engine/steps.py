@@ -80,7 +80,7 @@ class Position:
         return self.step.split()[0]
 
     def status(self) -> str:
-        """The status line of SPEC 6: ``epoch E · sample S/N · STEP (k/2L+2)``."""
+        """The status line of docs/SPEC.md §6: ``epoch E · sample S/N · STEP (k/2L+2)``."""
         return f"epoch {self.epoch} · sample {self.sample}/{self.samples} · {self.step} ({self.k}/{self.steps})"
 
     def as_dict(self) -> dict:

@@ -187,7 +187,7 @@ class Timeline:
 
     @property
     def epoch_losses(self) -> list[float]:
-        """Loss of every epoch completed at this position (SPEC 3.5 accounting), as a list."""
+        """Loss of every epoch completed at this position (docs/SPEC.md §3.5 accounting), as a list."""
         return self.loss_array().tolist()
 
     def loss_array(self) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Value names as the scenario format writes them (docs/SPEC.md §4): ``a2``, ``dW1``, ``t``,
+"""Value names as the scenario format writes them (docs/SPEC.md §2): ``a2``, ``dW1``, ``t``,
 ``loss``, and one element of a value, ``dW2[1,0]`` (indices in the file's convention).
 
 One parser and one formatter, used by the engine, the loader, the derivations, the handout and

@@ -1,4 +1,4 @@
-"""Values by their SPEC names, shaped in the scenario's convention.
+"""Values by their value names, shaped in the scenario's convention.
 
 Internally vectors are ``(batch, units)`` rows and weights ``(inputs, units)``. Shown to people
 and scripts they follow the file: online vectors are 1-D; a batch is ``(samples, units)`` in the
@@ -47,7 +47,7 @@ def present(name: str, raw: Array | float, convention: str, batch: bool) -> Arra
 
 
 def value_names(depth: int, has_bias: tuple[bool, ...]) -> list[str]:
-    """Every SPEC 2 name of a network, in reading order."""
+    """Every docs/SPEC.md §2 name of a network, in reading order."""
     names = ["a0", "t"]
     for l in range(1, depth + 1):
         names += [f"W{l}"] + ([f"b{l}"] if has_bias[l - 1] else []) + [f"z{l}", f"a{l}"]

@@ -1,4 +1,4 @@
-"""Reading scenario files (SPEC 3): TOML in, a validated :class:`bptui.engine.Scenario` out.
+"""Reading scenario files (docs/SPEC.md §3): TOML in, a validated :class:`bptui.engine.Scenario` out.
 
 Every problem with a file raises :class:`ScenarioError` whose text is
 ``FILE[:LINE]: what is wrong and how to fix it``.

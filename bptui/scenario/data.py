@@ -1,4 +1,4 @@
-"""Training data from a file named by ``[data] file`` (SPEC 3.4): CSV or ``.npz``.
+"""Training data from a file named by ``[data] file`` (docs/SPEC.md §3.4): CSV or ``.npz``.
 
 Sizes are checked before anything big is allocated (issue 12: a data file is someone else's):
 what the path is and the file size first; for CSV the length of each line and its number of

@@ -1,6 +1,6 @@
-"""From scenario text to a validated :class:`Scenario` (SPEC 3), refusing every bad file (3.7).
+"""From scenario text to a validated :class:`Scenario` (docs/SPEC.md §3), refusing every bad file (§3.7).
 
-Decisions where SPEC is silent (see DECISIONS.md): ``title``, ``[network] inputs``, each layer's
+Decisions where the contract is silent (scenarios/README.md, "Rules the loader enforces"): ``title``, ``[network] inputs``, each layer's
 ``units`` and ``activation``, ``[data]``, ``[training] learning_rate`` and ``[[expect]] after``
 are required; ``epochs`` defaults to 100. Sizes are checked against :mod:`.schema`'s limits
 before any array is built. Nothing in a file is ever evaluated.
@@ -461,7 +461,7 @@ _WIDTH_WHY = f"the limit of {s.MAX_WIDTH} per layer keeps matrices small enough 
 
 def _value_sizes(inputs: int, layers: tuple[LayerSpec, ...], samples: int,
                  batch: bool) -> dict[str, tuple[int, str]]:
-    """Element count of every value name (in SPEC 2 order), with what that count is, for messages."""
+    """Element count of every value name (in docs/SPEC.md §2 order), with what that count is, for messages."""
     per = samples if batch else 1
     times = f"× {samples} samples in batch mode, " if batch else ""
     units = [inputs] + [layer.units for layer in layers]

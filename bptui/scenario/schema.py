@@ -1,4 +1,4 @@
-"""What a scenario file may contain (SPEC 3): allowed keys, valid names, defaults and size limits.
+"""What a scenario file may contain (docs/SPEC.md §3): allowed keys, valid names, defaults and size limits.
 
 The loader checks every key against these tuples, so adding a key to the format starts here.
 """

@@ -80,7 +80,7 @@ def test_values_chooses_what_the_json_document_holds(which) -> None:
     result = bptui("run", "xor", "--json", "--epochs", "3", "--values", which)
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert list(doc) == ["title", "position", "loss", "params", "values"]  # SPEC 5.1: `values` always there
+    assert list(doc) == ["title", "position", "loss", "params", "values"]  # docs/SPEC.md §5.1: `values` always there
     assert len(doc["loss"]) == 3
     names = set(doc["values"])
     if which == "none":

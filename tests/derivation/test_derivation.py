@@ -81,7 +81,7 @@ def check_lines(d: Debugger, lines) -> int:
 
 @pytest.mark.parametrize("hidden,output,convention,mode", COMBOS, ids=lambda v: str(v) if not isinstance(v, tuple) else v[0])
 def test_every_number_is_the_engines(hidden, output, convention, mode):
-    """Each step's lines carry the engine's value under its SPEC name, and their numbers give it."""
+    """Each step's lines carry the engine's value under its value name, and their numbers give it."""
     act, loss = output
     sc = random_scenario(COMBOS.index((hidden, output, convention, mode)), hidden, act, loss, convention, mode)
     d = Debugger(sc)

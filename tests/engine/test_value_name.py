@@ -1,4 +1,4 @@
-"""One parser and formatter for value names (docs/SPEC.md §4)."""
+"""One parser and formatter for value names (docs/SPEC.md §2)."""
 from __future__ import annotations
 
 import pytest

@@ -8,7 +8,7 @@ activation, summed over every path, and evaluates it. Both return a :class:`Deri
 LaTeX (exports) from the same expression tree.
 
 Every result shown is the engine's own number (taken from the current :class:`SamplePass`), and
-each line carries it in ``Line.value`` with the SPEC name in ``Line.name`` so that tests can
+each line carries it in ``Line.value`` with the value name in ``Line.name`` so that tests can
 check the text against the engine.
 
 The package: :mod:`.naming` (element names in the file's convention, which elements to show),

@@ -89,7 +89,7 @@ def _paths(ctx: Ctx, l: int, j: int) -> list[Path]:
 @dataclass(frozen=True)
 class _Factor:
     chain: Expr  # ∂x/∂y
-    local: Expr  # what it equals in SPEC names: da2[0], σ′(z2[0]), W2[1,0], a0[1] …
+    local: Expr  # what it equals in value names (docs/SPEC.md §2): da2[0], σ′(z2[0]), W2[1,0], a0[1] …
     value: float | None
 
 
@@ -229,7 +229,7 @@ def derive_parameter(at: PassView | HasPassView, name: str, *, sample: int = 0, 
     s = min(max(0, sample), ctx.N - 1)
     if _path_count(ctx, l) * (ctx.N if numbers else 1) <= max_paths:
         # the path sum is this chain's own arithmetic, equal to the engine's gradient to rounding
-        # only, so it carries no SPEC name; the engine's value follows on its own line
+        # only, so it carries no value name; the engine's value follows on its own line
         lines = [_path_line(ctx, kind, l, i, j, _paths(ctx, l, j), lhs, Wold, numbers)[0]]
     else:
         lines = _layered(ctx, kind, l, i, j, lhs, s, numbers)
