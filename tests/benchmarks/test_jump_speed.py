@@ -10,7 +10,7 @@ import time
 import pytest
 
 from bptui.engine import Debugger
-from tests.engine.conftest import streetlight
+from tests.builders import streetlight
 
 EPOCHS = 10_000
 ROUNDS = 5

@@ -12,8 +12,7 @@ import time
 import pytest
 
 from bptui.engine import Debugger
-from tests.engine.conftest import streetlight
-from tests.engine.test_streetlight_book import book_loop
+from tests.builders import book_loop, streetlight
 
 EPOCHS = 2000
 ROUNDS = 5

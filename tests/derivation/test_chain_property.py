@@ -10,9 +10,7 @@ from hypothesis import strategies as st
 from bptui.engine import Debugger, InitSpec, LayerSpec, Scenario, TrainingSpec
 from bptui.engine.derivation import derive_parameter
 
-from .test_derivation import engine_value, parameter_names
-
-HIDDEN = ("identity", "sigmoid", "tanh", "relu", "leaky_relu")
+from ..builders import HIDDEN, engine_value, parameter_names
 
 
 @st.composite

@@ -11,19 +11,9 @@ from bptui.engine import formulas as F
 from bptui.engine.derivation import derive_parameter, derive_step
 from bptui.engine.formulas import fmt_number
 
-from .helpers import all_combinations, chain_scenario, random_scenario
+from ..builders import all_combinations, chain_scenario, engine_value, parameter_names, random_scenario
 
 COMBOS = all_combinations()
-
-
-def engine_value(values: dict, name: str) -> float:
-    """``values()['dW1'][1, 0]`` for ``dW1[1,0]``; a single-element value is named without index."""
-    base, _, rest = name.partition("[")
-    arr = np.asarray(values[base], dtype=float)
-    if not rest:
-        assert arr.size == 1, name
-        return float(arr.ravel()[0])
-    return float(arr[tuple(int(x) for x in rest.rstrip("]").split(","))])
 
 
 FUNCS = {"σ": lambda x: 1 / (1 + math.exp(-x)), "tanh": math.tanh, "relu": lambda x: max(x, 0.0),
@@ -90,16 +80,6 @@ def test_every_number_is_the_engines(hidden, output, convention, mode):
         d.goto(g)
         checked += check_lines(d, derive_step(d).lines)
     assert checked > 0
-
-
-def parameter_names(d: Debugger) -> list[str]:
-    names = []
-    for l, layer in enumerate(d.scenario.layers, start=1):
-        W = d.params_values()[f"W{l}"]
-        names += [f"W{l}[{r},{c}]" for r in range(W.shape[0]) for c in range(W.shape[1])]
-        if layer.bias:
-            names += [f"b{l}[{j}]" for j in range(layer.units)]
-    return names
 
 
 @pytest.mark.parametrize("hidden,output,convention,mode", COMBOS, ids=lambda v: str(v) if not isinstance(v, tuple) else v[0])

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bptui.engine import Debugger, InitSpec, LayerSpec, Scenario, TrainingSpec
 
-from .test_timeline import same_state
+from ..builders import same_state
 
 
 def two_layer(W1, X, *, act: str = "relu", lr: float = 0.1, b1=(0.0,), T=None) -> Scenario:

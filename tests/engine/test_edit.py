@@ -6,7 +6,7 @@ import pytest
 
 from bptui.engine import Debugger
 from bptui.engine.network import initial_params
-from tests.tui.conftest import single_neuron, streetlight
+from tests.builders import single_neuron, streetlight
 
 S = 6  # micro-steps per pass of a two-layer network
 

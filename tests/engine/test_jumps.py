@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 
 from bptui.engine import Debugger
 
-from .conftest import random_scenario, streetlight
-from .test_timeline import apply, same_state, stepped
+from ..builders import apply, random_network, same_state, stepped, streetlight
 
 
 def stride_passes(dbg: Debugger) -> int:
@@ -69,7 +68,7 @@ def test_jumps_land_on_the_states_of_stepping() -> None:
 
 
 def test_walking_back_through_an_epoch_after_a_run_costs_one_pass_per_step() -> None:
-    sc = random_scenario(3, samples=40, sizes=(3, 5, 2))
+    sc = random_network(3, samples=40, sizes=(3, 5, 2))
     dbg = Debugger(sc)
     dbg.run(50)
     costs = []
@@ -82,7 +81,7 @@ def test_walking_back_through_an_epoch_after_a_run_costs_one_pass_per_step() -> 
 
 
 def test_walking_back_beyond_the_cached_passes_replays_once_then_one_pass_per_step() -> None:
-    sc = random_scenario(4, samples=30, sizes=(2, 3, 2))
+    sc = random_network(4, samples=30, sizes=(2, 3, 2))
     dbg = Debugger(sc, pass_cache_budget=1)  # a cache of 2 passes: the run leaves only the last ones
     dbg.run(40)
     per = dbg.layout.per_pass
@@ -165,7 +164,7 @@ MOVES = st.lists(
 @settings(max_examples=40, deadline=None)
 @given(commands=MOVES, which=st.sampled_from(["street", "batch"]), budget=st.sampled_from([1, 2**20]))
 def test_replay_cost_is_what_a_move_computes_and_never_more_than_a_stride(commands, which, budget) -> None:
-    sc = streetlight() if which == "street" else random_scenario(3, mode="batch", hidden="relu")
+    sc = streetlight() if which == "street" else random_network(3, mode="batch", hidden="relu")
     dbg = Debugger(sc, checkpoint_budget=budget, pass_cache_budget=budget)
     reached = 0
     for command in commands:

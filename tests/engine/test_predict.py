@@ -11,7 +11,7 @@ from bptui.engine.entry import parse_number
 from bptui.engine.network import initial_params
 from bptui.engine.predict import choose, judge, tolerance, written_by
 from bptui.engine.sample_pass import SamplePass
-from tests.tui.conftest import streetlight
+from tests.builders import streetlight
 
 
 @pytest.mark.parametrize("guess, true, right", [

@@ -13,7 +13,7 @@ import pytest
 from bptui.engine import Debugger
 from bptui.export import export
 
-from ..derivation.helpers import all_combinations, chain_scenario, random_scenario, single_neuron_scenario
+from ..builders import all_combinations, chain_scenario, random_scenario, single_neuron_scenario
 
 GOLDEN = Path(__file__).parent / "golden"
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"

@@ -22,7 +22,7 @@ from bptui.engine import Debugger
 from bptui.export import export
 from bptui.export.handout import file_text
 
-from ..derivation.helpers import chain_scenario, random_scenario
+from ..builders import chain_scenario, random_scenario
 
 HOSTILE = [
     'x"""; import os; open("PWNED", "w").write("code ran"); """',

@@ -11,7 +11,7 @@ from bptui.engine.gradcheck import (
 )
 from bptui.engine.network import Network, forward_layer, initial_params
 
-from ..derivation.helpers import all_combinations, random_scenario
+from ..builders import all_combinations, random_scenario
 
 COMBOS = all_combinations()[::5]
 

@@ -9,9 +9,9 @@ import pytest
 
 from bptui.engine import Debugger, InitSpec, LayerSpec, Scenario, TrainingSpec
 from bptui.engine import network
-from bptui.engine.gradcheck import TOLERANCE, check_gradients, layer_fd
+from bptui.engine.gradcheck import TOLERANCE, _backprop, _pass_data, check_gradients, layer_fd
 
-from ..derivation.helpers import all_combinations, random_scenario
+from ..builders import all_combinations, random_scenario
 
 COMBOS = all_combinations()
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
@@ -23,11 +23,30 @@ def test_backprop_matches_finite_differences(combo):
     for seed in range(2):
         sc = random_scenario(seed * 7919 + COMBOS.index(combo), hidden, act, loss, convention, mode,
                              sizes=(3, 4, 3, 2), samples=3, reduction=("sum", "mean")[seed])
+        if seed == 0:
+            assert_stepping_computes_what_is_checked(sc)
         report = check_gradients(sc)
         assert report.ok, report.describe()
         assert report.worst < 1e-8  # far below the tolerance: the check has room to spare
         assert report.checked == 2 * (12 + 4 + 12 + 3 + 6 + 2)  # every element, at both points
         assert "\n" not in report.describe()
+
+
+def assert_stepping_computes_what_is_checked(sc: Scenario) -> None:
+    """The gradients the Debugger shows after stepping through backward 1 are, bit for bit, the ones
+    ``check_gradients`` compares with finite differences: so this one suite covers the stepping
+    path too (it replaces a second finite-difference suite that went through the Debugger)."""
+    d = Debugger(sc)
+    d.goto(2 * sc.depth + 1)
+    net = d.timeline.net
+    a0, t = _pass_data(sc, net)
+    _, dWs, dbs = _backprop(net, network.initial_params(sc), a0, t)
+    shown = d.values()
+    for l in range(1, sc.depth + 1):
+        dW = dWs[l - 1].T if sc.convention == "column" else dWs[l - 1]
+        np.testing.assert_array_equal(shown[f"dW{l}"], dW)
+        if dbs[l - 1] is not None:
+            np.testing.assert_array_equal(shown[f"db{l}"], dbs[l - 1])
 
 
 def _wrong(name: str, backward):
