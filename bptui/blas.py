@@ -12,6 +12,8 @@ changes the numbers: BLAS splits the output matrix, not the sums.
 """
 from __future__ import annotations
 
+from itertools import pairwise
+
 from bptui.engine.spec import BATCH, Scenario
 
 SMALL_PRODUCT = 2**26  # ~67 M multiply-adds, ~20 ms on one core
@@ -24,7 +26,7 @@ def largest_product(scenario: Scenario) -> int:
     """Multiply-adds of the largest matrix product of one pass."""
     rows = scenario.samples if scenario.training.mode == BATCH else 1
     sizes = (scenario.inputs, *(layer.units for layer in scenario.layers))
-    return rows * max(a * b for a, b in zip(sizes, sizes[1:]))
+    return rows * max(a * b for a, b in pairwise(sizes))
 
 
 def choose_blas_threads(scenario: Scenario) -> int | None:

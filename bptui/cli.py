@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bptui import __version__
 from bptui.errors import EXIT_BAD_FILE, EXIT_MISMATCH, EXIT_OK
@@ -41,7 +42,7 @@ def _positive(text: str) -> int:
     return value
 
 
-def _load(name_or_path: str) -> "Scenario":
+def _load(name_or_path: str) -> Scenario:
     from bptui.scenario import load_scenario, resolve
 
     return load_scenario(resolve(name_or_path))
@@ -158,7 +159,7 @@ def _cmd_web(args: argparse.Namespace) -> int:
     try:
         from bptui.web import serve
     except ImportError as err:
-        raise UserError(f"--web needs textual-serve ({err}); install it with pip install 'textual-serve>=1.1,<2'")
+        raise UserError(f"--web needs textual-serve ({err}); install it with pip install 'textual-serve>=1.1,<2'") from err
     from bptui.web.server import DEFAULT_HOST, DEFAULT_PORT
 
     problem = serve(path, scenario.title, args.host or DEFAULT_HOST, args.port or DEFAULT_PORT)

@@ -31,10 +31,7 @@ def run_headless(
     )
     bar = ProgressBar(total)
     try:
-        if steps is not None:
-            outcome = dbg.goto(steps, progress=bar.update)
-        else:
-            outcome = dbg.run(total, progress=bar.update)
+        outcome = dbg.goto(steps, progress=bar.update) if steps is not None else dbg.run(total, progress=bar.update)
     finally:
         bar.close()
     if outcome.message and not outcome.moved and outcome.diverged is None:

@@ -9,7 +9,8 @@ to the same float64; non-finite numbers are written as the strings "nan", "inf",
 from __future__ import annotations
 
 import json
-from typing import BinaryIO, Iterable
+from collections.abc import Iterable
+from typing import BinaryIO
 
 import numpy as np
 

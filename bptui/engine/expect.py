@@ -87,7 +87,7 @@ def verify(scenario: Scenario) -> list[CheckResult]:
     return walk_expectations(scenario)[0]
 
 
-def walk_expectations(scenario: Scenario, progress=None) -> tuple[list[CheckResult], "NonFinite | None"]:
+def walk_expectations(scenario: Scenario, progress=None) -> tuple[list[CheckResult], NonFinite | None]:
     """(:func:`verify`'s results, where training first became non-finite on the way, if it did).
 
     A divergence does not stop the walk: the values at each expectation are still compared.

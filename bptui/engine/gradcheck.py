@@ -32,8 +32,9 @@ layer (:func:`layer_fd`) spends :data:`LAYER_WORK` (well under a second).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 

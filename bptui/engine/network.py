@@ -27,7 +27,7 @@ class Params:
     W: list[Array]
     b: list[Array | None]
 
-    def copy(self) -> "Params":
+    def copy(self) -> Params:
         return Params([w.copy() for w in self.W], [None if v is None else v.copy() for v in self.b])
 
     def nbytes(self) -> int:
@@ -42,7 +42,7 @@ class Params:
                 return f"b{i}"
         return None
 
-    def equals(self, other: "Params") -> bool:
+    def equals(self, other: Params) -> bool:
         """Bit-for-bit equality (NaNs in the same places count as equal)."""
         pairs = list(zip(self.W, other.W)) + [
             (x, y) for x, y in zip(self.b, other.b) if x is not None or y is not None
@@ -76,7 +76,7 @@ class Network:
         )
 
     @classmethod
-    def from_scenario(cls, sc: Scenario) -> "Network":
+    def from_scenario(cls, sc: Scenario) -> Network:
         return cls(
             sizes=(sc.inputs, *(layer.units for layer in sc.layers)),
             activations=tuple(make_activation(layer.activation, layer.slope) for layer in sc.layers),

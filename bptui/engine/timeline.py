@@ -22,8 +22,8 @@ History policy (memory is bounded, whatever the length of the run; see :mod:`.hi
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

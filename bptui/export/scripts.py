@@ -20,6 +20,7 @@ from bptui.engine.losses import make_loss
 from bptui.engine.network import initial_params
 from bptui.engine.spec import BATCH, COLUMN, Scenario
 
+
 def _literal(arr: np.ndarray, indent: str) -> str:
     """An exact Python literal of a float array (``repr`` round-trips every float64), a row a line."""
     a = np.asarray(arr, dtype=float)

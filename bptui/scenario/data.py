@@ -36,7 +36,12 @@ from bptui.errors import ScenarioError
 from .fields import plural, shown
 from .files import NotRegular, kind, open_regular
 from .limits import (
-    MAX_CSV_LINE, MAX_DATA_FILE_BYTES, MAX_DATA_NUMBERS, MAX_NPY_HEADER, MAX_NPZ_DIRECTORY, MAX_NPZ_MEMBERS,
+    MAX_CSV_LINE,
+    MAX_DATA_FILE_BYTES,
+    MAX_DATA_NUMBERS,
+    MAX_NPY_HEADER,
+    MAX_NPZ_DIRECTORY,
+    MAX_NPZ_MEMBERS,
     MAX_SAMPLES,
 )
 from .schema import DATA_SUFFIXES, NPZ_ARRAYS

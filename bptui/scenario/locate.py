@@ -10,6 +10,7 @@ A key path is a tuple of keys and 0-based array indexes, e.g. ``("network", "lay
 """
 from __future__ import annotations
 
+import contextlib
 import re
 
 KeyPath = tuple[str | int, ...]
@@ -98,10 +99,8 @@ class _Scanner:
         self.array_tables: dict[KeyPath, int] = {}  # path of each [[x]] → how many seen so far
 
     def scan(self) -> dict[KeyPath, int]:
-        try:
+        with contextlib.suppress(_Stop, IndexError, ValueError, RecursionError):
             self._document()
-        except (_Stop, IndexError, ValueError, RecursionError):
-            pass
         return self.found
 
     def _line(self) -> int:

@@ -22,9 +22,9 @@ from .limits import MAX_ARRAYS, MAX_KEY_CHARS, MAX_KEY_PARTS, MAX_KEYS, MAX_NEST
 _START = re.compile(r"[#\"']")
 _BASIC = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
 _AFTER_KEY = re.compile(r"[ \t]*[=.]")  # a string followed by = or . is a key (a value never is)
-_DOTTED = re.compile(r"\.(?:[^=,\[\]{}\n.]*\.){%d}" % (MAX_KEY_PARTS - 1))  # MAX_KEY_PARTS dots, one key
+_DOTTED = re.compile(r"\.(?:[^=,\[\]{}\n.]*\.)" + f"{{{MAX_KEY_PARTS - 1}}}")  # MAX_KEY_PARTS dots, one key
 # starts only where a run of key characters starts: from every position of a long run it was quadratic
-_LONG_BARE_KEY = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{%d,}[ \t]*=" % (MAX_KEY_CHARS + 1))
+_LONG_BARE_KEY = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]" + f"{{{MAX_KEY_CHARS + 1},}}" + r"[ \t]*=")
 _BRACKETS = bytes(range(256)).translate(None, b"[]{}")  # every byte but the four brackets
 
 

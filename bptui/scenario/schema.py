@@ -6,14 +6,36 @@ from __future__ import annotations
 
 from bptui.engine import activations, losses
 from bptui.engine.spec import (  # noqa: F401  (the defaults live with the spec; the loader reads them here)
-    DEFAULT_BIAS, DEFAULT_CONVENTION, DEFAULT_DISTRIBUTION, DEFAULT_EPOCHS, DEFAULT_HIGH, DEFAULT_LOSS,
-    DEFAULT_LOW, DEFAULT_MODE, DEFAULT_REDUCTION, DEFAULT_SEED, DEFAULT_SLOPE, DEFAULT_STD, Convention, Mode,
+    DEFAULT_BIAS,
+    DEFAULT_CONVENTION,
+    DEFAULT_DISTRIBUTION,
+    DEFAULT_EPOCHS,
+    DEFAULT_HIGH,
+    DEFAULT_LOSS,
+    DEFAULT_LOW,
+    DEFAULT_MODE,
+    DEFAULT_REDUCTION,
+    DEFAULT_SEED,
+    DEFAULT_SLOPE,
+    DEFAULT_STD,
+    Convention,
+    Mode,
     Reduction,
 )
 
 from .limits import (  # noqa: F401  (the size limits live in .limits; the loader reads them here)
-    MAX_BATCH_VALUES, MAX_DATA_FILE_BYTES, MAX_DATA_NUMBERS, MAX_EPOCHS, MAX_EXPECT_BLOCKS, MAX_LAYERS,
-    MAX_PARAMETERS, MAX_SAMPLES, MAX_SCENARIO_BYTES, MAX_SEED, MAX_WIDTH, MAX_WORK,
+    MAX_BATCH_VALUES,
+    MAX_DATA_FILE_BYTES,
+    MAX_DATA_NUMBERS,
+    MAX_EPOCHS,
+    MAX_EXPECT_BLOCKS,
+    MAX_LAYERS,
+    MAX_PARAMETERS,
+    MAX_SAMPLES,
+    MAX_SCENARIO_BYTES,
+    MAX_SEED,
+    MAX_WIDTH,
+    MAX_WORK,
 )
 
 # --- allowed keys, per table ----------------------------------------------------------------------

@@ -258,9 +258,8 @@ def _training_lines(tr: TrainingSpec) -> list[str]:
         if f.name not in s.TRAINING_KEYS:
             continue
         value = getattr(tr, f.name)
-        if f.name in _CORE_TRAINING or not (value is None or _equal(value, f.default)):
-            if value is not None:
-                lines.append(f"{f.name} = {toml_value(value)}")
+        if value is not None and (f.name in _CORE_TRAINING or not _equal(value, f.default)):
+            lines.append(f"{f.name} = {toml_value(value)}")
     return lines
 
 
@@ -351,7 +350,7 @@ def _write_checked(scenario: Scenario, text: str, folder: Path) -> Path | None:
     temp = Path(name)
     try:
         loaded = load_scenario(temp)
-    except Exception:  # noqa: BLE001 - any failure to read back means: do not keep this file
+    except Exception:
         loaded = None
     if loaded is None or not same_scenario(scenario, loaded):
         temp.unlink(missing_ok=True)

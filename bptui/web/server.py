@@ -10,6 +10,7 @@ this machine only, a request whose ``Host`` is not a loopback name is refused (D
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import shlex
 import signal
@@ -92,10 +93,8 @@ class BptuiServer(Server):
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         for sig in (signal.SIGINT, signal.SIGTERM):
-            try:
+            with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows
                 loop.add_signal_handler(sig, self.request_exit)
-            except (NotImplementedError, RuntimeError):  # Windows
-                pass
         web.run_app(self._make_app(), host=self.host, port=self.port, handle_signals=False, loop=loop,
                     print=self.listening)
 

@@ -10,7 +10,6 @@ from bptui.engine import Debugger
 
 from ..builders import apply, random_network, same_state, stepped, streetlight
 
-
 COMMANDS = st.lists(
     st.one_of(
         st.sampled_from(["step", "back", "finish_pass", "finish_sample", "finish_epoch", "undo", "redo", "home"]),

@@ -6,8 +6,18 @@ import pytest
 
 from bptui.engine import Debugger, InitSpec, LayerSpec, Scenario, TrainingSpec
 from bptui.engine.gradcheck import (
-    CHECK_WORK, EXTENDED, LAYER_WORK, MAX_PER_ARRAY, MIN_PER_ARRAY, _extended, _nudge_work, _numeric, _pass_data,
-    check_gradients, elements_to_check, layer_fd,
+    CHECK_WORK,
+    EXTENDED,
+    LAYER_WORK,
+    MAX_PER_ARRAY,
+    MIN_PER_ARRAY,
+    _extended,
+    _nudge_work,
+    _numeric,
+    _pass_data,
+    check_gradients,
+    elements_to_check,
+    layer_fd,
 )
 from bptui.engine.network import Network, forward_layer, initial_params
 

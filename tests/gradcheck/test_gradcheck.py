@@ -7,8 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bptui.engine import Debugger, InitSpec, LayerSpec, Scenario, TrainingSpec
-from bptui.engine import network
+from bptui.engine import Debugger, InitSpec, LayerSpec, Scenario, TrainingSpec, network
 from bptui.engine.gradcheck import TOLERANCE, _backprop, _pass_data, check_gradients, layer_fd
 
 from ..builders import all_combinations, random_scenario

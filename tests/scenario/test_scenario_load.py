@@ -11,7 +11,13 @@ from numpy.lib import format as npy_format
 
 from bptui.engine import verify
 from bptui.scenario import (
-    DEFAULT_SCENARIO, ScenarioError, bundled, bundled_dir, load_scenario, parse_scenario, resolve,
+    DEFAULT_SCENARIO,
+    ScenarioError,
+    bundled,
+    bundled_dir,
+    load_scenario,
+    parse_scenario,
+    resolve,
 )
 
 MINIMAL = '''title = "Minimal"
@@ -183,7 +189,7 @@ def test_npz_declared_shape_beyond_limit_is_refused_before_loading(tmp_path: Pat
 
 def test_not_a_zip(tmp_path: Path) -> None:
     (tmp_path / "d.npz").write_bytes(b"not a zip")
-    with pytest.raises(ScenarioError, match="not a valid .npz"):
+    with pytest.raises(ScenarioError, match=r"not a valid \.npz"):
         load_scenario(write(tmp_path, "n.toml", MINIMAL.format(data='file = "d.npz"')))
 
 

@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 
 from bptui.engine import Debugger, LayerSpec, Scenario, TrainingSpec, verify
 from bptui.engine.network import initial_params
-from bptui.scenario import bundled, bundled_dir, load_scenario, resolve
-from bptui.scenario import writer
+from bptui.scenario import bundled, bundled_dir, load_scenario, resolve, writer
 from bptui.scenario.writer import SaveError, default_name, dumps, save_scenario, snapshot, toml_string
 
 BUNDLED = [name for name, _ in bundled()]
@@ -148,7 +147,7 @@ def test_hostile_titles_round_trip_and_the_file_holds_no_raw_control_characters(
     loaded = load_scenario(path)
     assert (loaded.title, loaded.description, loaded.source) == (title, title + "\n" + title, title)
     text = path.read_text(encoding="utf-8")
-    assert not any(ord(c) < 0x20 and c != "\n" or ord(c) == 0x7f for c in text)
+    assert not any((ord(c) < 0x20 and c != "\n") or ord(c) == 0x7f for c in text)
     assert "\u202e" not in text and "\u2028" not in text and "\x1b" not in text
     assert tomllib.loads(text)["title"] == title
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import os
 import re
@@ -27,7 +28,7 @@ import aiohttp
 import pytest
 
 from bptui.cli import main
-from bptui.web.server import BptuiServer, app_command, is_loopback
+from bptui.web.server import app_command, is_loopback
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -73,10 +74,8 @@ class WebServer:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(5)
-        try:  # the per-tab app processes are in the same group
+        with contextlib.suppress(ProcessLookupError):  # the per-tab app processes are in the same group
             os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         return self.proc.stdout.read().decode(errors="replace")
 
 
@@ -100,9 +99,8 @@ class _Links(HTMLParser):
 
 
 async def _get(url: str, **headers) -> tuple[int, str]:
-    async with aiohttp.ClientSession() as session:
-        async with session.get(url, headers=headers) as r:
-            return r.status, (await r.read()).decode("utf-8", errors="replace")
+    async with aiohttp.ClientSession() as session, session.get(url, headers=headers) as r:
+        return r.status, (await r.read()).decode("utf-8", errors="replace")
 
 
 def test_the_page_loads_nothing_from_outside(server):
