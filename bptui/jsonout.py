@@ -19,7 +19,7 @@ from bptui.engine.values import kind_of, to_jsonable
 try:  # optional speed: the document is the same without it
     import orjson
 except ImportError:  # pragma: no cover - depends on the environment
-    orjson = None
+    orjson = None  # type: ignore[assignment]
 
 VALUES_CHOICES = ("all", "params", "none")
 DEFAULT_VALUES = "all"  # docs/SPEC.md §5.1: `values` holds every value computed at the position

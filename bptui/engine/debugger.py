@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .expect import CheckResult, compare, expectation_g
 from .network import Params
 from .spec import Scenario
 from .steps import Position
-from .timeline import MAX_EPOCHS, Moved, NonFinite, Progress, StopCheck, Timeline
+from .timeline import CHECKPOINT_BUDGET, MAX_EPOCHS, PASS_CACHE_BUDGET, Moved, NonFinite, Progress, StopCheck, Timeline
 from .values import current_values, params_in_convention
 from .view import PassView
+
+if TYPE_CHECKING:
+    from .edit import Branches
 
 
 @dataclass(frozen=True)
@@ -28,9 +32,13 @@ class Outcome:
 
 
 class Debugger:
-    def __init__(self, scenario: Scenario, **budgets: int) -> None:
+    def __init__(self, scenario: Scenario, *, checkpoint_budget: int = CHECKPOINT_BUDGET,
+                 pass_cache_budget: int = PASS_CACHE_BUDGET) -> None:
         self.scenario = scenario
-        self.timeline = Timeline(scenario, **budgets)
+        # a Timeline until the first edit, then the Branches that route between the edits' timelines
+        self.timeline: Timeline | Branches = Timeline(
+            scenario, checkpoint_budget=checkpoint_budget, pass_cache_budget=pass_cache_budget
+        )
         self.layout = self.timeline.layout
         self._undo: list[int] = []
         self._redo: list[int] = []
@@ -185,26 +193,29 @@ class Debugger:
 
     def edit(self, name: str, value: float) -> Outcome:
         """Change a weight, bias, input, target or the learning rate here: one undoable command."""
-        from .edit import make_edit, parse_target
+        from .edit import Branches, make_edit, parse_target
 
         try:
             entry = make_edit(self, parse_target(name, self), value)
         except ValueError as exc:
             return Outcome(False, str(exc))
+        assert isinstance(self.timeline, Branches), "make_edit puts the branches in place"
         self.timeline.apply(entry, undo=False)
         self._undo.append(entry)  # type: ignore[arg-type]
         self._redo.clear()
         self._stopped_at = None
         e = entry.added.edit
+        assert e is not None, "an edit's branch records its edit"
         return Outcome(True, f"{e.target.name}: {e.old:.6g} → {e.new:.6g} ✎ (u undoes it)")
 
     def _edit_step(self, source: list, other: list, undo: bool) -> Outcome | None:
         """Undo or redo an edit when it is the next command on ``source`` (else ``None``)."""
-        from .edit import EditEntry
+        from .edit import Branches, EditEntry
 
         if not source or not isinstance(source[-1], EditEntry):
             return None
         entry = source.pop()
+        assert isinstance(self.timeline, Branches), "an edit on the undo list put the branches in place"
         self.timeline.apply(entry, undo=undo)
         other.append(entry)
         self._stopped_at = None

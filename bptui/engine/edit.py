@@ -221,6 +221,7 @@ def make_edit(debugger, target: Target, value: float) -> EditEntry:
         lr = float(base.net.learning_rate)
         if target.kind in ("W", "b"):
             arr = (params.W if target.kind == "W" else params.b)[target.layer - 1]
+            assert arr is not None, "parse_target refuses the bias of a layer without one"
             arr[_internal_index(target, sc.convention)] = value
         elif target.kind == "lr":
             lr = value

@@ -8,6 +8,7 @@ minus sign ``−``, parentheses around negative factors) hold everywhere.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 DIGITS = 4  # significant digits shown by default: enough to follow by hand, short enough for a pane
@@ -296,12 +297,12 @@ class SumOver(Expr):
 ELLIPSIS = Sym("…", r"\dots")
 
 
-def sum_of(terms: list[Expr], limit: int = 8, keep: int = 3) -> Expr:
+def sum_of(terms: Sequence[Expr], limit: int = 8, keep: int = 3) -> Expr:
     """``t0 + t1 + …``, elided to the first ``keep`` and the last term beyond ``limit`` terms."""
     if len(terms) == 1:
         return terms[0]
     if len(terms) > limit:
-        terms = terms[:keep] + [ELLIPSIS] + terms[-1:]
+        terms = [*terms[:keep], ELLIPSIS, *terms[-1:]]
     return plus(*terms)
 
 

@@ -65,7 +65,7 @@ class SamplePass:
                 self.da[l - 1] = da_prev
                 written.append(f"da{l - 1}")
         elif k == 2 * L + 2:
-            apply_update(params, self.dW[1:], self.db[1:], net.learning_rate)  # type: ignore[arg-type]
+            apply_update(params, self.dW[1:], self.db[1:], net.learning_rate)
             written = [f"W{l}" for l in range(1, L + 1)] + [f"b{l}" for l in range(1, L + 1) if net.has_bias[l - 1]]
         else:
             raise RuntimeError("the pass is already complete")

@@ -89,6 +89,7 @@ class Timeline:
     def __init__(
         self,
         scenario: Scenario,
+        *,
         checkpoint_budget: int = CHECKPOINT_BUDGET,
         pass_cache_budget: int = PASS_CACHE_BUDGET,
         origin: Origin | None = None,
@@ -330,7 +331,7 @@ class Timeline:
             self.passes_computed += 1
         while self._pass.k < k:
             written = self._pass.advance(self._params)
-            if self._pass.done:
+            if self._pass.done and self._pass.loss is not None:  # a finished pass has its loss
                 self._record_epoch_loss(self._pass.loss)
             bad = self._pass.first_nonfinite(written, self._params)
             if bad is not None and stop_on_nonfinite:

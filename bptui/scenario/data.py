@@ -27,7 +27,7 @@ from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, NoReturn
+from typing import IO, BinaryIO, NoReturn
 
 import numpy as np
 
@@ -243,7 +243,7 @@ def _too_many_members(file: Path, count: int) -> ScenarioError:
 
 
 def _npy_header(archive: zipfile.ZipFile, file: Path, name: str,
-                member: BinaryIO | None = None) -> tuple[tuple[np.dtype, bool, tuple[int, ...]], int]:
+                member: IO[bytes] | None = None) -> tuple[tuple[np.dtype, bool, tuple[int, ...]], int]:
     """((dtype, fortran_order, shape), header bytes) of an ``.npy`` member, each part bounded and checked.
 
     Read here rather than by numpy, which reads a header of any declared length (up to 4 GB)
@@ -253,7 +253,7 @@ def _npy_header(archive: zipfile.ZipFile, file: Path, name: str,
         return ScenarioError(file, f"array {name!r} is not a valid .npy array ({why}); save it with numpy.savez")
 
     own = member is None
-    member = archive.open(f"{name}.npy") if own else member
+    member = archive.open(f"{name}.npy") if member is None else member
     try:
         magic = member.read(8)
         if len(magic) < 8 or magic[:6] != b"\x93NUMPY" or magic[6] not in (1, 2, 3):

@@ -117,7 +117,9 @@ class _Scanner:
                 raise _Stop  # found: the rest of the text cannot change the answer
 
     def _skip(self, pattern: re.Pattern[str]) -> None:
-        self.i = pattern.match(self.text, self.i).end()
+        m = pattern.match(self.text, self.i)
+        assert m is not None, "the patterns skipped here match the empty string"
+        self.i = m.end()
 
     def _document(self) -> None:
         while True:
@@ -220,7 +222,9 @@ class _Scanner:
         """
         text, j, depth = self.text, self.i, 0
         while True:
-            j = _PLAIN.match(text, j).end()
+            m = _PLAIN.match(text, j)
+            assert m is not None, "_PLAIN matches the empty string"
+            j = m.end()
             if j >= len(text):
                 return False
             c = text[j]

@@ -87,7 +87,7 @@ def toml_value(value: object) -> str:
     if isinstance(value, (int, np.integer)):
         return str(int(value))
     if isinstance(value, (float, np.floating)):
-        return toml_float(value)
+        return toml_float(float(value))
     if isinstance(value, str):
         return toml_string(value)
     if isinstance(value, np.ndarray):
@@ -375,11 +375,11 @@ def same_scenario(a: Scenario, b: Scenario) -> bool:
             return False
     if not (_same_bits(a.data_inputs, b.data_inputs) and _same_bits(a.data_targets, b.data_targets)):
         return False
-    for x, y in zip(a.expectations, b.expectations):
-        if (x.epoch, x.sample, x.after, x.tolerance, list(x.values)) != (y.epoch, y.sample, y.after, y.tolerance,
-                                                                         list(y.values)):
+    for ex, ey in zip(a.expectations, b.expectations):
+        if (ex.epoch, ex.sample, ex.after, ex.tolerance, list(ex.values)) != (
+                ey.epoch, ey.sample, ey.after, ey.tolerance, list(ey.values)):
             return False
-        if not all(_same_bits(x.values[k], y.values[k]) for k in x.values):
+        if not all(_same_bits(ex.values[k], ey.values[k]) for k in ex.values):
             return False
     return True
 

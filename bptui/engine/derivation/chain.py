@@ -31,7 +31,7 @@ from .naming import MAX_ELEMENTS, MAX_PATHS, Ctx
 
 
 
-def _parse(ctx: Ctx, name: str) -> tuple[str, int, int | None, int]:
+def _parse(ctx: Ctx, name: str) -> tuple[str, int, int, int]:
     """``W1[1,0]`` → ("W", 1, input 1, unit 0) in the row layout; indices are in the file's convention.
 
     A single index is accepted for a weight matrix with one row or one column (``W2[0]``), and
@@ -53,7 +53,7 @@ def _parse(ctx: Ctx, name: str) -> tuple[str, int, int | None, int]:
             raise ValueError(f"{name}: layer {l} has no bias")
         if len(idx) > 1 or (not idx and n_out > 1) or (idx and not 0 <= idx[0] < n_out):
             raise ValueError(f"{name}: b{l} has {n_out} elements, write b{l}[0] … b{l}[{n_out - 1}]")
-        return "b", l, None, idx[0] if idx else 0
+        return "b", l, 0, idx[0] if idx else 0  # a bias has no input: i is unused
     shape = (n_out, n_in) if ctx.col else (n_in, n_out)
     if len(idx) == 1 and 1 in shape:
         idx = [0, idx[0]] if shape[0] == 1 else [idx[0], 0]
@@ -93,7 +93,7 @@ class _Factor:
     value: float | None
 
 
-def _factors(ctx: Ctx, kind: str, l: int, i: int | None, j: int, path: Path, s: int | str,
+def _factors(ctx: Ctx, kind: str, l: int, i: int, j: int, path: Path, s: int | str,
              Wold: list[np.ndarray], num: bool) -> list[_Factor]:
     """One factor per edge and activation along ``path`` for sample ``s``, with values if ``num``."""
     sp, L = ctx.sp, ctx.L
@@ -105,11 +105,13 @@ def _factors(ctx: Ctx, kind: str, l: int, i: int | None, j: int, path: Path, s: 
         m = L - pos
         a, z = ctx.vec("a", m, s, k), ctx.vec("z", m, s, u)
         act = ctx.act(m)
+        local: Expr
+        val: float | None
         if act.name == "identity":
             local, val = ONE, 1.0
         elif act.elementwise:
             local = fn(act, z, prime=True)
-            val = float(ctx.fprime(m)[s, u]) if num else None
+            val = float(ctx.fprime(m)[int(s), u]) if num else None
         else:  # softmax: ∂a[k]/∂z[u] = a[k]·(δ_ku − a[u])
             au = ctx.vec("a", m, s, u)
             local = Prod((a, minus(ONE, au))) if k == u else Neg(Prod((a, au)))
@@ -129,7 +131,7 @@ def _factors(ctx: Ctx, kind: str, l: int, i: int | None, j: int, path: Path, s: 
     return out
 
 
-def _path_line(ctx: Ctx, kind: str, l: int, i: int | None, j: int, paths: list[Path], lhs: Expr,
+def _path_line(ctx: Ctx, kind: str, l: int, i: int, j: int, paths: list[Path], lhs: Expr,
                Wold: list[np.ndarray], numbers: bool) -> tuple[Line, float | None]:
     """∂loss/∂θ = Σ over paths (and samples) of the product of the factors along each path."""
     s_sym: int | str = "s" if ctx.batch else 0
@@ -140,17 +142,18 @@ def _path_line(ctx: Ctx, kind: str, l: int, i: int | None, j: int, paths: list[P
         chain, local = SumOver("s", chain), SumOver("s", local)
     if not numbers:
         return Line(lhs, [chain, local]), None
-    terms, total = [], 0.0
+    terms: list[Expr] = []
+    total = 0.0
     for s in range(ctx.N):
         for p in paths:
             fs = _factors(ctx, kind, l, i, j, p, s, Wold, True)
-            vals = [f.value for f in fs]
+            vals = [float(f.value) for f in fs if f.value is not None]  # all set when numbers are wanted
             terms.append(times(*vals))
-            total += prod(vals)  # type: ignore[arg-type]
+            total += prod(vals)
     return Line(lhs, [chain, local, sum_of(terms, limit=10**9)], total), total
 
 
-def _layered(ctx: Ctx, kind: str, l: int, i: int | None, j: int, lhs: Expr, s: int,
+def _layered(ctx: Ctx, kind: str, l: int, i: int, j: int, lhs: Expr, s: int,
              numbers: bool) -> list[Line]:
     """The chain one layer at a time, using the values the backward pass stored (too many paths)."""
     sp, act = ctx.sp, ctx.act(l)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from math import prod
+from typing import Any, cast
 
 import numpy as np
 
@@ -25,7 +26,9 @@ class Ctx:
 
     def __init__(self, view: PassView) -> None:
         self.view = view
-        self.sp = view.sp
+        # the pass's per-layer lists hold None until their step has run; a derivation reads only
+        # what the step it explains computed, so here they are arrays (typed loosely, not checked)
+        self.sp: Any = cast(Any, view.sp)
         self.net = view.net
         # an edit (=) made after an update replaces the updated values; the update's equations
         # show what it computed (the Inspector shows the edited value, marked ✎)
@@ -118,7 +121,7 @@ class Grid(Sequence[tuple[int, ...]]):
     def __len__(self) -> int:
         return prod(self.dims)
 
-    def __getitem__(self, i):  # type: ignore[override]
+    def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
         if i < 0:

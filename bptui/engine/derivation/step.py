@@ -47,13 +47,14 @@ def _forward(ctx: Ctx, l: int, sel: Select) -> list[Line]:
 
     def z_line(s: int, j: int) -> Line:
         forms: list[Expr] = []
-        bias = [ctx.bias("b", l, j)] if has_bias else []
+        bias: list[Expr] = [ctx.bias("b", l, j)] if has_bias else []
         if n_in > 1:
             forms.append(plus(SumOver("i", term(s, "i", j)), *bias) if bias else SumOver("i", term(s, "i", j)))
         if n_in <= EXPAND:
-            forms.append(sum_of([term(s, i, j) for i in range(n_in)] + bias))
+            terms: list[Expr] = [term(s, i, j) for i in range(n_in)]
+            forms.append(sum_of(terms + bias))
         nums: list[Expr] = [num_term(s, i, j) for i in range(n_in)]
-        forms.append(sum_of(nums + ([Num(b[j])] if has_bias else []), limit=MAX_ELEMENTS))
+        forms.append(sum_of(nums + ([Num(b[j])] if b is not None else []), limit=MAX_ELEMENTS))
         return Line(ctx.vec("z", l, s, j), forms, float(sp.z[l][s, j]), ctx.vec("z", l, s, j).name)
 
     act = ctx.act(l)
@@ -227,8 +228,9 @@ def _update(ctx: Ctx, sel: Select) -> list[Line]:
         lines += each(ctx, f"W{l}", W, ctx.mat_keys(l), (sel.source, sel.unit), sel.limit, w_line)
         if b is not None:
             def b_line(j: int, l: int = l, b: np.ndarray = b) -> Line:
-                return _update_line(ctx.bias("b", l, j), ctx.bias("db", l, j),
-                                    bold[l - 1][j], sp.db[l][j], lr, b[j])
+                old = bold[l - 1]
+                assert old is not None, "a layer with a bias had one when its pass started"
+                return _update_line(ctx.bias("b", l, j), ctx.bias("db", l, j), old[j], sp.db[l][j], lr, b[j])
 
             lines += each(ctx, f"b{l}", b, grid(n_out), (sel.unit,), sel.limit, b_line)
     return lines
