@@ -10,6 +10,7 @@ under :data:`TINY_PRODUCT` run on one thread anyway, so nothing is imported for 
 threadpoolctl nothing changes (set ``OPENBLAS_NUM_THREADS=1`` by hand). The thread count never
 changes the numbers: BLAS splits the output matrix, not the sums.
 """
+
 from __future__ import annotations
 
 from itertools import pairwise

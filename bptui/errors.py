@@ -1,4 +1,5 @@
 """Errors a user can cause, each with a message that says what is wrong and how to fix it."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """``bptui run`` and ``bptui check``: training and verification without a screen (no Textual here)."""
+
 from __future__ import annotations
 
 import sys
@@ -26,8 +27,10 @@ def run_headless(
     choose_blas_threads(scenario)
     pin_malloc_thresholds()
     dbg = Debugger(scenario)
-    total = dbg.layout.completed_epochs(steps) if steps is not None else (
-        epochs if epochs is not None else scenario.training.epochs
+    total = (
+        dbg.layout.completed_epochs(steps)
+        if steps is not None
+        else (epochs if epochs is not None else scenario.training.epochs)
     )
     bar = ProgressBar(total)
     try:

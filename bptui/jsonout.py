@@ -6,6 +6,7 @@ orjson's native NumPy encoding when it is installed (60 ns a number) and the sta
 otherwise (``tolist`` + ``json``, ~1 µs a number). Both write the shortest repr that reads back
 to the same float64; non-finite numbers are written as the strings "nan", "inf", "-inf".
 """
+
 from __future__ import annotations
 
 import json

@@ -3,6 +3,7 @@
 One place: test modules import from here (``from tests.builders import ...``) and never from each
 other. The engine's tests do not depend on the file loader, so none of these reads a file.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -56,6 +57,7 @@ def book_loop(epochs: int) -> tuple[np.ndarray, np.ndarray, list[float]]:
 
 # --- seed 000's worked examples ---------------------------------------------------------------
 
+
 def single_neuron() -> Scenario:
     """Seed 000: y = w·x + b with x = 2, w = 0.5, b = 1, target 4, η = 0.1 (∂loss/∂w = −4)."""
     return Scenario(
@@ -76,9 +78,11 @@ def single_neuron() -> Scenario:
 def single_neuron_scenario() -> Scenario:
     """Seed 000's first example: x = 2, w = 0.5, b = 1, target 4, identity, ½(y − t)², η = 0.1."""
     return Scenario(
-        title="Single neuron, single input", inputs=1,
+        title="Single neuron, single input",
+        inputs=1,
         layers=(LayerSpec(1, "identity", weights=np.array([[0.5]]), biases=np.array([1.0])),),
-        data_inputs=np.array([[2.0]]), data_targets=np.array([[4.0]]),
+        data_inputs=np.array([[2.0]]),
+        data_targets=np.array([[4.0]]),
         training=TrainingSpec(loss="half_squared_error", learning_rate=0.1, mode="online", epochs=20),
     )
 
@@ -86,21 +90,30 @@ def single_neuron_scenario() -> Scenario:
 def chain_scenario() -> Scenario:
     """Seed 000's second example: x = 2, w1 = 0.5, b1 = 1, w2 = 0.5, b2 = 1, t = 4, identity, ½(y − t)², η = 0.1."""
     return Scenario(
-        title="A 1-1-1 chain: input, hidden neuron, output", inputs=1,
-        layers=(LayerSpec(1, "identity", weights=np.array([[0.5]]), biases=np.array([1.0])),
-                LayerSpec(1, "identity", weights=np.array([[0.5]]), biases=np.array([1.0]))),
-        data_inputs=np.array([[2.0]]), data_targets=np.array([[4.0]]),
+        title="A 1-1-1 chain: input, hidden neuron, output",
+        inputs=1,
+        layers=(
+            LayerSpec(1, "identity", weights=np.array([[0.5]]), biases=np.array([1.0])),
+            LayerSpec(1, "identity", weights=np.array([[0.5]]), biases=np.array([1.0])),
+        ),
+        data_inputs=np.array([[2.0]]),
+        data_targets=np.array([[4.0]]),
         training=TrainingSpec(loss="half_squared_error", learning_rate=0.1, mode="online", epochs=20),
     )
+
 
 # --- random networks ------------------------------------------------------------------------------
 
 HIDDEN = ("identity", "sigmoid", "tanh", "relu", "leaky_relu")
 # (output activation, loss): softmax only with cross_entropy, BCE only after a sigmoid
 OUTPUTS = (
-    ("identity", "half_squared_error"), ("sigmoid", "squared_error"), ("tanh", "mean_squared_error"),
-    ("relu", "half_squared_error"), ("leaky_relu", "mean_squared_error"),
-    ("sigmoid", "binary_cross_entropy"), ("softmax", "cross_entropy"),
+    ("identity", "half_squared_error"),
+    ("sigmoid", "squared_error"),
+    ("tanh", "mean_squared_error"),
+    ("relu", "half_squared_error"),
+    ("leaky_relu", "mean_squared_error"),
+    ("sigmoid", "binary_cross_entropy"),
+    ("softmax", "cross_entropy"),
 )
 
 OUTPUT_FOR_LOSS = {
@@ -112,9 +125,18 @@ OUTPUT_FOR_LOSS = {
 }
 
 
-def random_scenario(seed: int, hidden: str, output: str, loss: str, convention: str, mode: str,
-                    sizes: tuple[int, ...] | None = None, samples: int | None = None,
-                    reduction: str = "mean", bias: bool = True) -> Scenario:
+def random_scenario(
+    seed: int,
+    hidden: str,
+    output: str,
+    loss: str,
+    convention: str,
+    mode: str,
+    sizes: tuple[int, ...] | None = None,
+    samples: int | None = None,
+    reduction: str = "mean",
+    bias: bool = True,
+) -> Scenario:
     """A small network with random weights, inputs and targets that suit the loss."""
     rng = np.random.RandomState(seed)
     sizes = sizes or (int(rng.randint(1, 4)), int(rng.randint(1, 4)), int(rng.randint(2, 4)))
@@ -132,9 +154,14 @@ def random_scenario(seed: int, hidden: str, output: str, loss: str, convention: 
         for units, act in zip(sizes[1:], acts)
     )
     return Scenario(
-        title=f"random {seed}", inputs=sizes[0], layers=layers, data_inputs=X, data_targets=T,
+        title=f"random {seed}",
+        inputs=sizes[0],
+        layers=layers,
+        data_inputs=X,
+        data_targets=T,
         training=TrainingSpec(loss=loss, reduction=reduction, learning_rate=0.3, mode=mode, epochs=3),
-        init=InitSpec(seed=seed), convention=convention,
+        init=InitSpec(seed=seed),
+        convention=convention,
     )
 
 
@@ -183,13 +210,19 @@ def batch_scenario(sizes: tuple[int, ...], samples: int) -> Scenario:
     rng = np.random.RandomState(0)
     layers = tuple(LayerSpec(u, "tanh") for u in sizes[1:-1]) + (LayerSpec(sizes[-1], "identity"),)
     return Scenario(
-        title="batch", inputs=sizes[0], layers=layers, data_inputs=rng.rand(samples, sizes[0]),
-        data_targets=rng.rand(samples, sizes[-1]), training=TrainingSpec(mode="batch", learning_rate=0.01),
-        init=InitSpec(seed=0), convention="row",
+        title="batch",
+        inputs=sizes[0],
+        layers=layers,
+        data_inputs=rng.rand(samples, sizes[0]),
+        data_targets=rng.rand(samples, sizes[-1]),
+        training=TrainingSpec(mode="batch", learning_rate=0.01),
+        init=InitSpec(seed=0),
+        convention="row",
     )
 
 
 # --- walking and reading a Debugger --------------------------------------------------------------
+
 
 def same_state(a: Debugger | Timeline, b: Debugger | Timeline) -> None:
     ta = a.timeline if isinstance(a, Debugger) else a

@@ -10,6 +10,7 @@ and the scenario loader read the record, so adding an activation is one :func:`r
 Element-wise activations also expose ``derivative(z, a)`` = f'(z) so derivations can print the
 factor; softmax is not element-wise and only offers the Jacobian-vector product.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -132,43 +133,88 @@ def op(name: str) -> ActivationOp:
         raise ValueError(f"unknown activation {name!r}") from None
 
 
-register(ActivationOp(
-    "identity", _fixed(lambda z: z, lambda z, a: np.ones_like(z), lambda z, a, da: da),
-    symbol="id", tex=r"\mathrm{id}", text="identity",
-    numpy_forward="{a} = {z}", numpy_backward="{dz} = {da}", torch="{z}",
-))
-register(ActivationOp(
-    "sigmoid", _fixed(_sigmoid, lambda z, a: a * (1.0 - a), lambda z, a, da: da * (a * (1.0 - a))),
-    symbol="σ", tex=r"\sigma", text="sigmoid σ",
-    numpy_forward="{a} = 1.0 / (1.0 + np.exp(-{z}))", numpy_backward="{dz} = {da} * ({a} * (1.0 - {a}))",
-    torch="torch.sigmoid({z})", hides_nonfinite=True,
-))
-register(ActivationOp(
-    "tanh", _fixed(np.tanh, lambda z, a: 1.0 - a * a, lambda z, a, da: da * (1.0 - a * a)),
-    symbol="tanh", tex=r"\tanh", text="tanh",
-    numpy_forward="{a} = np.tanh({z})", numpy_backward="{dz} = {da} * (1.0 - {a} * {a})",
-    torch="torch.tanh({z})", hides_nonfinite=True,
-))
-register(ActivationOp(
-    # relu'(0) = 0, as in Grokking's relu2deriv(output) = output > 0
-    "relu", _fixed(lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(float), lambda z, a, da: da * (z > 0)),
-    symbol="relu", tex=r"\mathrm{relu}", text="relu",
-    numpy_forward="{a} = np.maximum({z}, 0.0)", numpy_backward="{dz} = {da} * ({z} > 0)",
-    torch="torch.relu({z})", kinked=True, hides_nonfinite=True,
-))
-register(ActivationOp(
-    "leaky_relu", _leaky_kernels,
-    symbol="lrelu", tex=r"\mathrm{lrelu}", text="leaky relu",
-    numpy_forward="{a} = np.where({z} > 0, {z}, {s} * {z})", numpy_backward="{dz} = {da} * np.where({z} > 0, 1.0, {s})",
-    torch="torch.nn.functional.leaky_relu({z}, negative_slope={s})", kinked=True, has_slope=True,
-))
-register(ActivationOp(
-    "softmax", _fixed(_softmax, None, _softmax_backward),
-    symbol="softmax", tex=r"\mathrm{softmax}", text="softmax",
-    numpy_forward="e = np.exp({z} - np.max({z}, axis=-1, keepdims=True))\n{a} = e / np.sum(e, axis=-1, keepdims=True)",
-    numpy_backward="{dz} = {a} * ({da} - np.sum({da} * {a}, axis=-1, keepdims=True))",
-    torch="torch.softmax({z}, dim=-1)", hides_nonfinite=True,
-))
+register(
+    ActivationOp(
+        "identity",
+        _fixed(lambda z: z, lambda z, a: np.ones_like(z), lambda z, a, da: da),
+        symbol="id",
+        tex=r"\mathrm{id}",
+        text="identity",
+        numpy_forward="{a} = {z}",
+        numpy_backward="{dz} = {da}",
+        torch="{z}",
+    )
+)
+register(
+    ActivationOp(
+        "sigmoid",
+        _fixed(_sigmoid, lambda z, a: a * (1.0 - a), lambda z, a, da: da * (a * (1.0 - a))),
+        symbol="σ",
+        tex=r"\sigma",
+        text="sigmoid σ",
+        numpy_forward="{a} = 1.0 / (1.0 + np.exp(-{z}))",
+        numpy_backward="{dz} = {da} * ({a} * (1.0 - {a}))",
+        torch="torch.sigmoid({z})",
+        hides_nonfinite=True,
+    )
+)
+register(
+    ActivationOp(
+        "tanh",
+        _fixed(np.tanh, lambda z, a: 1.0 - a * a, lambda z, a, da: da * (1.0 - a * a)),
+        symbol="tanh",
+        tex=r"\tanh",
+        text="tanh",
+        numpy_forward="{a} = np.tanh({z})",
+        numpy_backward="{dz} = {da} * (1.0 - {a} * {a})",
+        torch="torch.tanh({z})",
+        hides_nonfinite=True,
+    )
+)
+register(
+    ActivationOp(
+        # relu'(0) = 0, as in Grokking's relu2deriv(output) = output > 0
+        "relu",
+        _fixed(lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(float), lambda z, a, da: da * (z > 0)),
+        symbol="relu",
+        tex=r"\mathrm{relu}",
+        text="relu",
+        numpy_forward="{a} = np.maximum({z}, 0.0)",
+        numpy_backward="{dz} = {da} * ({z} > 0)",
+        torch="torch.relu({z})",
+        kinked=True,
+        hides_nonfinite=True,
+    )
+)
+register(
+    ActivationOp(
+        "leaky_relu",
+        _leaky_kernels,
+        symbol="lrelu",
+        tex=r"\mathrm{lrelu}",
+        text="leaky relu",
+        numpy_forward="{a} = np.where({z} > 0, {z}, {s} * {z})",
+        numpy_backward="{dz} = {da} * np.where({z} > 0, 1.0, {s})",
+        torch="torch.nn.functional.leaky_relu({z}, negative_slope={s})",
+        kinked=True,
+        has_slope=True,
+    )
+)
+register(
+    ActivationOp(
+        "softmax",
+        _fixed(_softmax, None, _softmax_backward),
+        symbol="softmax",
+        tex=r"\mathrm{softmax}",
+        text="softmax",
+        numpy_forward=(
+            "e = np.exp({z} - np.max({z}, axis=-1, keepdims=True))\n{a} = e / np.sum(e, axis=-1, keepdims=True)"
+        ),
+        numpy_backward="{dz} = {a} * ({da} - np.sum({da} * {a}, axis=-1, keepdims=True))",
+        torch="torch.softmax({z}, dim=-1)",
+        hides_nonfinite=True,
+    )
+)
 
 NAMES = names()  # the built-in activations; scenarios accept every registered one (:func:`names`)
 

@@ -3,6 +3,7 @@
 Every command is a move of the timeline to a new position count; undo and redo move between the
 counts commands started from, so a run of 500 epochs is undone in one go.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -32,8 +33,13 @@ class Outcome:
 
 
 class Debugger:
-    def __init__(self, scenario: Scenario, *, checkpoint_budget: int = CHECKPOINT_BUDGET,
-                 pass_cache_budget: int = PASS_CACHE_BUDGET) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        checkpoint_budget: int = CHECKPOINT_BUDGET,
+        pass_cache_budget: int = PASS_CACHE_BUDGET,
+    ) -> None:
         self.scenario = scenario
         # a Timeline until the first edit, then the Branches that route between the edits' timelines
         self.timeline: Timeline | Branches = Timeline(
@@ -220,8 +226,7 @@ class Debugger:
         other.append(entry)
         self._stopped_at = None
         e = entry.added.edit
-        return Outcome(True, f"{'undid' if undo else 'redid'} the edit of {e.target.name} "
-                             f"({e.old:.6g} → {e.new:.6g})")
+        return Outcome(True, f"{'undid' if undo else 'redid'} the edit of {e.target.name} ({e.old:.6g} → {e.new:.6g})")
 
     def undo(self, *, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
         """Back to where the last command started.
@@ -242,8 +247,12 @@ class Debugger:
         return self._travel(self._redo, self._undo, "redo", should_stop, progress)
 
     def _travel(
-        self, source: list[int], other: list[int], name: str,
-        should_stop: StopCheck | None, progress: Progress | None,
+        self,
+        source: list[int],
+        other: list[int],
+        name: str,
+        should_stop: StopCheck | None,
+        progress: Progress | None,
     ) -> Outcome:
         if not source:
             return Outcome(False, f"nothing to {name}")
@@ -267,7 +276,9 @@ class Debugger:
         before = self.g
         if g > self.timeline.max_g:
             epoch = -(-g // self.layout.per_epoch)
-            return Outcome(False, f"training stops at epoch {MAX_EPOCHS:,} at the latest; this would reach epoch {epoch:,}")
+            return Outcome(
+                False, f"training stops at epoch {MAX_EPOCHS:,} at the latest; this would reach epoch {epoch:,}"
+            )
         forward = g > before
         moved: Moved = self.timeline.goto(g, stop_on_nonfinite=forward, **kw)
         if moved.g == before:

@@ -1,4 +1,5 @@
 """``[[expect]]`` checkpoints: where each one stands, and whether the engine's numbers hold there."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

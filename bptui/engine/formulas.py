@@ -5,6 +5,7 @@ terminal and the handout can never disagree about what was computed. Rendering i
 place numbers are turned into text (:func:`fmt_number`), so the rules (significant digits, the
 minus sign ``−``, parentheses around negative factors) hold everywhere.
 """
+
 from __future__ import annotations
 
 import math
@@ -176,7 +177,6 @@ class Prod(Expr):
 
     def tex(self, digits: int) -> str:
         return self._join(digits, True)
-
 
 
 @dataclass(frozen=True)

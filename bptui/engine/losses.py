@@ -6,6 +6,7 @@ Arrays are ``(batch, outputs)``. ``per_sample`` gives one loss per row; ``grad``
 builders for derivations, its handout text, its NumPy and PyTorch code for exported scripts, and
 the output activation it needs, so adding a loss is one :func:`register` call.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -147,46 +148,122 @@ def names() -> tuple[str, ...]:
     return tuple(REGISTRY)
 
 
-def _make(name: str, per_sample, grad, formula: str, grad_formula: str, *, term: Term, outer: Outer,
-          grad_expr: GradExpr, numpy_online: tuple[str, ...], numpy_batch: tuple[str, ...], torch: str,
-          evaluate=None, single=None, needs_output: str | None = None) -> Loss:
+def _make(
+    name: str,
+    per_sample,
+    grad,
+    formula: str,
+    grad_formula: str,
+    *,
+    term: Term,
+    outer: Outer,
+    grad_expr: GradExpr,
+    numpy_online: tuple[str, ...],
+    numpy_batch: tuple[str, ...],
+    torch: str,
+    evaluate=None,
+    single=None,
+    needs_output: str | None = None,
+) -> Loss:
     evaluate = evaluate or (lambda y, t: (per_sample(y, t), grad(y, t)))
     single = single or (lambda y, t: (float(per_sample(y, t)[0]), grad(y, t)))
-    return register(Loss(name, per_sample, grad, formula, grad_formula, evaluate, single, term, outer, grad_expr,
-                         numpy_online, numpy_batch, torch, needs_output))
+    return register(
+        Loss(
+            name,
+            per_sample,
+            grad,
+            formula,
+            grad_formula,
+            evaluate,
+            single,
+            term,
+            outer,
+            grad_expr,
+            numpy_online,
+            numpy_batch,
+            torch,
+            needs_output,
+        )
+    )
 
 
-_make("half_squared_error", _hse, lambda y, t: y - t, "½Σ(y−t)²", "y − t",
-      evaluate=_hse_evaluate, single=_hse_single,
-      term=_squared, outer=_half, grad_expr=lambda y, t, n, numeric: minus(y, t),
-      numpy_online=("d = y - t", "loss = 0.5 * float(np.vdot(d, d))", "grad = d"),
-      numpy_batch=("d = y - t", "per = 0.5 * (d * d).sum(axis=1)", "grad = d"),
-      torch="0.5 * ((y - t) ** 2).sum(dim=1)")
-_make("squared_error", _se, lambda y, t: 2.0 * (y - t), "Σ(y−t)²", "2(y − t)", single=_se_single,
-      term=_squared, outer=_plain, grad_expr=_twice,
-      numpy_online=("d = y - t", "loss = float(np.vdot(d, d))", "grad = 2.0 * d"),
-      numpy_batch=("d = y - t", "per = np.sum(d * d, axis=1)", "grad = 2.0 * (y - t)"),
-      torch="((y - t) ** 2).sum(dim=1)")
-_make("mean_squared_error", _mse, lambda y, t: 2.0 * (y - t) / y.shape[1], "mean (y−t)²", "2(y − t)/n",
-      single=_mse_single,
-      term=_squared, outer=_mean, grad_expr=lambda y, t, n, numeric: Frac(_twice(y, t, n, numeric), _k(n, numeric)),
-      numpy_online=("d = y - t", "loss = float(np.vdot(d, d)) / d.shape[1]", "grad = 2.0 * d / d.shape[1]"),
-      numpy_batch=("d = y - t", "per = np.mean(d * d, axis=1)", "grad = 2.0 * (y - t) / y.shape[1]"),
-      torch="((y - t) ** 2).mean(dim=1)")
-_make("binary_cross_entropy", _bce, lambda y, t: -t / y + (1.0 - t) / (1.0 - y),
-      "−Σ[t·ln y + (1−t)·ln(1−y)]", "−t/y + (1−t)/(1−y)",
-      term=_bce_term, outer=_negated,
-      grad_expr=lambda y, t, n, numeric: Add(((-1, Frac(t, y)), (1, Frac(minus(ONE, t), minus(ONE, y))))),
-      numpy_online=("loss = float(-np.sum(t * np.log(y) + (1.0 - t) * np.log(1.0 - y), axis=1)[0])",
-                    "grad = -t / y + (1.0 - t) / (1.0 - y)"),
-      numpy_batch=("per = -np.sum(t * np.log(y) + (1.0 - t) * np.log(1.0 - y), axis=1)",
-                   "grad = -t / y + (1.0 - t) / (1.0 - y)"),
-      torch="-(t * torch.log(y) + (1.0 - t) * torch.log(1.0 - y)).sum(dim=1)", needs_output="sigmoid")
-_make("cross_entropy", _ce, lambda y, t: -t / y, "−Σ t·ln y", "−t/y",
-      term=lambda y, t: Prod((t, ln(y))), outer=_negated, grad_expr=lambda y, t, n, numeric: Neg(Frac(t, y)),
-      numpy_online=("loss = float(-np.sum(t * np.log(y), axis=1)[0])", "grad = -t / y"),
-      numpy_batch=("per = -np.sum(t * np.log(y), axis=1)", "grad = -t / y"),
-      torch="-(t * torch.log(y)).sum(dim=1)", needs_output="softmax")
+_make(
+    "half_squared_error",
+    _hse,
+    lambda y, t: y - t,
+    "½Σ(y−t)²",
+    "y − t",
+    evaluate=_hse_evaluate,
+    single=_hse_single,
+    term=_squared,
+    outer=_half,
+    grad_expr=lambda y, t, n, numeric: minus(y, t),
+    numpy_online=("d = y - t", "loss = 0.5 * float(np.vdot(d, d))", "grad = d"),
+    numpy_batch=("d = y - t", "per = 0.5 * (d * d).sum(axis=1)", "grad = d"),
+    torch="0.5 * ((y - t) ** 2).sum(dim=1)",
+)
+_make(
+    "squared_error",
+    _se,
+    lambda y, t: 2.0 * (y - t),
+    "Σ(y−t)²",
+    "2(y − t)",
+    single=_se_single,
+    term=_squared,
+    outer=_plain,
+    grad_expr=_twice,
+    numpy_online=("d = y - t", "loss = float(np.vdot(d, d))", "grad = 2.0 * d"),
+    numpy_batch=("d = y - t", "per = np.sum(d * d, axis=1)", "grad = 2.0 * (y - t)"),
+    torch="((y - t) ** 2).sum(dim=1)",
+)
+_make(
+    "mean_squared_error",
+    _mse,
+    lambda y, t: 2.0 * (y - t) / y.shape[1],
+    "mean (y−t)²",
+    "2(y − t)/n",
+    single=_mse_single,
+    term=_squared,
+    outer=_mean,
+    grad_expr=lambda y, t, n, numeric: Frac(_twice(y, t, n, numeric), _k(n, numeric)),
+    numpy_online=("d = y - t", "loss = float(np.vdot(d, d)) / d.shape[1]", "grad = 2.0 * d / d.shape[1]"),
+    numpy_batch=("d = y - t", "per = np.mean(d * d, axis=1)", "grad = 2.0 * (y - t) / y.shape[1]"),
+    torch="((y - t) ** 2).mean(dim=1)",
+)
+_make(
+    "binary_cross_entropy",
+    _bce,
+    lambda y, t: -t / y + (1.0 - t) / (1.0 - y),
+    "−Σ[t·ln y + (1−t)·ln(1−y)]",
+    "−t/y + (1−t)/(1−y)",
+    term=_bce_term,
+    outer=_negated,
+    grad_expr=lambda y, t, n, numeric: Add(((-1, Frac(t, y)), (1, Frac(minus(ONE, t), minus(ONE, y))))),
+    numpy_online=(
+        "loss = float(-np.sum(t * np.log(y) + (1.0 - t) * np.log(1.0 - y), axis=1)[0])",
+        "grad = -t / y + (1.0 - t) / (1.0 - y)",
+    ),
+    numpy_batch=(
+        "per = -np.sum(t * np.log(y) + (1.0 - t) * np.log(1.0 - y), axis=1)",
+        "grad = -t / y + (1.0 - t) / (1.0 - y)",
+    ),
+    torch="-(t * torch.log(y) + (1.0 - t) * torch.log(1.0 - y)).sum(dim=1)",
+    needs_output="sigmoid",
+)
+_make(
+    "cross_entropy",
+    _ce,
+    lambda y, t: -t / y,
+    "−Σ t·ln y",
+    "−t/y",
+    term=lambda y, t: Prod((t, ln(y))),
+    outer=_negated,
+    grad_expr=lambda y, t, n, numeric: Neg(Frac(t, y)),
+    numpy_online=("loss = float(-np.sum(t * np.log(y), axis=1)[0])", "grad = -t / y"),
+    numpy_batch=("per = -np.sum(t * np.log(y), axis=1)", "grad = -t / y"),
+    torch="-(t * torch.log(y)).sum(dim=1)",
+    needs_output="softmax",
+)
 
 NAMES = names()  # the built-in losses; scenarios accept every registered one (:func:`names`)
 LOSSES = REGISTRY

@@ -5,6 +5,7 @@ Internally every matrix is stored in the *row* convention (``W`` has shape ``(in
 file's convention for display. The stepper and the fast run-N path both call the functions
 here, so they perform the same floating-point operations in the same order and agree bit for bit.
 """
+
 from __future__ import annotations
 
 import math
@@ -44,9 +45,7 @@ class Params:
 
     def equals(self, other: Params) -> bool:
         """Bit-for-bit equality (NaNs in the same places count as equal)."""
-        pairs = list(zip(self.W, other.W)) + [
-            (x, y) for x, y in zip(self.b, other.b) if x is not None or y is not None
-        ]
+        pairs = list(zip(self.W, other.W)) + [(x, y) for x, y in zip(self.b, other.b) if x is not None or y is not None]
         return all(x is not None and y is not None and np.array_equal(x, y, equal_nan=True) for x, y in pairs)
 
 

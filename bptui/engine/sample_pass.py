@@ -4,6 +4,7 @@ A :class:`SamplePass` holds ``a0``, ``t`` and every value of docs/SPEC.md §2 th
 in the internal row layout ``(batch, units)``. ``advance()`` performs the next micro-step with the
 functions of :mod:`bptui.engine.network`, the same ones the fast path uses.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -48,7 +49,9 @@ class SamplePass:
         k = self.k + 1
         if k <= L:
             l = k
-            self.z[l], self.a[l] = forward_layer(net.activations[l - 1], params.W[l - 1], params.b[l - 1], self.a[l - 1])
+            self.z[l], self.a[l] = forward_layer(
+                net.activations[l - 1], params.W[l - 1], params.b[l - 1], self.a[l - 1]
+            )
             written = [f"z{l}", f"a{l}"]
         elif k == L + 1:
             self.loss, self.da[L] = loss_and_grad(net, self.a[L], self.t)
@@ -56,8 +59,14 @@ class SamplePass:
         elif k <= 2 * L + 1:
             l = 2 * L + 2 - k
             dz, dW, db, da_prev = backward_layer(
-                net.activations[l - 1], params.W[l - 1], net.has_bias[l - 1],
-                self.a[l - 1], self.z[l], self.a[l], self.da[l], l > 1,
+                net.activations[l - 1],
+                params.W[l - 1],
+                net.has_bias[l - 1],
+                self.a[l - 1],
+                self.z[l],
+                self.a[l],
+                self.da[l],
+                l > 1,
             )
             self.dz[l], self.dW[l], self.db[l] = dz, dW, db
             written = [f"dz{l}", f"dW{l}"] + ([f"db{l}"] if db is not None else [])

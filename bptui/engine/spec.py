@@ -3,6 +3,7 @@
 The loader (``bptui.scenario``) turns a TOML file into a :class:`Scenario`; the engine never
 reads files itself, so it can be driven from tests with hand-made specs.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

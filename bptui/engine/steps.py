@@ -5,6 +5,7 @@ A pass (one sample online, the whole batch in batch mode) has ``2L+2`` micro-ste
 function of one integer, the number ``g`` of micro-steps done since the start; everything else
 (epoch, sample, step) is derived from it here.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -20,6 +20,7 @@ History policy (memory is bounded, whatever the length of the run; see :mod:`.hi
 * epoch losses are kept for every completed epoch: 8 bytes each, in a float64 array (a timeline
   holds at most :data:`MAX_EPOCHS` epochs, so at most 80 MB).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -176,8 +177,15 @@ class Timeline:
             return Origin(-1, params.copy())
         if not self._pass.done:
             raise ValueError("a branch starts at the start or at the end of a pass")
-        return Origin(self._p, params.copy(), self._pass, self.pass_start_params().copy(), self._acc,
-                      tuple(self.epoch_losses), self._params.copy())
+        return Origin(
+            self._p,
+            params.copy(),
+            self._pass,
+            self.pass_start_params().copy(),
+            self._acc,
+            tuple(self.epoch_losses),
+            self._params.copy(),
+        )
 
     def computed_params(self) -> Params:
         """The parameters as training computed them here: the current ones, except at a branch's

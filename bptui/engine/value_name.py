@@ -4,6 +4,7 @@
 One parser and one formatter, used by the engine, the loader, the derivations, the handout and
 the TUI, so a name means the same everywhere.
 """
+
 from __future__ import annotations
 
 import re
@@ -54,4 +55,4 @@ def parse_value_name(text: str) -> ValueName:
 def split_layer(name: str) -> tuple[str, int | None]:
     """``dW12`` → ("dW", 12); ``t`` → ("t", None): a whole value's base and layer, without checks."""
     base = name.rstrip("0123456789")
-    return base, int(name[len(base):]) if base != name else None
+    return base, int(name[len(base) :]) if base != name else None

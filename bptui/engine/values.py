@@ -5,6 +5,7 @@ and scripts they follow the file: online vectors are 1-D; a batch is ``(samples,
 row convention and ``(units, samples)`` in the column one; ``W``/``dW`` are ``(units, inputs)`` in
 the column convention.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -84,6 +85,6 @@ def to_jsonable(value: Array | float | None) -> object:
     if arr.ndim == 0:
         x = float(arr)
         return x if np.isfinite(x) else str(x)
-    return [to_jsonable(v) for v in arr] if arr.ndim > 1 else [
-        float(x) if np.isfinite(x) else str(float(x)) for x in arr
-    ]
+    return (
+        [to_jsonable(v) for v in arr] if arr.ndim > 1 else [float(x) if np.isfinite(x) else str(float(x)) for x in arr]
+    )

@@ -3,6 +3,7 @@
 The Debugger hands this out (:meth:`bptui.engine.debugger.Debugger.pass_view`) so that code
 explaining a step never reaches through ``debugger.timeline`` into its internals.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -4,6 +4,7 @@ Markdown follows the seeds' worked examples — headings for the forward pass, t
 backward pass and the update, a numbered item per micro-step, one ``$$`` block per equation.
 Plain text has the same structure with the Unicode rendering.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,7 @@ DIGITS = 6  # a handout is checked against a textbook's printed numbers: more di
 MAX_STEPS = 10_000  # a handout longer than this is not something anyone will read
 MAX_SHOWN = 64  # arrays with more elements are described by their shape
 
-PHASES = {"forward": "Forward pass", "loss": "Loss", "backward": "Backward pass (backpropagation)",
-          "update": "Update"}
+PHASES = {"forward": "Forward pass", "loss": "Loss", "backward": "Backward pass (backpropagation)", "update": "Update"}
 
 
 # Markdown (CommonMark) and the LaTeX a renderer such as pandoc or GitHub applies to it: inline
@@ -49,7 +49,7 @@ def file_text(text: str, tex: bool) -> str:
     out = "".join("\\" + ch if ch in _MD_INLINE else ch for ch in line)
     m = _MD_ORDERED.match(out)
     if m:  # "1. x" would be a numbered list at a line's start
-        return out[: m.end()] + "\\" + out[m.end():]
+        return out[: m.end()] + "\\" + out[m.end() :]
     return "\\" + out if out[:1] in _MD_BLOCK_START else out  # "- x", "+ x", "=== "
 
 
@@ -126,14 +126,19 @@ def _describe_step(sc: Scenario, pos: Position) -> str:
         parts = [f"dz{l}", f"dW{l}"] + ([f"db{l}"] if sc.layers[l - 1].bias else [])
         passed = f", and da{l - 1} passed back to layer {l - 1}" if l > 1 else ""
         return f"layer {l}: the gradients {', '.join(parts)}{passed}."
-    return f"gradient descent on every weight and bias, learning rate η = {fmt_number(sc.training.learning_rate, DIGITS)}."
+    return (
+        f"gradient descent on every weight and bias, learning rate η = {fmt_number(sc.training.learning_rate, DIGITS)}."
+    )
 
 
 def _setup(w: _Writer, sc: Scenario, d: Debugger) -> None:
     sizes = [str(sc.inputs)] + [f"{layer.units} ({activation_op(layer.activation).text})" for layer in sc.layers]
     formula = "z = W·a + b, W is units × inputs" if sc.convention == COLUMN else "z = a·W + b, W is inputs × units"
-    mode = ("batch: one update per epoch on the whole data set" if sc.training.mode == BATCH
-            else "online: an update after every sample")
+    mode = (
+        "batch: one update per epoch on the whole data set"
+        if sc.training.mode == BATCH
+        else "online: an update after every sample"
+    )
     w.heading(2, "Setup")
     w.out += [
         f"- Network: {' → '.join(sizes)} units, {sc.convention} convention ({formula})",
@@ -154,7 +159,11 @@ def _setup(w: _Writer, sc: Scenario, d: Debugger) -> None:
 
 
 def _pass_heading(w: _Writer, sc: Scenario, d: Debugger, pos: Position) -> None:
-    where = f"Epoch {pos.epoch}, whole batch" if sc.training.mode == BATCH else f"Epoch {pos.epoch}, sample {pos.sample} of {pos.samples}"
+    where = (
+        f"Epoch {pos.epoch}, whole batch"
+        if sc.training.mode == BATCH
+        else f"Epoch {pos.epoch}, sample {pos.sample} of {pos.samples}"
+    )
     w.heading(2, where)
     vals = d.values()
     a0, t = _array_text(vals["a0"], w.tex), _array_text(vals["t"], w.tex)
@@ -201,7 +210,9 @@ def handout(scenario: Scenario, *, steps: int | None = None, param: str | None =
     if param is not None:
         chain = derive_parameter(d, param)
         w.heading(2, f"The chain rule for {param}")
-        w.para(f"Every path from the loss back to {param}, one factor per edge and activation, "
-               f"at epoch {d.position.epoch}, sample {d.position.sample}, after {d.position.step}.")
+        w.para(
+            f"Every path from the loss back to {param}, one factor per edge and activation, "
+            f"at epoch {d.position.epoch}, sample {d.position.sample}, after {d.position.step}."
+        )
         w.equations(chain.lines, indent="")
     return w.text()

@@ -11,6 +11,7 @@ The PyTorch script trains the same network with autograd and ``torch.optim.SGD``
 the file's convention (``a @ W.T`` is ``nn.Linear``'s layout). Its losses agree with bptui's to
 rounding, not bit for bit. bptui itself never imports torch.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -55,9 +56,13 @@ def _data_and_params(sc: Scenario, array: str, file_convention: bool) -> list[st
     """Data and initial parameters as literals. ``file_convention``: weights as the file writes them."""
     params = initial_params(sc)
     col = sc.convention == COLUMN
-    out = ["", "# data, one row per sample",
-           f"X = {array}({_literal(sc.data_inputs, ' ' * (len(array) + 5))})",
-           f"T = {array}({_literal(sc.data_targets, ' ' * (len(array) + 5))})", ""]
+    out = [
+        "",
+        "# data, one row per sample",
+        f"X = {array}({_literal(sc.data_inputs, ' ' * (len(array) + 5))})",
+        f"T = {array}({_literal(sc.data_targets, ' ' * (len(array) + 5))})",
+        "",
+    ]
     if file_convention or not col:
         layout = "units × inputs, z = a @ W.T + b" if col else "inputs × units, z = a @ W + b"
         out.append(f"# initial parameters ({sc.convention} convention: W is {layout})")
@@ -71,7 +76,11 @@ def _data_and_params(sc: Scenario, array: str, file_convention: bool) -> list[st
         if col and not file_convention:
             lit = f"np.ascontiguousarray({lit}.T)"
         out.append(f"W{l} = {lit}")
-        out.append(f"b{l} = {array}({_literal(b, ' ' * len(f'b{l} = {array}('))})" if b is not None else f"b{l} = None  # no bias")
+        out.append(
+            f"b{l} = {array}({_literal(b, ' ' * len(f'b{l} = {array}('))})"
+            if b is not None
+            else f"b{l} = None  # no bias"
+        )
     out += ["", f"learning_rate = {float(sc.training.learning_rate)!r}", f"epochs = {sc.training.epochs}"]
     return out
 
@@ -88,7 +97,11 @@ def numpy_script(sc: Scenario) -> str:
         body.append(f"z{l} = a{l - 1} @ W{l}")
         if layer.bias:
             body.append(f"z{l} = z{l} + b{l}")
-        body += activation_op(layer.activation).numpy_forward.format(a=f"a{l}", z=f"z{l}", s=repr(float(layer.slope))).split("\n")
+        body += (
+            activation_op(layer.activation)
+            .numpy_forward.format(a=f"a{l}", z=f"z{l}", s=repr(float(layer.slope)))
+            .split("\n")
+        )
     body += [f"# loss: {sc.training.loss}", f"y = a{L}"]
     if batch:
         body += make_loss(sc.training.loss).numpy_batch
@@ -99,8 +112,11 @@ def numpy_script(sc: Scenario) -> str:
     for l in range(L, 0, -1):
         layer = sc.layers[l - 1]
         body.append(f"# backward {l}")
-        body.append(activation_op(layer.activation).numpy_backward.format(dz=f"dz{l}", da=f"da{l}", a=f"a{l}", z=f"z{l}",
-                                                       s=repr(float(layer.slope))))
+        body.append(
+            activation_op(layer.activation).numpy_backward.format(
+                dz=f"dz{l}", da=f"da{l}", a=f"a{l}", z=f"z{l}", s=repr(float(layer.slope))
+            )
+        )
         body.append(f"dW{l} = a{l - 1}.T @ dz{l}")
         if layer.bias:
             body.append(f"db{l} = dz{l}.sum(axis=0)")
@@ -117,8 +133,11 @@ def numpy_script(sc: Scenario) -> str:
         out += ["    " + line for line in body]
         out.append('    print(f"epoch {epoch} loss {loss!r}")')
     else:
-        out += ["    total = 0.0", "    for i in range(len(X)):",
-                "        a0, t = X[i:i + 1], T[i:i + 1]  # online: one sample, as a 1-row matrix"]
+        out += [
+            "    total = 0.0",
+            "    for i in range(len(X)):",
+            "        a0, t = X[i:i + 1], T[i:i + 1]  # online: one sample, as a 1-row matrix",
+        ]
         out += ["        " + line for line in body]
         out.append("        total += loss")
         epoch_loss = "total / len(X)" if mean else "total"
@@ -131,14 +150,23 @@ def torch_script(sc: Scenario) -> str:
     L, batch = sc.depth, sc.training.mode == BATCH
     mean = sc.training.reduction == "mean"
     col = sc.convention == COLUMN
-    out = _header(sc, "PyTorch (autograd and torch.optim.SGD, float64)") + ["import torch", "",
-                                                                            "torch.set_default_dtype(torch.float64)"]
+    out = _header(sc, "PyTorch (autograd and torch.optim.SGD, float64)") + [
+        "import torch",
+        "",
+        "torch.set_default_dtype(torch.float64)",
+    ]
     out += _data_and_params(sc, "torch.tensor", file_convention=True)
     names = [f"W{l}" for l in range(1, L + 1)] + [f"b{l}" for l, layer in enumerate(sc.layers, start=1) if layer.bias]
-    out += ["", f"for p in ({', '.join(names)},):", "    p.requires_grad_(True)",
-            f"optimizer = torch.optim.SGD([{', '.join(names)}], lr=learning_rate)", "", "",
-            "def pass_loss(a0, t):",
-            '    """The loss whose gradient one update follows: the sample\'s, or the reduced batch\'s."""']
+    out += [
+        "",
+        f"for p in ({', '.join(names)},):",
+        "    p.requires_grad_(True)",
+        f"optimizer = torch.optim.SGD([{', '.join(names)}], lr=learning_rate)",
+        "",
+        "",
+        "def pass_loss(a0, t):",
+        '    """The loss whose gradient one update follows: the sample\'s, or the reduced batch\'s."""',
+    ]
     for l, layer in enumerate(sc.layers, start=1):
         mat = f"a{l - 1} @ W{l}.T" if col else f"a{l - 1} @ W{l}"
         out.append(f"    z{l} = {mat}" + (f" + b{l}" if layer.bias else ""))

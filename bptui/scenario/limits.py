@@ -6,6 +6,7 @@ arrays are read, declared sizes before arrays are allocated, the total work befo
 Each is far above what a teaching network needs and far below what would exhaust a laptop.
 scenarios/README.md documents them; change both together.
 """
+
 from __future__ import annotations
 
 from bptui.engine.timeline import MAX_EPOCHS as ENGINE_MAX_EPOCHS

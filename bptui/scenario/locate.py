@@ -8,6 +8,7 @@ has accepted and is best effort: a path it cannot place falls back to its neares
 A key path is a tuple of keys and 0-based array indexes, e.g. ``("network", "layers", 1, "units")``;
 :func:`format_path` shows it as people count, ``network.layers[2].units``.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -41,8 +42,9 @@ def format_path(path: KeyPath) -> str:
             out += f"[{part + 1}]"
         else:
             if not _BARE_KEY.fullmatch(part) or len(part) > KEY_SHOWN:
-                part = repr(part[:KEY_SHOWN]) + (f"…(+{len(part) - KEY_SHOWN:,} characters)"
-                                                 if len(part) > KEY_SHOWN else "")
+                part = repr(part[:KEY_SHOWN]) + (
+                    f"…(+{len(part) - KEY_SHOWN:,} characters)" if len(part) > KEY_SHOWN else ""
+                )
             out += f".{part}" if out else part
     return out
 

@@ -2,6 +2,7 @@
 
 The loader checks every key against these tuples, so adding a key to the format starts here.
 """
+
 from __future__ import annotations
 
 from bptui.engine import activations, losses
@@ -39,8 +40,18 @@ from .limits import (  # noqa: F401  (the size limits live in .limits; the loade
 )
 
 # --- allowed keys, per table ----------------------------------------------------------------------
-TOP_KEYS = ("title", "description", "source", "network", "init", "data", "training", "expect",
-            "predict", "names")  # the last two: bptui.scenario.teaching
+TOP_KEYS = (
+    "title",
+    "description",
+    "source",
+    "network",
+    "init",
+    "data",
+    "training",
+    "expect",
+    "predict",
+    "names",
+)  # the last two: bptui.scenario.teaching
 NETWORK_KEYS = ("inputs", "convention", "layers")
 LAYER_KEYS = ("units", "activation", "slope", "bias", "weights", "biases")
 INIT_KEYS = ("distribution", "low", "high", "std", "seed")

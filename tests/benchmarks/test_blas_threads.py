@@ -1,4 +1,5 @@
 """BLAS threads for small matrices: one thread against the library's default, side by side (report only)."""
+
 from __future__ import annotations
 
 import time

@@ -4,6 +4,7 @@ Both train streetlight (3-4-1 relu, 4 samples, online) for the same number of ep
 in rounds so machine noise hits both alike; the best round of each is compared. The figures are
 printed, not asserted (shared machines are noisy); the test fails only if the two trainings differ.
 """
+
 from __future__ import annotations
 
 import time

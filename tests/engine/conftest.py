@@ -1,4 +1,5 @@
 """Engine test fixtures; the scenarios themselves are in tests/builders.py."""
+
 from __future__ import annotations
 
 import pytest

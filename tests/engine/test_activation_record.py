@@ -4,6 +4,7 @@ softsign(z) = z / (1 + |z|), softsign′(z) = 1 / (1 + |z|)² = (1 − |a|)², i
 of the engine, the loader, the derivation, the handout or the NumPy script kept its own table of
 activations, one of these tests would fail with a KeyError or a missing symbol.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -21,10 +22,16 @@ from bptui.scenario.loader import parse_scenario
 
 SOFTSIGN = activations.ActivationOp(
     "softsign",
-    lambda slope: (lambda z: z / (1.0 + np.abs(z)), lambda z, a: (1.0 - np.abs(a)) ** 2,
-                   lambda z, a, da: da * (1.0 - np.abs(a)) ** 2),
-    symbol="ssgn", tex=r"\mathrm{ssgn}", text="softsign (a toy)",
-    numpy_forward="{a} = {z} / (1.0 + np.abs({z}))", numpy_backward="{dz} = {da} * (1.0 - np.abs({a})) ** 2",
+    lambda slope: (
+        lambda z: z / (1.0 + np.abs(z)),
+        lambda z, a: (1.0 - np.abs(a)) ** 2,
+        lambda z, a, da: da * (1.0 - np.abs(a)) ** 2,
+    ),
+    symbol="ssgn",
+    tex=r"\mathrm{ssgn}",
+    text="softsign (a toy)",
+    numpy_forward="{a} = {z} / (1.0 + np.abs({z}))",
+    numpy_backward="{dz} = {da} * (1.0 - np.abs({a})) ** 2",
     torch="torch.nn.functional.softsign({z})",
 )
 W1 = np.array([[0.3, -0.8, 0.5], [1.1, 0.2, -0.4]])  # row convention: inputs × units
@@ -42,9 +49,13 @@ def softsign():
 
 def scenario(epochs: int = 5) -> Scenario:
     return Scenario(
-        title="softsign", inputs=2, convention="row",
+        title="softsign",
+        inputs=2,
+        convention="row",
         layers=(LayerSpec(3, "softsign", weights=W1, bias=False), LayerSpec(1, "identity", weights=W2, bias=False)),
-        data_inputs=X, data_targets=T, init=InitSpec(seed=0),
+        data_inputs=X,
+        data_targets=T,
+        init=InitSpec(seed=0),
         training=TrainingSpec(loss="half_squared_error", learning_rate=0.1, epochs=epochs),
     )
 

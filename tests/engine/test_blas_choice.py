@@ -1,4 +1,5 @@
 """One BLAS thread for small matrix products, the library's default for big ones."""
+
 from __future__ import annotations
 
 import pytest

@@ -3,6 +3,7 @@
 The fast path of a run checks each pass cheaply; the reference here walks one micro-step at a
 time and looks at every value (z, a, da, dz, dW, db, parameters, loss) after each.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,5 @@
 """History memory: what the timeline says it holds is what it holds, within a documented budget."""
+
 from __future__ import annotations
 
 import tracemalloc

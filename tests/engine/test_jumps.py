@@ -3,6 +3,7 @@
 The cost of a move is measured with the timeline's own instrument, ``passes_computed`` (passes
 computed whole or in part), not with a clock: any jump costs at most one checkpoint stride.
 """
+
 from __future__ import annotations
 
 from hypothesis import given, settings
@@ -170,9 +171,14 @@ def test_replay_cost_is_what_a_move_computes_and_never_more_than_a_stride(comman
     for command in commands:
         name = command[0] if isinstance(command, tuple) else command
         target = {
-            "step": dbg.g + 1, "back": max(0, dbg.g - 1), "finish_pass": dbg.target_finish_pass(),
-            "finish_sample": dbg.target_finish_sample(), "finish_epoch": dbg.target_finish_epoch(),
-            "undo": dbg.target_undo(), "redo": dbg.target_redo(), "home": 0,
+            "step": dbg.g + 1,
+            "back": max(0, dbg.g - 1),
+            "finish_pass": dbg.target_finish_pass(),
+            "finish_sample": dbg.target_finish_sample(),
+            "finish_epoch": dbg.target_finish_epoch(),
+            "undo": dbg.target_undo(),
+            "redo": dbg.target_redo(),
+            "home": 0,
             "run": dbg.target_run(command[1]) if name == "run" else None,
             "goto": command[1] if name == "goto" else None,
         }[name]

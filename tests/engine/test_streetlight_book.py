@@ -1,4 +1,5 @@
 """Streetlight (Grokking Deep Learning ch. 6) against the book's printed figures and its own loop."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,5 @@
 """The timeline: any walk lands where replaying from the start lands, bit for bit."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,5 @@
 """One parser and formatter for value names (docs/SPEC.md §2)."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,15 +7,18 @@ import pytest
 from bptui.engine.value_name import ValueName, format_value_name, parse_value_name, split_layer
 
 
-@pytest.mark.parametrize("text,name", [
-    ("dW2[1,0]", ValueName("dW", 2, (1, 0))),
-    ("dW2[1][0]", ValueName("dW", 2, (1, 0))),
-    ("W1 [ 0 , 3 ]", ValueName("W", 1, (0, 3))),
-    ("b2[0]", ValueName("b", 2, (0,))),
-    ("a0", ValueName("a", 0)),
-    ("t[1]", ValueName("t", None, (1,))),
-    ("loss", ValueName("loss", None)),
-])
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("dW2[1,0]", ValueName("dW", 2, (1, 0))),
+        ("dW2[1][0]", ValueName("dW", 2, (1, 0))),
+        ("W1 [ 0 , 3 ]", ValueName("W", 1, (0, 3))),
+        ("b2[0]", ValueName("b", 2, (0,))),
+        ("a0", ValueName("a", 0)),
+        ("t[1]", ValueName("t", None, (1,))),
+        ("loss", ValueName("loss", None)),
+    ],
+)
 def test_parse(text, name):
     assert parse_value_name(text) == name
 

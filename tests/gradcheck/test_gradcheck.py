@@ -1,4 +1,5 @@
 """Gradient check: passes on every valid network, fails on a wrong derivative, skips relu kinks."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -20,8 +21,17 @@ SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 def test_backprop_matches_finite_differences(combo):
     hidden, (act, loss), convention, mode = combo
     for seed in range(2):
-        sc = random_scenario(seed * 7919 + COMBOS.index(combo), hidden, act, loss, convention, mode,
-                             sizes=(3, 4, 3, 2), samples=3, reduction=("sum", "mean")[seed])
+        sc = random_scenario(
+            seed * 7919 + COMBOS.index(combo),
+            hidden,
+            act,
+            loss,
+            convention,
+            mode,
+            sizes=(3, 4, 3, 2),
+            samples=3,
+            reduction=("sum", "mean")[seed],
+        )
         if seed == 0:
             assert_stepping_computes_what_is_checked(sc)
         report = check_gradients(sc)
@@ -59,11 +69,14 @@ def _wrong(name: str, backward):
     return make
 
 
-@pytest.mark.parametrize("name,backward", [
-    ("sigmoid", lambda z, a, da: da * a),  # forgot the (1 − a)
-    ("tanh", lambda z, a, da: da * (1.0 - a)),  # 1 − a instead of 1 − a²
-    ("leaky_relu", lambda z, a, da: da * (z > 0)),  # the slope ignored
-])
+@pytest.mark.parametrize(
+    "name,backward",
+    [
+        ("sigmoid", lambda z, a, da: da * a),  # forgot the (1 − a)
+        ("tanh", lambda z, a, da: da * (1.0 - a)),  # 1 − a instead of 1 − a²
+        ("leaky_relu", lambda z, a, da: da * (z > 0)),  # the slope ignored
+    ],
+)
 def test_a_wrong_derivative_is_caught(monkeypatch, name, backward):
     sc = random_scenario(5, name, "identity", "half_squared_error", "row", "online", sizes=(3, 4, 2))
     assert check_gradients(sc).ok
@@ -78,8 +91,11 @@ def test_a_wrong_derivative_is_caught(monkeypatch, name, backward):
 def test_a_wrong_loss_gradient_is_caught(monkeypatch):
     sc = random_scenario(6, "tanh", "sigmoid", "binary_cross_entropy", "column", "batch", sizes=(2, 3, 1))
     loss = network.make_loss("binary_cross_entropy")
-    wrong = dataclasses.replace(loss, evaluate=lambda y, t: (loss.per_sample(y, t), y - t),
-                                single=lambda y, t: (float(loss.per_sample(y, t)[0]), y - t))
+    wrong = dataclasses.replace(
+        loss,
+        evaluate=lambda y, t: (loss.per_sample(y, t), y - t),
+        single=lambda y, t: (float(loss.per_sample(y, t)[0]), y - t),
+    )
     monkeypatch.setattr(network, "make_loss", lambda name: wrong)
     assert not check_gradients(sc).ok
 
@@ -88,9 +104,11 @@ def test_relu_kinks_are_skipped_not_failed():
     """With zero weights every relu pre-activation sits at 0: relu'(0) = 0 in the engine, while a
     central difference averages the slopes 0 and 1. Those elements are counted as skipped."""
     sc = Scenario(
-        title="kinks", inputs=2,
+        title="kinks",
+        inputs=2,
         layers=(LayerSpec(3, "relu", bias=False), LayerSpec(1, "identity")),
-        data_inputs=np.array([[1.0, -2.0], [0.5, 0.3]]), data_targets=np.array([[1.0], [0.0]]),
+        data_inputs=np.array([[1.0, -2.0], [0.5, 0.3]]),
+        data_targets=np.array([[1.0], [0.0]]),
         training=TrainingSpec(loss="half_squared_error", learning_rate=0.1, mode="online"),
         init=InitSpec(distribution="zeros"),
     )

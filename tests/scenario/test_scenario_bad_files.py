@@ -1,4 +1,5 @@
 """The corpus of bad scenario files (docs/SPEC.md §3.7): each one fails with the right line, problem and fix."""
+
 from __future__ import annotations
 
 import tomllib

@@ -16,6 +16,7 @@ The package: :mod:`.naming` (element names in the file's convention, which eleme
 Both entry points take a :class:`~bptui.engine.view.PassView` or anything that gives one (the
 Debugger).
 """
+
 from __future__ import annotations
 
 from ..formulas import Derivation, Line

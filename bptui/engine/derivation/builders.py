@@ -1,4 +1,5 @@
 """Expression pieces the derivations share: the loss symbol and an activation applied to ``z``."""
+
 from __future__ import annotations
 
 from ..activations import Activation

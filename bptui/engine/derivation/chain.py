@@ -1,4 +1,5 @@
 """A parameter's gradient as the chain rule: one factor per edge and activation, over every path."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,7 +29,6 @@ from .builders import LOSS, fn
 from .naming import MAX_ELEMENTS, MAX_PATHS, Ctx
 
 # --- a parameter's chain -----------------------------------------------------------------------
-
 
 
 def _parse(ctx: Ctx, name: str) -> tuple[str, int, int, int]:
@@ -77,6 +77,7 @@ def _path_count(ctx: Ctx, l: int) -> int:
 def _paths(ctx: Ctx, l: int, j: int) -> list[Path]:
     """Every route from ``z_l[j]`` up to the loss: through each unit of each layer above, and,
     across a softmax, from each of its inputs to each of its outputs."""
+
     def up(m: int, u: int) -> list[Path]:
         ks = [u] if ctx.act(m).elementwise else list(range(ctx.sizes[m]))
         if m == ctx.L:
@@ -93,8 +94,9 @@ class _Factor:
     value: float | None
 
 
-def _factors(ctx: Ctx, kind: str, l: int, i: int, j: int, path: Path, s: int | str,
-             Wold: list[np.ndarray], num: bool) -> list[_Factor]:
+def _factors(
+    ctx: Ctx, kind: str, l: int, i: int, j: int, path: Path, s: int | str, Wold: list[np.ndarray], num: bool
+) -> list[_Factor]:
     """One factor per edge and activation along ``path`` for sample ``s``, with values if ``num``."""
     sp, L = ctx.sp, ctx.L
     out: list[_Factor] = []
@@ -120,19 +122,26 @@ def _factors(ctx: Ctx, kind: str, l: int, i: int, j: int, path: Path, s: int | s
         if m > l:
             k_below = path[pos + 1][0]
             a_below = ctx.vec("a", m - 1, s, k_below)
-            out.append(_Factor(Partial(z, a_below), ctx.mat("W", m, k_below, u),
-                               float(Wold[m - 1][k_below, u]) if num else None))
+            out.append(
+                _Factor(
+                    Partial(z, a_below), ctx.mat("W", m, k_below, u), float(Wold[m - 1][k_below, u]) if num else None
+                )
+            )
     z = ctx.vec("z", l, s, j)
     if kind == "W":
-        out.append(_Factor(Partial(z, ctx.mat("W", l, i, j)), ctx.vec("a", l - 1, s, i),
-                           float(sp.a[l - 1][s, i]) if num else None))
+        out.append(
+            _Factor(
+                Partial(z, ctx.mat("W", l, i, j)), ctx.vec("a", l - 1, s, i), float(sp.a[l - 1][s, i]) if num else None
+            )
+        )
     else:
         out.append(_Factor(Partial(z, ctx.bias("b", l, j)), ONE, 1.0))
     return out
 
 
-def _path_line(ctx: Ctx, kind: str, l: int, i: int, j: int, paths: list[Path], lhs: Expr,
-               Wold: list[np.ndarray], numbers: bool) -> tuple[Line, float | None]:
+def _path_line(
+    ctx: Ctx, kind: str, l: int, i: int, j: int, paths: list[Path], lhs: Expr, Wold: list[np.ndarray], numbers: bool
+) -> tuple[Line, float | None]:
     """∂loss/∂θ = Σ over paths (and samples) of the product of the factors along each path."""
     s_sym: int | str = "s" if ctx.batch else 0
     sym = [_factors(ctx, kind, l, i, j, p, s_sym, Wold, False) for p in paths]
@@ -153,8 +162,7 @@ def _path_line(ctx: Ctx, kind: str, l: int, i: int, j: int, paths: list[Path], l
     return Line(lhs, [chain, local, sum_of(terms, limit=10**9)], total), total
 
 
-def _layered(ctx: Ctx, kind: str, l: int, i: int, j: int, lhs: Expr, s: int,
-             numbers: bool) -> list[Line]:
+def _layered(ctx: Ctx, kind: str, l: int, i: int, j: int, lhs: Expr, s: int, numbers: bool) -> list[Line]:
     """The chain one layer at a time, using the values the backward pass stored (too many paths)."""
     sp, act = ctx.sp, ctx.act(l)
     z, a, dz, da = (ctx.vec(b, l, s, j) for b in ("z", "a", "dz", "da"))
@@ -166,9 +174,13 @@ def _layered(ctx: Ctx, kind: str, l: int, i: int, j: int, lhs: Expr, s: int,
         return float(sp.a[l - 1][s, i]) if kind == "W" else 1.0
 
     if ctx.batch:
-        body = Prod((ctx.vec("dz", l, "s", j), ctx.vec("a", l - 1, "s", i))) if kind == "W" else ctx.vec("dz", l, "s", j)
-        forms: list[Expr] = [SumOver("s", Prod((Partial(LOSS, ctx.vec("z", l, "s", j)),
-                                                  Partial(ctx.vec("z", l, "s", j), theta)))), SumOver("s", body)]
+        body = (
+            Prod((ctx.vec("dz", l, "s", j), ctx.vec("a", l - 1, "s", i))) if kind == "W" else ctx.vec("dz", l, "s", j)
+        )
+        forms: list[Expr] = [
+            SumOver("s", Prod((Partial(LOSS, ctx.vec("z", l, "s", j)), Partial(ctx.vec("z", l, "s", j), theta)))),
+            SumOver("s", body),
+        ]
         if numbers:
             forms.append(sum_of([times(sp.dz[l][r, j], x_value(r)) for r in range(ctx.N)], limit=MAX_ELEMENTS))
         grad = (sp.dW[l][i, j] if kind == "W" else sp.db[l][j]) if numbers else None
@@ -187,30 +199,43 @@ def _layered(ctx: Ctx, kind: str, l: int, i: int, j: int, lhs: Expr, s: int,
             forms.append(times(sp.da[l][s, j], ctx.fprime(l)[s, j]))
     else:
         ak = ctx.vec("a", l, s, "k")
-        forms = [SumOver("k", Prod((Partial(LOSS, ak), Partial(ak, z)))),
-                 Prod((a, minus(da, SumOver("k", Prod((ctx.vec("da", l, s, "k"), ak))))))]
+        forms = [
+            SumOver("k", Prod((Partial(LOSS, ak), Partial(ak, z)))),
+            Prod((a, minus(da, SumOver("k", Prod((ctx.vec("da", l, s, "k"), ak)))))),
+        ]
         if numbers:
             dot = float(np.sum(sp.da[l][s] * sp.a[l][s]))
             forms.append(Prod((Num(sp.a[l][s, j]), minus(Num(sp.da[l][s, j]), Num(dot))), numeric=True))
-    lines.append(Line(Partial(LOSS, z), forms, float(sp.dz[l][s, j]) if numbers else None, dz.name if numbers else None))
+    lines.append(
+        Line(Partial(LOSS, z), forms, float(sp.dz[l][s, j]) if numbers else None, dz.name if numbers else None)
+    )
     if l < ctx.L:
         Wold, _ = ctx.old_params()
         k_sym: int | str = "k" if ctx.sizes[l + 1] > 1 else 0
         zk = ctx.vec("z", l + 1, s, k_sym)
-        forms = [Prod((Partial(LOSS, zk), Partial(zk, a))), Prod((ctx.vec("dz", l + 1, s, k_sym), ctx.mat("W", l + 1, j, k_sym)))]
+        forms = [
+            Prod((Partial(LOSS, zk), Partial(zk, a))),
+            Prod((ctx.vec("dz", l + 1, s, k_sym), ctx.mat("W", l + 1, j, k_sym))),
+        ]
         if ctx.sizes[l + 1] > 1:
             forms = [SumOver("k", f) for f in forms]
         if numbers:
-            forms.append(sum_of([times(sp.dz[l + 1][s, k], Wold[l][j, k]) for k in range(ctx.sizes[l + 1])],
-                                limit=MAX_ELEMENTS))
-        lines.append(Line(Partial(LOSS, a), forms, float(sp.da[l][s, j]) if numbers else None, da.name if numbers else None))
-        lines.append(text_line(f"∂loss/∂z{l + 1} = dz{l + 1} comes the same way from the layers above "
-                               f"(see backward {l + 1})."))
+            forms.append(
+                sum_of([times(sp.dz[l + 1][s, k], Wold[l][j, k]) for k in range(ctx.sizes[l + 1])], limit=MAX_ELEMENTS)
+            )
+        lines.append(
+            Line(Partial(LOSS, a), forms, float(sp.da[l][s, j]) if numbers else None, da.name if numbers else None)
+        )
+        lines.append(
+            text_line(f"∂loss/∂z{l + 1} = dz{l + 1} comes the same way from the layers above (see backward {l + 1}).")
+        )
     return lines
 
 
 @np.errstate(all="ignore")
-def derive_parameter(at: PassView | HasPassView, name: str, *, sample: int = 0, max_paths: int = MAX_PATHS) -> Derivation:
+def derive_parameter(
+    at: PassView | HasPassView, name: str, *, sample: int = 0, max_paths: int = MAX_PATHS
+) -> Derivation:
     """The chain rule from ``loss`` to one parameter (``W1[1,0]``, ``b2[0]``, indices in the file's
     convention), one factor per edge and activation, summed over every path through the network.
 
@@ -245,6 +270,10 @@ def derive_parameter(at: PassView | HasPassView, name: str, *, sample: int = 0, 
             lines.append(text_line("The weights in the chain are those of this pass, before its update."))
     else:
         todo = [step_name(k, L) for k in range(sp.k + 1, needed + 1)]
-        lines.append(text_line(f"The numbers appear after {step_name(needed, L)} of this pass: "
-                               f"{len(todo)} more step{'s' if len(todo) > 1 else ''} ({', '.join(todo)})."))
+        lines.append(
+            text_line(
+                f"The numbers appear after {step_name(needed, L)} of this pass: "
+                f"{len(todo)} more step{'s' if len(todo) > 1 else ''} ({', '.join(todo)})."
+            )
+        )
     return Derivation(title, lines)

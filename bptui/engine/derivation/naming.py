@@ -1,5 +1,6 @@
 """How a derivation names the elements of a pass in the scenario file's convention, and which of
 them it writes out (all of a small value; the selected one and a summary line of a large one)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -136,8 +137,15 @@ def grid(*dims: int) -> Grid:
     return Grid(*dims)
 
 
-def each(ctx: Ctx, name: str, raw: np.ndarray, keys: Sequence[tuple[int, ...]], selected: tuple[int, ...],
-          limit: int, line_of) -> list[Line]:
+def each(
+    ctx: Ctx,
+    name: str,
+    raw: np.ndarray,
+    keys: Sequence[tuple[int, ...]],
+    selected: tuple[int, ...],
+    limit: int,
+    line_of,
+) -> list[Line]:
     chosen = pick(keys, selected, limit)
     lines = [line_of(*key) for key in chosen]
     if len(chosen) < len(keys):

@@ -1,4 +1,5 @@
 """The equations one micro-step evaluated, element by element: symbols, then the numbers in."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -75,8 +76,9 @@ def _forward(ctx: Ctx, l: int, sel: Select) -> list[Line]:
 
     keys = grid(ctx.N, n_out)
     sel_key = (sel.sample, sel.unit)
-    return (each(ctx, f"z{l}", sp.z[l], keys, sel_key, sel.limit, z_line)
-            + each(ctx, f"a{l}", sp.a[l], keys, sel_key, sel.limit, a_line))
+    return each(ctx, f"z{l}", sp.z[l], keys, sel_key, sel.limit, z_line) + each(
+        ctx, f"a{l}", sp.a[l], keys, sel_key, sel.limit, a_line
+    )
 
 
 # --- loss --------------------------------------------------------------------------------------
@@ -91,7 +93,9 @@ def _loss(ctx: Ctx, sel: Select) -> list[Line]:
     def sample_forms(s: int) -> list[Expr]:
         forms: list[Expr] = []
         if n > 1:
-            forms.append(loss.outer(SumOver("k", loss.term(ctx.vec("a", L, s, "k"), ctx.vec("t", None, s, "k"))), n, False))
+            forms.append(
+                loss.outer(SumOver("k", loss.term(ctx.vec("a", L, s, "k"), ctx.vec("t", None, s, "k"))), n, False)
+            )
         if n <= EXPAND:
             terms = [loss.term(ctx.vec("a", L, s, k), ctx.vec("t", None, s, k)) for k in range(n)]
             forms.append(loss.outer(sum_of(terms), n, False))
@@ -103,12 +107,20 @@ def _loss(ctx: Ctx, sel: Select) -> list[Line]:
     if not ctx.batch:
         lines.append(Line(LOSS, sample_forms(0), float(sp.loss), "loss"))
     else:
+
         def ell(s: int) -> Sym:
             return Sym(f"ℓ[{s}]", rf"\ell[{s}]")
 
         per = np.asarray(sp.per_sample)  # recomputed by the engine on each access
-        lines += each(ctx, "ℓ", per, grid(ctx.N), (sel.sample,), sel.limit,
-                       lambda s: Line(ell(s), sample_forms(s), float(per[s]), note=f"loss of sample {s + 1}"))
+        lines += each(
+            ctx,
+            "ℓ",
+            per,
+            grid(ctx.N),
+            (sel.sample,),
+            sel.limit,
+            lambda s: Line(ell(s), sample_forms(s), float(per[s]), note=f"loss of sample {s + 1}"),
+        )
         total = sum_of([Num(v) for v in per], limit=MAX_ELEMENTS)
         sym_total = SumOver("s", Sym("ℓ[s]", r"\ell[s]"))
         if mean_batch:
@@ -145,8 +157,9 @@ def _backward(ctx: Ctx, l: int, sel: Select) -> list[Line]:
             return Line(dz, [da], value, dz.name, note="identity: f′ = 1")
         if act.elementwise:
             z = ctx.vec("z", l, s, j)
-            return Line(dz, [Prod((da, fn(act, z, prime=True))),
-                             times(sp.da[l][s, j], ctx.fprime(l)[s, j])], value, dz.name)
+            return Line(
+                dz, [Prod((da, fn(act, z, prime=True))), times(sp.da[l][s, j], ctx.fprime(l)[s, j])], value, dz.name
+            )
         # softmax: dz[j] = a[j]·(da[j] − Σ_k da[k]·a[k])
         a = ctx.vec("a", l, s, j)
         inner = SumOver("k", Prod((ctx.vec("da", l, s, "k"), ctx.vec("a", l, s, "k"))))
@@ -208,8 +221,11 @@ def _backward(ctx: Ctx, l: int, sel: Select) -> list[Line]:
 def _update_line(lhs: Var, grad: Var, old: float, g: float, lr: float, new: float) -> Line:
     """``W ← W − η·dW = old − η × g = old ± |η·g| = new``, as seed 000 writes it."""
     step = -lr * g
-    forms: list[Expr] = [minus(lhs, Prod((ETA, grad))), minus(Num(old), times(lr, g)),
-                         Add(((1, Num(old)), (1 if step >= 0 else -1, Num(abs(step)))))]
+    forms: list[Expr] = [
+        minus(lhs, Prod((ETA, grad))),
+        minus(Num(old), times(lr, g)),
+        Add(((1, Num(old)), (1 if step >= 0 else -1, Num(abs(step))))),
+    ]
     return Line(lhs, forms, float(new), lhs.name, relation="←", distinct=(float(old), float(new)))
 
 
@@ -222,11 +238,13 @@ def _update(ctx: Ctx, sel: Select) -> list[Line]:
         n_out = ctx.sizes[l]
 
         def w_line(i: int, j: int, l: int = l, W: np.ndarray = W) -> Line:
-            return _update_line(ctx.mat("W", l, i, j), ctx.mat("dW", l, i, j),
-                                Wold[l - 1][i, j], sp.dW[l][i, j], lr, W[i, j])
+            return _update_line(
+                ctx.mat("W", l, i, j), ctx.mat("dW", l, i, j), Wold[l - 1][i, j], sp.dW[l][i, j], lr, W[i, j]
+            )
 
         lines += each(ctx, f"W{l}", W, ctx.mat_keys(l), (sel.source, sel.unit), sel.limit, w_line)
         if b is not None:
+
             def b_line(j: int, l: int = l, b: np.ndarray = b) -> Line:
                 old = bold[l - 1]
                 assert old is not None, "a layer with a bias had one when its pass started"
@@ -237,8 +255,9 @@ def _update(ctx: Ctx, sel: Select) -> list[Line]:
 
 
 @np.errstate(all="ignore")  # a diverged state's inf and nan are shown, never warned about on stderr
-def derive_step(at: PassView | HasPassView, *, unit: int = 0, source: int = 0, sample: int = 0,
-                max_elements: int = MAX_ELEMENTS) -> Derivation:
+def derive_step(
+    at: PassView | HasPassView, *, unit: int = 0, source: int = 0, sample: int = 0, max_elements: int = MAX_ELEMENTS
+) -> Derivation:
     """The equations the micro-step just done evaluated, in the scenario's convention.
 
     Values with more than ``max_elements`` elements show one element — the one selected by
