@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+from hypothesis import strategies as st
 
 from bptui.engine import Debugger, Expectation, InitSpec, LayerSpec, Scenario, Timeline, TrainingSpec
 
@@ -245,6 +246,18 @@ def stepped(scenario, g: int) -> Debugger:
     for _ in range(g):
         dbg.timeline.goto(dbg.g + 1)
     return dbg
+
+
+def commands(run: int, goto: int, size: int) -> st.SearchStrategy[list]:
+    """Lists of Debugger commands for :func:`apply`: runs of up to ``run`` epochs, jumps up to ``goto``."""
+    return st.lists(
+        st.one_of(
+            st.sampled_from(["step", "back", "finish_pass", "finish_sample", "finish_epoch", "undo", "redo", "home"]),
+            st.tuples(st.just("run"), st.integers(1, run)),
+            st.tuples(st.just("goto"), st.integers(0, goto)),
+        ),
+        max_size=size,
+    )
 
 
 def apply(dbg: Debugger, command) -> None:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bptui.engine import Debugger
 
-from ..builders import apply, random_network, same_state, stepped, streetlight
+from ..builders import apply, commands, random_network, same_state, stepped, streetlight
 
 
 def stride_passes(dbg: Debugger) -> int:
@@ -152,14 +152,7 @@ def test_undo_redo_and_jumps_accept_the_callbacks_of_run() -> None:
     assert dbg.home(**kw).moved and dbg.undo(**kw).moved and dbg.redo(**kw).moved
 
 
-MOVES = st.lists(
-    st.one_of(
-        st.sampled_from(["step", "back", "finish_pass", "finish_sample", "finish_epoch", "undo", "redo", "home"]),
-        st.tuples(st.just("run"), st.integers(1, 60)),
-        st.tuples(st.just("goto"), st.integers(0, 3000)),
-    ),
-    max_size=20,
-)
+MOVES = commands(run=60, goto=3000, size=20)
 
 
 @settings(max_examples=40, deadline=None)

@@ -9,16 +9,9 @@ from hypothesis import strategies as st
 
 from bptui.engine import Debugger
 
-from ..builders import apply, random_network, same_state, stepped, streetlight
+from ..builders import apply, commands, random_network, same_state, stepped, streetlight
 
-COMMANDS = st.lists(
-    st.one_of(
-        st.sampled_from(["step", "back", "finish_pass", "finish_sample", "finish_epoch", "undo", "redo", "home"]),
-        st.tuples(st.just("run"), st.integers(1, 4)),
-        st.tuples(st.just("goto"), st.integers(0, 400)),
-    ),
-    max_size=25,
-)
+COMMANDS = commands(run=4, goto=400, size=25)
 
 
 @settings(max_examples=60, deadline=None)
