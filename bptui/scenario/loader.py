@@ -17,15 +17,13 @@ from pathlib import Path
 import numpy as np
 
 from bptui.engine import activations, losses
-from bptui.engine.spec import BATCH, COLUMN, ROW, Expectation, InitSpec, LayerSpec, Scenario, TrainingSpec
-from bptui.engine.steps import step_index, step_names
-from bptui.engine.value_name import LAYERED, split_layer
-from bptui.engine.values import value_names
+from bptui.engine.spec import BATCH, COLUMN, ROW, InitSpec, LayerSpec, Scenario, TrainingSpec
 from bptui.errors import ScenarioError
 
 from . import schema as s
 from .data import Widths, read_data_file
-from .fields import Reader, did_you_mean, plural, shown
+from .expectations import check_expectation_budget, parameters, read_expectations, size_text, value_sizes
+from .fields import Reader, plural
 from .files import NotRegular, kind, open_regular
 from .limits import work
 from .locate import KeyPath, Locator, format_path
@@ -139,8 +137,8 @@ class _Builder:
         init = self._init(doc)
         data_inputs, data_targets = self._data(doc, inputs, layers)
         training = self._within_budget(doc, training, inputs, layers, len(data_inputs))
-        expectations = self._expectations(doc, inputs, layers, len(data_inputs), training.mode == BATCH)
-        self._expectations_within_budget(expectations, training, inputs, layers, len(data_inputs))
+        expectations = read_expectations(r, doc, inputs, layers, len(data_inputs), training.mode == BATCH)
+        check_expectation_budget(r, expectations, training, inputs, layers, len(data_inputs))
         predict, names = self._teaching(doc, inputs, layers, len(data_inputs), training.mode == BATCH, convention)
         return Scenario(
             title=title,
@@ -163,7 +161,7 @@ class _Builder:
     def _teaching(
         self, doc: dict, inputs: int, layers: tuple[LayerSpec, ...], samples: int, batch: bool, convention: str
     ) -> tuple[tuple[str, ...], dict[str, str]]:
-        names = list(_value_sizes(inputs, layers, samples, batch))
+        names = list(value_sizes(inputs, layers, samples, batch))
         shape_of = partial(
             value_shape, inputs=inputs, layers=layers, samples=samples, batch=batch, convention=convention
         )
@@ -345,7 +343,7 @@ class _Builder:
                     f'{s.MAX_BATCH_VALUES:,}; use mode = "online", fewer samples or '
                     f"smaller layers",
                 )
-        per_epoch = work(1, samples, _parameters(inputs, layers), batch)
+        per_epoch = work(1, samples, parameters(inputs, layers), batch)
         fit = max(1, s.MAX_WORK // per_epoch)
         if "epochs" not in doc.get("training", {}):
             return replace(training, epochs=min(training.epochs, fit))
@@ -353,30 +351,10 @@ class _Builder:
             r.fail(
                 ("training", "epochs"),
                 f"training.epochs is {training.epochs:,}, more work than the limit "
-                f"allows for {_size(samples, inputs, layers)} (about a minute of "
+                f"allows for {size_text(samples, inputs, layers)} (about a minute of "
                 f"computing); at most {fit:,} epochs fit, use fewer epochs or samples",
             )
         return training
-
-    def _expectations_within_budget(
-        self,
-        expectations: tuple[Expectation, ...],
-        training: TrainingSpec,
-        inputs: int,
-        layers: tuple[LayerSpec, ...],
-        samples: int,
-    ) -> None:
-        """An ``[[expect]]`` is checked by running up to its epoch: that run must fit the work limit too."""
-        per_epoch = work(1, samples, _parameters(inputs, layers), training.mode == BATCH)
-        fit = max(1, s.MAX_WORK // per_epoch)
-        for i, e in enumerate(expectations):
-            if e.epoch > fit:
-                self.r.fail(
-                    ("expect", i, "epoch"),
-                    f"expect[{i + 1}].epoch is {e.epoch:,}, more work than the "
-                    f"limit allows for {_size(samples, inputs, layers)} (about a "
-                    f"minute of computing); check an epoch up to {fit:,}",
-                )
 
     # --- [training] and [init] ---------------------------------------------------------------------
     def _training(self, doc: dict, layers: tuple[LayerSpec, ...]) -> TrainingSpec:
@@ -522,130 +500,5 @@ class _Builder:
         )
         return X, Y
 
-    # --- [[expect]] --------------------------------------------------------------------------------
-    def _expectations(
-        self, doc: dict, inputs: int, layers: tuple[LayerSpec, ...], samples: int, batch: bool
-    ) -> tuple[Expectation, ...]:
-        r = self.r
-        blocks = r.tables(doc, (), "expect")
-        if len(blocks) > s.MAX_EXPECT_BLOCKS:
-            r.fail(
-                ("expect", s.MAX_EXPECT_BLOCKS),
-                f"there are {len(blocks)} [[expect]] blocks, more than the limit of {s.MAX_EXPECT_BLOCKS}; remove some",
-            )
-        sizes = _value_sizes(inputs, layers, samples, batch)
-        return tuple(self._expectation(b, ("expect", i), layers, samples, sizes) for i, b in enumerate(blocks))
-
-    def _expectation(
-        self, block: dict, at: KeyPath, layers: tuple[LayerSpec, ...], samples: int, sizes: dict[str, tuple[int, str]]
-    ) -> Expectation:
-        r = self.r
-        where = format_path(at)
-        for key in block:
-            if key not in s.EXPECT_KEYS and key not in sizes:
-                r.fail(at + (key,), _unknown_value(where, key, layers, list(sizes)))
-        epoch = r.integer(
-            block,
-            at,
-            "epoch",
-            s.DEFAULT_EXPECT_EPOCH,
-            low=1,
-            high=s.MAX_EPOCHS,
-            why_high="the limit that keeps a run finite",
-        )
-        sample = r.integer(
-            block,
-            at,
-            "sample",
-            s.DEFAULT_EXPECT_SAMPLE,
-            low=1,
-            high=samples,
-            why_high=f"the data has {samples} samples",
-        )
-        valid_steps = step_names(len(layers)) + [s.EPOCH_STEP]
-        after = r.string(block, at, "after", fix='`after = "forward 1"` (the step after which to check, or "epoch")')
-        after = " ".join(after.split())
-        if after != s.EPOCH_STEP:
-            try:
-                step_index(after, len(layers))
-            except ValueError:
-                r.fail(
-                    at + ("after",),
-                    f"{where}.after is {shown(after)}, which is not a step of this network"
-                    f"{did_you_mean(after, valid_steps)}; use one of: {', '.join(valid_steps)}",
-                )
-        tolerance = r.number(block, at, "tolerance", s.DEFAULT_TOLERANCE)
-        if tolerance <= 0:
-            r.fail(
-                at + ("tolerance",),
-                f"{where}.tolerance is {tolerance}, but it must be greater than 0 (an absolute difference); e.g. 1e-6",
-            )
-        values: dict[str, np.ndarray] = {}
-        for key, value in block.items():
-            if key in s.EXPECT_KEYS:
-                continue
-            array = r.tensor(value, at + (key,))
-            count, meaning = sizes[key]
-            if array.size != count:
-                r.fail(
-                    at + (key,),
-                    f"{where}.{key} has {array.size} value(s), but {key} has {count} ({meaning}); give exactly {count}",
-                )
-            values[key] = array
-        if not values:
-            r.fail(
-                at,
-                f"{where} checks no values; add at least one value name with the expected numbers, "
-                f"e.g. loss = 0.25 (names: {', '.join(sizes)})",
-            )
-        return Expectation(epoch=epoch, sample=sample, after=after, tolerance=tolerance, values=values, line=r.line(at))
-
-
-def _parameters(inputs: int, layers: tuple[LayerSpec, ...]) -> int:
-    fan_ins = [inputs] + [layer.units for layer in layers[:-1]]
-    return sum(layer.units * (fan_in + int(layer.bias)) for layer, fan_in in zip(layers, fan_ins))
-
-
-def _size(samples: int, inputs: int, layers: tuple[LayerSpec, ...]) -> str:
-    return f"{plural(samples, 'sample')} and {plural(_parameters(inputs, layers), 'parameter')}"
-
 
 _WIDTH_WHY = f"the limit of {s.MAX_WIDTH} per layer keeps matrices small enough to show and store"
-
-
-def _value_sizes(inputs: int, layers: tuple[LayerSpec, ...], samples: int, batch: bool) -> dict[str, tuple[int, str]]:
-    """Element count of every value name (in docs/SPEC.md §2 order), with what that count is, for messages."""
-    per = samples if batch else 1
-    times = f"× {samples} samples in batch mode, " if batch else ""
-    units = [inputs] + [layer.units for layer in layers]
-    counts: dict[str, tuple[int, str]] = {
-        "a0": (inputs * per, f"{times}network.inputs = {inputs}"),
-        "t": (units[-1] * per, f"{times}the last layer's {units[-1]} units"),
-        "loss": (1, "one number"),
-    }
-    for l in range(1, len(layers) + 1):
-        unit_text = f"{times}the {units[l]} units of layer {l}"
-        for prefix in ("z", "a", "da", "dz"):
-            counts[f"{prefix}{l}"] = (units[l] * per, unit_text)
-        for prefix in ("W", "dW"):
-            counts[f"{prefix}{l}"] = (units[l] * units[l - 1], f"{units[l]} units × {units[l - 1]} inputs of layer {l}")
-        for prefix in ("b", "db"):
-            counts[f"{prefix}{l}"] = (units[l], f"the {units[l]} units of layer {l}")
-    names = value_names(len(layers), tuple(layer.bias for layer in layers))
-    return {name: counts[name] for name in names}
-
-
-def _unknown_value(where: str, key: str, layers: tuple[LayerSpec, ...], names: list[str]) -> str:
-    """Why ``key`` is not something an ``[[expect]]`` block can hold, and what it may hold."""
-    reason = ""
-    base, layer = split_layer(key)
-    if base in LAYERED and layer is not None:
-        if not 1 <= layer <= len(layers) and key != "a0":
-            reason = f" (the network has layers 1 to {len(layers)})"
-        elif base in ("b", "db") and not layers[layer - 1].bias:
-            reason = f" (layer {layer} has bias = false)"
-    hint = reason or did_you_mean(key, list(s.EXPECT_KEYS) + names)
-    return (
-        f"{where} has an unknown key {shown(key)}{hint}; "
-        f"an [[expect]] block holds {', '.join(s.EXPECT_KEYS)} and values named: {', '.join(names)}"
-    )
