@@ -5,24 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from bptui.engine.spec import BATCH, Expectation, LayerSpec, TrainingSpec
+from bptui.engine.spec import Expectation, LayerSpec
 from bptui.engine.steps import step_index, step_names
 from bptui.engine.value_name import LAYERED, split_layer
 from bptui.engine.values import value_names
 
 from . import schema as s
-from .fields import Reader, did_you_mean, plural, shown
-from .limits import work
+from .fields import Reader, did_you_mean, shown
 from .locate import KeyPath, format_path
-
-
-def parameters(inputs: int, layers: tuple[LayerSpec, ...]) -> int:
-    fan_ins = [inputs] + [layer.units for layer in layers[:-1]]
-    return sum(layer.units * (fan_in + int(layer.bias)) for layer, fan_in in zip(layers, fan_ins))
-
-
-def size_text(samples: int, inputs: int, layers: tuple[LayerSpec, ...]) -> str:
-    return f"{plural(samples, 'sample')} and {plural(parameters(inputs, layers), 'parameter')}"
 
 
 def read_expectations(
@@ -100,27 +90,6 @@ def _expectation(
             f"e.g. loss = 0.25 (names: {', '.join(sizes)})",
         )
     return Expectation(epoch=epoch, sample=sample, after=after, tolerance=tolerance, values=values, line=r.line(at))
-
-
-def check_expectation_budget(
-    r: Reader,
-    expectations: tuple[Expectation, ...],
-    training: TrainingSpec,
-    inputs: int,
-    layers: tuple[LayerSpec, ...],
-    samples: int,
-) -> None:
-    """An ``[[expect]]`` is checked by running up to its epoch: that run must fit the work limit too."""
-    per_epoch = work(1, samples, parameters(inputs, layers), training.mode == BATCH)
-    fit = max(1, s.MAX_WORK // per_epoch)
-    for i, e in enumerate(expectations):
-        if e.epoch > fit:
-            r.fail(
-                ("expect", i, "epoch"),
-                f"expect[{i + 1}].epoch is {e.epoch:,}, more work than the "
-                f"limit allows for {size_text(samples, inputs, layers)} (about a "
-                f"minute of computing); check an epoch up to {fit:,}",
-            )
 
 
 def value_sizes(inputs: int, layers: tuple[LayerSpec, ...], samples: int, batch: bool) -> dict[str, tuple[int, str]]:

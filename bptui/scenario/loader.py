@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -21,11 +20,11 @@ from bptui.engine.spec import BATCH, COLUMN, ROW, InitSpec, LayerSpec, Scenario,
 from bptui.errors import ScenarioError
 
 from . import schema as s
-from .data import Widths, read_data_file
-from .expectations import check_expectation_budget, parameters, read_expectations, size_text, value_sizes
+from .budget import check_expectation_budget, within_budget
+from .data_table import read_data
+from .expectations import read_expectations, value_sizes
 from .fields import Reader, plural
 from .files import NotRegular, kind, open_regular
-from .limits import work
 from .locate import KeyPath, Locator, format_path
 from .prescan import prescan
 from .teaching import read_names, read_predict, value_shape
@@ -135,8 +134,8 @@ class _Builder:
         convention, inputs, layers = self._network(doc)
         training = self._training(doc, layers)
         init = self._init(doc)
-        data_inputs, data_targets = self._data(doc, inputs, layers)
-        training = self._within_budget(doc, training, inputs, layers, len(data_inputs))
+        data_inputs, data_targets = read_data(r, doc, inputs, layers)
+        training = within_budget(r, doc, training, inputs, layers, len(data_inputs))
         expectations = read_expectations(r, doc, inputs, layers, len(data_inputs), training.mode == BATCH)
         check_expectation_budget(r, expectations, training, inputs, layers, len(data_inputs))
         predict, names = self._teaching(doc, inputs, layers, len(data_inputs), training.mode == BATCH, convention)
@@ -180,7 +179,7 @@ class _Builder:
             "inputs",
             low=1,
             high=s.MAX_WIDTH,
-            why_high=_WIDTH_WHY,
+            why_high=s.WIDTH_WHY,
             fix="`inputs = N` (the width of the input a0)",
         )
         convention = r.choice(net, at, "convention", s.CONVENTIONS, s.DEFAULT_CONVENTION)
@@ -226,7 +225,7 @@ class _Builder:
                 "units",
                 low=1,
                 high=s.MAX_WIDTH,
-                why_high=_WIDTH_WHY,
+                why_high=s.WIDTH_WHY,
                 fix="`units = N` (how many neurons this layer has)",
             )
             bias = r.boolean(t, at, "bias", s.DEFAULT_BIAS)
@@ -325,37 +324,6 @@ class _Builder:
             r.fail(at, f"{name} has {found}, but {need}{hint}")
         return np.stack([r.numbers(row, at + (k,), "weights") for k, row in enumerate(value)])
 
-    # --- what a run of this file costs (issue 12: limits checked before the work) -------------------
-    def _within_budget(
-        self, doc: dict, training: TrainingSpec, inputs: int, layers: tuple[LayerSpec, ...], samples: int
-    ) -> TrainingSpec:
-        """Batch memory and the file's ``epochs`` against :mod:`.limits`; a default ``epochs`` shrinks to fit."""
-        r = self.r
-        batch = training.mode == BATCH
-        if batch:
-            widths = inputs + sum(layer.units for layer in layers)
-            if samples * widths > s.MAX_BATCH_VALUES:
-                r.fail(
-                    ("training", "mode"),
-                    f'mode = "batch" holds every sample\'s values at once: {samples:,} '
-                    f"samples × {widths:,} units (inputs and every layer) = "
-                    f"{samples * widths:,} numbers per value, more than the limit of "
-                    f'{s.MAX_BATCH_VALUES:,}; use mode = "online", fewer samples or '
-                    f"smaller layers",
-                )
-        per_epoch = work(1, samples, parameters(inputs, layers), batch)
-        fit = max(1, s.MAX_WORK // per_epoch)
-        if "epochs" not in doc.get("training", {}):
-            return replace(training, epochs=min(training.epochs, fit))
-        if training.epochs > fit:
-            r.fail(
-                ("training", "epochs"),
-                f"training.epochs is {training.epochs:,}, more work than the limit "
-                f"allows for {size_text(samples, inputs, layers)} (about a minute of "
-                f"computing); at most {fit:,} epochs fit, use fewer epochs or samples",
-            )
-        return training
-
     # --- [training] and [init] ---------------------------------------------------------------------
     def _training(self, doc: dict, layers: tuple[LayerSpec, ...]) -> TrainingSpec:
         r = self.r
@@ -416,89 +384,3 @@ class _Builder:
             why_high="numpy's RandomState takes seeds below 2**32",
         )
         return InitSpec(distribution=distribution, low=low, high=high, std=std, seed=seed)
-
-    # --- [data] ------------------------------------------------------------------------------------
-    def _data(self, doc: dict, inputs: int, layers: tuple[LayerSpec, ...]) -> tuple[np.ndarray, np.ndarray]:
-        r = self.r
-        at: KeyPath = ("data",)
-        d = r.table(
-            doc,
-            (),
-            "data",
-            fix="add a [data] table with inputs = [[...]] and targets = [[...]] "
-            '(one row per sample), or file = "data.csv"',
-        )
-        outputs = layers[-1].units
-        if "file" in d:
-            X, Y = self._data_file(d, at, inputs, outputs)
-        else:
-            X, Y = self._inline_data(d, at, inputs, outputs, len(layers))
-        if len(X) != len(Y):
-            r.fail(
-                at + ("targets",),
-                f"data has {len(X)} input rows but {len(Y)} target rows; give exactly one target row per sample",
-            )
-        return X, Y
-
-    def _data_file(self, d: dict, at: KeyPath, inputs: int, outputs: int) -> tuple[np.ndarray, np.ndarray]:
-        r = self.r
-        for key in ("inputs", "targets"):
-            if key in d:
-                r.fail(
-                    at + (key,),
-                    f"[data] gives both file and inline {key}; use one of them: remove {key} or remove file",
-                )
-        name = r.string(d, at, "file")
-        if not name.strip():
-            r.fail(at + ("file",), 'data.file is empty; name a .csv or .npz file, e.g. file = "points.csv"')
-        file = Path(name)
-        if not file.is_absolute():
-            file = r.path.parent / file
-        if "target_columns" in d:
-            if file.suffix.lower() != ".csv":
-                r.fail(at + ("target_columns",), "data.target_columns applies only to a .csv file; remove it")
-            columns = r.integer(d, at, "target_columns", low=1, high=s.MAX_WIDTH, why_high=_WIDTH_WHY)
-            if columns != outputs:
-                r.fail(
-                    at + ("target_columns",),
-                    f"data.target_columns is {columns}, but the last layer has "
-                    f"{plural(outputs, 'unit')}, one per target column; set "
-                    f"target_columns = {outputs}",
-                )
-        widths = Widths(inputs=inputs, outputs=outputs, scenario=r.path.name)
-        return read_data_file(file, widths, lambda message: r.fail(at + ("file",), message))
-
-    def _inline_data(
-        self, d: dict, at: KeyPath, inputs: int, outputs: int, depth: int
-    ) -> tuple[np.ndarray, np.ndarray]:
-        r = self.r
-        if "target_columns" in d:
-            r.fail(at + ("target_columns",), "data.target_columns applies only to a .csv file; remove it")
-        for key in ("inputs", "targets"):
-            if key not in d:
-                r.fail(
-                    at,
-                    f"data.{key} is missing; give inline inputs and targets (one row per sample), "
-                    f'or name a file with file = "data.csv"',
-                )
-        if isinstance(d["inputs"], list) and len(d["inputs"]) * (inputs + outputs) > s.MAX_DATA_NUMBERS:
-            r.fail(
-                at + ("inputs",),
-                f"data holds more than {s.MAX_DATA_NUMBERS:,} numbers, the limit that keeps "
-                f"memory use small; use fewer samples",
-            )
-        why = "more samples make every epoch slow"
-        X = r.rows(d["inputs"], at + ("inputs",), "sample", inputs, f"network.inputs = {inputs}", s.MAX_SAMPLES, why)
-        Y = r.rows(
-            d["targets"],
-            at + ("targets",),
-            "sample",
-            outputs,
-            f"the last layer, layer {depth}, has {plural(outputs, 'unit')}",
-            s.MAX_SAMPLES,
-            why,
-        )
-        return X, Y
-
-
-_WIDTH_WHY = f"the limit of {s.MAX_WIDTH} per layer keeps matrices small enough to show and store"

@@ -76,3 +76,5 @@ EPOCH_STEP = "epoch"  # `after = "epoch"`: the end of that epoch
 DEFAULT_EXPECT_EPOCH = 1
 DEFAULT_EXPECT_SAMPLE = 1
 DEFAULT_TOLERANCE = 1e-6
+
+WIDTH_WHY = f"the limit of {MAX_WIDTH} per layer keeps matrices small enough to show and store"
