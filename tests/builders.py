@@ -166,6 +166,12 @@ def random_scenario(
     )
 
 
+def combo_id(combo) -> str:
+    """A readable test id for an :func:`all_combinations` entry: ``tanh-sigmoid-binary_cross_entropy-row-batch``."""
+    hidden, (output, loss), convention, mode = combo
+    return "-".join((hidden, output, loss, convention, mode))
+
+
 def all_combinations():
     """(hidden, output, loss, convention, mode) for every valid pairing."""
     return list(itertools.product(HIDDEN, OUTPUTS, ("row", "column"), ("online", "batch")))

@@ -86,7 +86,7 @@ def check_lines(d: Debugger, lines) -> int:
 
 
 @pytest.mark.parametrize(
-    "hidden,output,convention,mode", COMBOS, ids=lambda v: str(v) if not isinstance(v, tuple) else v[0]
+    "hidden,output,convention,mode", COMBOS, ids=lambda v: "-".join(v) if isinstance(v, tuple) else str(v)
 )
 def test_every_number_is_the_engines(hidden, output, convention, mode):
     """Each step's lines carry the engine's value under its value name, and their numbers give it."""
@@ -101,7 +101,7 @@ def test_every_number_is_the_engines(hidden, output, convention, mode):
 
 
 @pytest.mark.parametrize(
-    "hidden,output,convention,mode", COMBOS, ids=lambda v: str(v) if not isinstance(v, tuple) else v[0]
+    "hidden,output,convention,mode", COMBOS, ids=lambda v: "-".join(v) if isinstance(v, tuple) else str(v)
 )
 def test_chain_product_equals_the_gradient(hidden, output, convention, mode):
     """Summed over every path, the product of the chain's factors is the engine's gradient."""

@@ -14,7 +14,7 @@ import pytest
 from bptui.engine import Debugger
 from bptui.export import export
 
-from ..builders import all_combinations, chain_scenario, random_scenario, single_neuron_scenario
+from ..builders import all_combinations, chain_scenario, combo_id, random_scenario, single_neuron_scenario
 
 GOLDEN = Path(__file__).parent / "golden"
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
@@ -141,7 +141,7 @@ def test_large_layers_are_summarised(mode):
 COMBOS = all_combinations()
 
 
-@pytest.mark.parametrize("combo", COMBOS, ids=lambda c: "-".join([c[0], *c[1], c[2], c[3]]))
+@pytest.mark.parametrize("combo", COMBOS, ids=combo_id)
 def test_numpy_script_reproduces_the_epoch_losses(combo):
     """Run in-process for every combination (the subprocess test below runs a few as a user would)."""
     hidden, (act, loss), convention, mode = combo

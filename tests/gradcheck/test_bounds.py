@@ -22,7 +22,7 @@ from bptui.engine.gradcheck import (
 )
 from bptui.engine.network import Network, forward_layer, initial_params
 
-from ..builders import all_combinations, random_scenario
+from ..builders import all_combinations, combo_id, random_scenario
 
 COMBOS = all_combinations()[::5]
 
@@ -52,7 +52,7 @@ def full_recompute(net: Network, params, which, a0, t, eps: float = 1e-6) -> np.
     return out
 
 
-@pytest.mark.parametrize("combo", COMBOS, ids=lambda c: "-".join([c[0], *c[1], c[2], c[3]]))
+@pytest.mark.parametrize("combo", COMBOS, ids=combo_id)
 def test_the_incremental_nudge_gives_the_differences_of_a_full_recomputation(combo) -> None:
     hidden, (act, loss), convention, mode = combo
     sc = random_scenario(COMBOS.index(combo), hidden, act, loss, convention, mode, sizes=(3, 4, 3, 2), samples=3)

@@ -11,13 +11,13 @@ import pytest
 from bptui.engine import Debugger, InitSpec, LayerSpec, Scenario, TrainingSpec, network
 from bptui.engine.gradcheck import TOLERANCE, _backprop, _pass_data, check_gradients, layer_fd
 
-from ..builders import all_combinations, random_scenario
+from ..builders import all_combinations, combo_id, random_scenario
 
 COMBOS = all_combinations()
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
-@pytest.mark.parametrize("combo", COMBOS, ids=lambda c: "-".join([c[0], *c[1], c[2], c[3]]))
+@pytest.mark.parametrize("combo", COMBOS, ids=combo_id)
 def test_backprop_matches_finite_differences(combo):
     hidden, (act, loss), convention, mode = combo
     for seed in range(2):
