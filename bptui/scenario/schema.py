@@ -5,7 +5,6 @@ The loader checks every key against these tuples, so adding a key to the format 
 
 from __future__ import annotations
 
-from bptui.engine import activations, losses
 from bptui.engine.spec import (  # noqa: F401  (the defaults live with the spec; the loader reads them here)
     DEFAULT_BIAS,
     DEFAULT_CONVENTION,
@@ -62,8 +61,7 @@ SECTION_KEYS = {"network": NETWORK_KEYS, "init": INIT_KEYS, "data": DATA_KEYS, "
 
 # --- valid names -----------------------------------------------------------------------------------
 CONVENTIONS = (Convention.COLUMN, Convention.ROW)
-ACTIVATIONS = activations.NAMES  # the built-in ones; the loader accepts every registered op (names())
-LOSSES = losses.NAMES
+# activations and losses: every registered record (bptui.engine.activations.names(), losses.names())
 REDUCTIONS = tuple(Reduction)
 MODES = (Mode.ONLINE, Mode.BATCH)
 DISTRIBUTIONS = ("uniform", "normal", "zeros")
