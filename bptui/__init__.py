@@ -1,2 +1,3 @@
 """bptui: a terminal stepping debugger for backpropagation."""
+
 __version__ = "0.1.0"

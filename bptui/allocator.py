@@ -10,6 +10,7 @@ thresholds (64 MiB / 256 MiB) keeps those blocks in the heap to be reused. The n
 not change; the process keeps up to 256 MiB of freed heap instead of returning it at once.
 Only glibc has ``mallopt``; elsewhere this does nothing.
 """
+
 from __future__ import annotations
 
 import ctypes

@@ -10,7 +10,10 @@ under :data:`TINY_PRODUCT` run on one thread anyway, so nothing is imported for 
 threadpoolctl nothing changes (set ``OPENBLAS_NUM_THREADS=1`` by hand). The thread count never
 changes the numbers: BLAS splits the output matrix, not the sums.
 """
+
 from __future__ import annotations
+
+from itertools import pairwise
 
 from bptui.engine.spec import BATCH, Scenario
 
@@ -24,7 +27,7 @@ def largest_product(scenario: Scenario) -> int:
     """Multiply-adds of the largest matrix product of one pass."""
     rows = scenario.samples if scenario.training.mode == BATCH else 1
     sizes = (scenario.inputs, *(layer.units for layer in scenario.layers))
-    return rows * max(a * b for a, b in zip(sizes, sizes[1:]))
+    return rows * max(a * b for a, b in pairwise(sizes))
 
 
 def choose_blas_threads(scenario: Scenario) -> int | None:

@@ -1,20 +1,22 @@
-"""The ``bptui`` command line (SPEC 5).
+"""The ``bptui`` command line (docs/SPEC.md §5).
 
 Imports stay lazy: ``bptui run``/``check``/``export`` load NumPy and the engine only, never Textual,
 so they start fast and work where no terminal UI could.
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bptui import __version__
+from bptui.errors import EXIT_BAD_FILE, EXIT_MISMATCH, EXIT_OK
 
 if TYPE_CHECKING:
     from bptui.engine import Scenario
 
-EXIT_OK, EXIT_MISMATCH, EXIT_BAD_FILE, EXIT_DIVERGED = 0, 1, 2, 3
 SUBCOMMANDS = ("run", "check", "export")
 
 
@@ -41,7 +43,7 @@ def _positive(text: str) -> int:
     return value
 
 
-def _load(name_or_path: str) -> "Scenario":
+def _load(name_or_path: str) -> Scenario:
     from bptui.scenario import load_scenario, resolve
 
     return load_scenario(resolve(name_or_path))
@@ -65,11 +67,17 @@ def _main_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("scenario", nargs="?", help="scenario file or bundled name (default: streetlight)")
     p.add_argument("--list", action="store_true", help="list the bundled scenarios and exit")
-    p.add_argument("--ascii", action="store_true",
-                   help="draw the Network pane in plain ASCII (no braille, box-drawing or math glyphs)")
+    p.add_argument(
+        "--ascii",
+        action="store_true",
+        help="draw the Network pane in plain ASCII (no braille, box-drawing or math glyphs)",
+    )
     p.add_argument("--version", action="version", version=f"bptui {__version__}")
-    p.add_argument("--web", action="store_true",
-                   help="serve the TUI to a web browser (one session per tab) instead of this terminal")
+    p.add_argument(
+        "--web",
+        action="store_true",
+        help="serve the TUI to a web browser (one session per tab) instead of this terminal",
+    )
     p.add_argument("--host", help="with --web: the address to listen on (default 127.0.0.1, this machine only)")
     p.add_argument("--port", type=_port, help="with --web: the port to listen on (default 8000)")
     return p
@@ -88,9 +96,11 @@ def _run_parser() -> argparse.ArgumentParser:
     how = p.add_mutually_exclusive_group()
     how.add_argument("--epochs", type=_positive, help="epochs to run (default: the file's epochs)")
     how.add_argument("--steps", type=_positive, help="micro-steps to run instead of whole epochs")
-    p.add_argument("--json", action="store_true", help="print one JSON document (SPEC 5.1)")
+    p.add_argument("--json", action="store_true", help="print one JSON document (docs/SPEC.md §5.1)")
     p.add_argument(
-        "--values", choices=("all", "params", "none"), default="all",
+        "--values",
+        choices=("all", "params", "none"),
+        default="all",
         help="what the JSON document's `values` holds: every value computed (all, the default), "
         "only those that are not per sample (params: W, b, dW, db, loss), or nothing (none)",
     )
@@ -105,7 +115,8 @@ def _check_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO")
     p.add_argument(
-        "--gradients", action="store_true",
+        "--gradients",
+        action="store_true",
         help="also compare backprop with central finite differences for every parameter "
         "(at the start and after one epoch); exit 1 if the worst relative error exceeds 1e-6",
     )
@@ -162,7 +173,9 @@ def _cmd_web(args: argparse.Namespace) -> int:
     try:
         from bptui.web import serve
     except ImportError as err:
-        raise UserError(f"--web needs textual-serve ({err}); install it with pip install 'textual-serve>=1.1,<2'")
+        raise UserError(
+            f"--web needs textual-serve ({err}); install it with pip install 'textual-serve>=1.1,<2'"
+        ) from err
     from bptui.web.server import DEFAULT_HOST, DEFAULT_PORT
 
     problem = serve(path, scenario.title, args.host or DEFAULT_HOST, args.port or DEFAULT_PORT)

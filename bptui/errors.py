@@ -1,9 +1,16 @@
 """Errors a user can cause, each with a message that says what is wrong and how to fix it."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 from bptui.printable import printable
+
+# exit statuses of `bptui run` / `check` / `export` (docs/SPEC.md §5), for cli.py and headless.py
+EXIT_OK = 0
+EXIT_MISMATCH = 1  # an [[expect]] value or a gradient check disagreed
+EXIT_BAD_FILE = 2  # a user error: a bad file or command line, reported in one line
+EXIT_DIVERGED = 3  # training produced a non-finite value
 
 MESSAGE_LIMIT = 4000  # characters of one message; the echoed values in it are shortened at the source
 PATH_LIMIT = 300  # characters of the file name shown (a data file's name comes from the scenario)

@@ -1,4 +1,5 @@
 """``bptui run`` and ``bptui check``: training and verification without a screen (no Textual here)."""
+
 from __future__ import annotations
 
 import sys
@@ -9,10 +10,10 @@ from bptui.engine import Debugger, Layout, Scenario
 from bptui.engine.expect import expectation_g, walk_expectations
 from bptui.engine.spec import BATCH
 from bptui.engine.values import to_jsonable
+from bptui.errors import EXIT_DIVERGED, EXIT_OK
 from bptui.jsonout import DEFAULT_VALUES, write_document
 from bptui.progress import ProgressBar
 
-EXIT_OK, EXIT_MISMATCH, EXIT_DIVERGED = 0, 1, 3
 TABLE_ROWS = 100  # a longer run prints every k-th epoch (and the last); --json has them all
 
 
@@ -26,15 +27,14 @@ def run_headless(
     choose_blas_threads(scenario)
     pin_malloc_thresholds()
     dbg = Debugger(scenario)
-    total = dbg.layout.completed_epochs(steps) if steps is not None else (
-        epochs if epochs is not None else scenario.training.epochs
+    total = (
+        dbg.layout.completed_epochs(steps)
+        if steps is not None
+        else (epochs if epochs is not None else scenario.training.epochs)
     )
     bar = ProgressBar(total)
     try:
-        if steps is not None:
-            outcome = dbg.goto(steps, progress=bar.update)
-        else:
-            outcome = dbg.run(total, progress=bar.update)
+        outcome = dbg.goto(steps, progress=bar.update) if steps is not None else dbg.run(total, progress=bar.update)
     finally:
         bar.close()
     if outcome.message and not outcome.moved and outcome.diverged is None:
@@ -52,7 +52,7 @@ def run_headless(
 
 
 def json_document(dbg: Debugger) -> dict:
-    """The ``--json`` document of SPEC 5.1; non-finite numbers are written as "nan"/"inf"/"-inf"."""
+    """The ``--json`` document of docs/SPEC.md §5.1; non-finite numbers are written as "nan"/"inf"/"-inf"."""
     return {
         "title": dbg.scenario.title,
         "position": dbg.position.as_dict(),

@@ -1,4 +1,4 @@
-"""The ``bptui run --json`` document (SPEC 5.1), written as a stream of encoded arrays.
+"""The ``bptui run --json`` document (docs/SPEC.md §5.1), written as a stream of encoded arrays.
 
 Encoding is the cost of ``--json`` on big batches (19 million numbers for 4,096 samples through
 256-512-512-10): each array is encoded on its own and written straight to the output, with
@@ -6,10 +6,12 @@ orjson's native NumPy encoding when it is installed (60 ns a number) and the sta
 otherwise (``tolist`` + ``json``, ~1 µs a number). Both write the shortest repr that reads back
 to the same float64; non-finite numbers are written as the strings "nan", "inf", "-inf".
 """
+
 from __future__ import annotations
 
 import json
-from typing import BinaryIO, Iterable
+from collections.abc import Iterable
+from typing import BinaryIO
 
 import numpy as np
 
@@ -18,10 +20,10 @@ from bptui.engine.values import kind_of, to_jsonable
 try:  # optional speed: the document is the same without it
     import orjson
 except ImportError:  # pragma: no cover - depends on the environment
-    orjson = None
+    orjson = None  # type: ignore[assignment]
 
 VALUES_CHOICES = ("all", "params", "none")
-DEFAULT_VALUES = "all"  # SPEC 5.1: `values` holds every value computed at the position
+DEFAULT_VALUES = "all"  # docs/SPEC.md §5.1: `values` holds every value computed at the position
 
 
 def encode(value) -> bytes:
@@ -56,7 +58,7 @@ def selected_values(values: dict, which: str) -> dict:
 
 
 def write_document(out: BinaryIO, dbg, values: str = DEFAULT_VALUES) -> None:
-    """Write the SPEC 5.1 document of ``dbg``'s position to ``out`` (a binary stream), one line."""
+    """Write the docs/SPEC.md §5.1 document of ``dbg``'s position to ``out`` (a binary stream), one line."""
     out.write(b'{"title": ' + json.dumps(dbg.scenario.title).encode())
     out.write(b', "position": ' + json.dumps(dbg.position.as_dict()).encode())
     out.write(b', "loss": ' + encode(dbg.loss_array()))

@@ -5,6 +5,7 @@ TUI, ``bptui run``, one-line error messages); an escape sequence in them must be
 (``\\x1b``), never obeyed, and a 100 KB name must not flood a message. Every place that echoes
 file text goes through :func:`printable`.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -37,9 +38,7 @@ def printable(text: object, limit: int | None = DEFAULT_LIMIT, *, keep_newlines:
     if limit is not None and len(s) > limit:
         cut = len(s) - limit
         s = s[:limit]
-    out = "".join(
-        ch if not is_unsafe(ch) or (keep_newlines and ch == "\n") else _escape(ch) for ch in s
-    )
+    out = "".join(ch if not is_unsafe(ch) or (keep_newlines and ch == "\n") else _escape(ch) for ch in s)
     if cut:
         out += f"…(+{cut:,} characters)"
     return out

@@ -2,6 +2,7 @@
 
 Redrawn at most ten times a second, so it costs nothing measurable even at 100,000 epochs a second.
 """
+
 from __future__ import annotations
 
 import sys

@@ -3,17 +3,23 @@
 Every command is a move of the timeline to a new position count; undo and redo move between the
 counts commands started from, so a run of 500 epochs is undone in one go.
 """
+
 from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .expect import CheckResult, compare, expectation_g
 from .network import Params
 from .spec import Scenario
 from .steps import Position
-from .timeline import MAX_EPOCHS, Moved, NonFinite, Progress, StopCheck, Timeline
+from .timeline import CHECKPOINT_BUDGET, MAX_EPOCHS, PASS_CACHE_BUDGET, Moved, NonFinite, Progress, StopCheck, Timeline
 from .values import current_values, params_in_convention
+from .view import PassView
+
+if TYPE_CHECKING:
+    from .edit import Branches
 
 
 @dataclass(frozen=True)
@@ -27,9 +33,18 @@ class Outcome:
 
 
 class Debugger:
-    def __init__(self, scenario: Scenario, **budgets: int) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        checkpoint_budget: int = CHECKPOINT_BUDGET,
+        pass_cache_budget: int = PASS_CACHE_BUDGET,
+    ) -> None:
         self.scenario = scenario
-        self.timeline = Timeline(scenario, **budgets)
+        # a Timeline until the first edit, then the Branches that route between the edits' timelines
+        self.timeline: Timeline | Branches = Timeline(
+            scenario, checkpoint_budget=checkpoint_budget, pass_cache_budget=pass_cache_budget
+        )
         self.layout = self.timeline.layout
         self._undo: list[int] = []
         self._redo: list[int] = []
@@ -56,8 +71,13 @@ class Debugger:
     def params(self) -> Params:
         return self.timeline.params
 
+    def pass_view(self) -> PassView:
+        """The pass at this position, read-only, for derivations."""
+        tl = self.timeline
+        return PassView(tl.current, tl.net, tl.computed_params(), tl.position, tl.pass_start_params)
+
     def values(self) -> dict:
-        """Every value computed at this position, by SPEC name, in the file's convention."""
+        """Every value computed at this position, by value name, in the file's convention."""
         tl = self.timeline
         return current_values(tl.current, tl.params, self.scenario.convention, tl.net.batch)
 
@@ -181,32 +201,34 @@ class Debugger:
 
     def edit(self, name: str, value: float) -> Outcome:
         """Change a weight, bias, input, target or the learning rate here: one undoable command."""
-        from .edit import make_edit, parse_target
+        from .edit import Branches, make_edit, parse_target
 
         try:
             entry = make_edit(self, parse_target(name, self), value)
         except ValueError as exc:
             return Outcome(False, str(exc))
+        assert isinstance(self.timeline, Branches), "make_edit puts the branches in place"
         self.timeline.apply(entry, undo=False)
         self._undo.append(entry)  # type: ignore[arg-type]
         self._redo.clear()
         self._stopped_at = None
         e = entry.added.edit
+        assert e is not None, "an edit's branch records its edit"
         return Outcome(True, f"{e.target.name}: {e.old:.6g} → {e.new:.6g} ✎ (u undoes it)")
 
     def _edit_step(self, source: list, other: list, undo: bool) -> Outcome | None:
         """Undo or redo an edit when it is the next command on ``source`` (else ``None``)."""
-        from .edit import EditEntry
+        from .edit import Branches, EditEntry
 
         if not source or not isinstance(source[-1], EditEntry):
             return None
         entry = source.pop()
+        assert isinstance(self.timeline, Branches), "an edit on the undo list put the branches in place"
         self.timeline.apply(entry, undo=undo)
         other.append(entry)
         self._stopped_at = None
         e = entry.added.edit
-        return Outcome(True, f"{'undid' if undo else 'redid'} the edit of {e.target.name} "
-                             f"({e.old:.6g} → {e.new:.6g})")
+        return Outcome(True, f"{'undid' if undo else 'redid'} the edit of {e.target.name} ({e.old:.6g} → {e.new:.6g})")
 
     def undo(self, *, should_stop: StopCheck | None = None, progress: Progress | None = None) -> Outcome:
         """Back to where the last command started.
@@ -227,8 +249,12 @@ class Debugger:
         return self._travel(self._redo, self._undo, "redo", should_stop, progress)
 
     def _travel(
-        self, source: list[int], other: list[int], name: str,
-        should_stop: StopCheck | None, progress: Progress | None,
+        self,
+        source: list[int],
+        other: list[int],
+        name: str,
+        should_stop: StopCheck | None,
+        progress: Progress | None,
     ) -> Outcome:
         if not source:
             return Outcome(False, f"nothing to {name}")
@@ -252,7 +278,9 @@ class Debugger:
         before = self.g
         if g > self.timeline.max_g:
             epoch = -(-g // self.layout.per_epoch)
-            return Outcome(False, f"training stops at epoch {MAX_EPOCHS:,} at the latest; this would reach epoch {epoch:,}")
+            return Outcome(
+                False, f"training stops at epoch {MAX_EPOCHS:,} at the latest; this would reach epoch {epoch:,}"
+            )
         forward = g > before
         moved: Moved = self.timeline.goto(g, stop_on_nonfinite=forward, **kw)
         if moved.g == before:

@@ -18,6 +18,7 @@ Where an edit takes effect (``S`` micro-steps per pass, the position ``g = p·S 
 
 An edit at or before the origin of a later edit replaces that later branch (undo brings it back).
 """
+
 from __future__ import annotations
 
 import re
@@ -134,18 +135,21 @@ def parse_target(name: str, debugger) -> Target:
     m = _NAME.match(text)
     computed = re.match(r"^(dW|db|da|dz|z|loss)", text)
     if computed:
-        raise ValueError(f"{text[:20]} is computed by the network: only the input a0, the target t, "
-                         f"weights, biases and the learning rate can be edited")
-    valid = ("W1[0,0], b1[0], a0[0] (an input of the current sample), t[0] (its target) "
-             "or learning_rate")
+        raise ValueError(
+            f"{text[:20]} is computed by the network: only the input a0, the target t, "
+            f"weights, biases and the learning rate can be edited"
+        )
+    valid = "W1[0,0], b1[0], a0[0] (an input of the current sample), t[0] (its target) or learning_rate"
     if not m:
         raise ValueError(f"cannot edit {text[:20]!r}; name one of: {valid}")
     base, layer_text = m.group(1), m.group(2)
     idx = tuple(int(g) for g in m.groups()[2:] if g is not None)
     if base in ("a", "t"):
         if (base == "a" and layer_text != "0") or (base == "t" and layer_text):
-            raise ValueError(f"only the input a0 and the target t can be edited, not {text[:20]}; "
-                             f"z and a of later layers are computed")
+            raise ValueError(
+                f"only the input a0 and the target t can be edited, not {text[:20]}; "
+                f"z and a of later layers are computed"
+            )
         kind, layer = ("a0" if base == "a" else "t"), 0
         value = debugger.values()[kind]
     else:
@@ -162,8 +166,10 @@ def parse_target(name: str, debugger) -> Target:
     if len(idx) != len(shape) or any(not 0 <= i < n for i, n in zip(idx, shape)):
         dims = "×".join(map(str, shape))
         label = f"{kind}{layer}" if kind in ("W", "b") else kind
-        raise ValueError(f"{label} is {dims} here: give {len(shape)} index(es), each from 0 to one less "
-                         f"than its size, e.g. {label}[{','.join('0' * len(shape))}]")
+        raise ValueError(
+            f"{label} is {dims} here: give {len(shape)} index(es), each from 0 to one less "
+            f"than its size, e.g. {label}[{','.join('0' * len(shape))}]"
+        )
     label = f"{kind}{layer}" if kind in ("W", "b") else kind
     shown = f"{label}[{','.join(map(str, idx))}]"
     del sc
@@ -202,8 +208,9 @@ def make_edit(debugger, target: Target, value: float) -> EditEntry:
         tl = debugger.timeline = Branches(tl)
     limit = max(1, min(MAX_EDITS, EDIT_MEMORY // max(1, 6 * tl.params.nbytes())))
     if sum(seg.edit is not None for seg in tl.segments) >= limit:
-        raise ValueError(f"at most {limit} edit{'s' if limit > 1 else ''} can be in effect for this network; "
-                         f"undo one (u) first")
+        raise ValueError(
+            f"at most {limit} edit{'s' if limit > 1 else ''} can be in effect for this network; undo one (u) first"
+        )
     if target.kind == "lr" and not value > 0:
         raise ValueError("the learning rate must be greater than 0")
     here, S = tl.g, tl.layout.per_pass
@@ -221,13 +228,13 @@ def make_edit(debugger, target: Target, value: float) -> EditEntry:
         lr = float(base.net.learning_rate)
         if target.kind in ("W", "b"):
             arr = (params.W if target.kind == "W" else params.b)[target.layer - 1]
+            assert arr is not None, "parse_target refuses the bias of a layer without one"
             arr[_internal_index(target, sc.convention)] = value
         elif target.kind == "lr":
             lr = value
         else:
             (X if target.kind == "a0" else T)[row_col] = value
-        derived = replace(sc, data_inputs=X, data_targets=T,
-                          training=replace(sc.training, learning_rate=lr))
+        derived = replace(sc, data_inputs=X, data_targets=T, training=replace(sc.training, learning_rate=lr))
         branch = Timeline(derived, origin=base.branch_origin(params), **BRANCH_BUDGETS)
         with np.errstate(all="ignore"):
             branch.goto(here)

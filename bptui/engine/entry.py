@@ -1,4 +1,5 @@
 """A number typed by a person (predict, edit): parsed strictly, refused with one clear sentence."""
+
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
 """``[[expect]]`` checkpoints: where each one stands, and whether the engine's numbers hold there."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -87,7 +88,7 @@ def verify(scenario: Scenario) -> list[CheckResult]:
     return walk_expectations(scenario)[0]
 
 
-def walk_expectations(scenario: Scenario, progress=None) -> tuple[list[CheckResult], "NonFinite | None"]:
+def walk_expectations(scenario: Scenario, progress=None) -> tuple[list[CheckResult], NonFinite | None]:
     """(:func:`verify`'s results, where training first became non-finite on the way, if it did).
 
     A divergence does not stop the walk: the values at each expectation are still compared.

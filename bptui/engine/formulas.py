@@ -5,9 +5,11 @@ terminal and the handout can never disagree about what was computed. Rendering i
 place numbers are turned into text (:func:`fmt_number`), so the rules (significant digits, the
 minus sign ``−``, parentheses around negative factors) hold everywhere.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 DIGITS = 4  # significant digits shown by default: enough to follow by hand, short enough for a pane
@@ -100,7 +102,7 @@ HALF = Sym("½", r"\frac{1}{2}")
 
 @dataclass(frozen=True)
 class Var(Expr):
-    """A value by its SPEC name, e.g. ``dz2[0]``: ``base`` ``dz``, ``layer`` 2, ``index`` (0,).
+    """A value by its value name, e.g. ``dz2[0]``: ``base`` ``dz``, ``layer`` 2, ``index`` (0,).
 
     ``index`` is ``()`` for a value with a single element (no brackets needed).
     """
@@ -111,7 +113,7 @@ class Var(Expr):
 
     @property
     def name(self) -> str:
-        """The SPEC name with its index, as the engine's ``values()`` would be indexed."""
+        """The value name with its index, as the engine's ``values()`` would be indexed."""
         s = self.base + ("" if self.layer is None else str(self.layer))
         return s + (f"[{','.join(map(str, self.index))}]" if self.index else "")
 
@@ -175,7 +177,6 @@ class Prod(Expr):
 
     def tex(self, digits: int) -> str:
         return self._join(digits, True)
-
 
 
 @dataclass(frozen=True)
@@ -296,12 +297,12 @@ class SumOver(Expr):
 ELLIPSIS = Sym("…", r"\dots")
 
 
-def sum_of(terms: list[Expr], limit: int = 8, keep: int = 3) -> Expr:
+def sum_of(terms: Sequence[Expr], limit: int = 8, keep: int = 3) -> Expr:
     """``t0 + t1 + …``, elided to the first ``keep`` and the last term beyond ``limit`` terms."""
     if len(terms) == 1:
         return terms[0]
     if len(terms) > limit:
-        terms = terms[:keep] + [ELLIPSIS] + terms[-1:]
+        terms = [*terms[:keep], ELLIPSIS, *terms[-1:]]
     return plus(*terms)
 
 
@@ -310,7 +311,7 @@ class Line:
     """One equation: ``lhs = form₁ = form₂ = … = result``.
 
     ``forms`` go from symbols to numbers; ``value`` is the result, taken from the engine (or, in a
-    parameter's chain, computed from the engine's values). ``name`` is the SPEC value element the
+    parameter's chain, computed from the engine's values). ``name`` is the value element (docs/SPEC.md §2) the
     line computes (``dz2[0]``, ``loss``) when there is one, so tests and the TUI can match it.
     A line with no ``forms`` and no ``value`` is a sentence (``lhs`` a :class:`Sym`).
     """
@@ -373,3 +374,21 @@ class Derivation:
 
     def unicode(self, digits: int = DIGITS) -> str:
         return "\n".join([self.title] + [ln.unicode(digits) for ln in self.lines])
+
+
+def ln(arg: Expr) -> Apply:
+    return Apply("ln", r"\ln", arg)
+
+
+def exp(arg: Expr) -> Apply:
+    return Apply("exp", r"\exp", arg)
+
+
+def minus(a: Expr, b: Expr) -> Add:
+    """``a − b``."""
+    return Add(((1, a), (-1, b)))
+
+
+def times(*xs: float) -> Prod:
+    """A product of numbers, written out: ``0.5 × 2``."""
+    return Prod(tuple(Num(float(x)) for x in xs), numeric=True)

@@ -1,6 +1,6 @@
 """Backpropagation checked against central finite differences (``bptui check --gradients``).
 
-The loss differentiated is the pass loss of SPEC 3.5 — online, the first sample's loss; in batch
+The loss differentiated is the pass loss of docs/SPEC.md §3.5 — online, the first sample's loss; in batch
 mode, the reduced batch loss — computed with the engine's own :func:`forward_layer`, loss
 functions and :func:`backward_layer`, so the check tests the code that trains.
 
@@ -29,11 +29,13 @@ recomputes only what it changes (one column of its layer, a rank-one update of t
 layers after), so a 5-million-parameter network is checked in seconds. The TUI's check of one
 layer (:func:`layer_fd`) spends :data:`LAYER_WORK` (well under a second).
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
@@ -45,7 +47,6 @@ Array = np.ndarray
 
 TOLERANCE = 1e-6  # the largest relative error ``bptui check --gradients`` accepts
 FLOOR = 1e-3  # the relative error's denominator never falls below FLOOR × max(1, |loss|)
-KINKED = ("relu", "leaky_relu")
 MAX_PER_ARRAY = 1000  # elements checked per parameter array at most (a fixed random sample beyond)
 MIN_PER_ARRAY = 4  # …and at least, however costly a nudge
 CHECK_WORK = 4e8  # operations `check --gradients` spends per parameter array and point, about
@@ -93,7 +94,9 @@ def _nudge_work(net: Network, layer: int, batch: int) -> int:
     return batch * work
 
 
-def elements_to_check(net: Network, layer: int, shape: tuple[int, ...], batch: int, work: float) -> list[tuple[int, ...]]:
+def elements_to_check(
+    net: Network, layer: int, shape: tuple[int, ...], batch: int, work: float
+) -> list[tuple[int, ...]]:
     """Every index of a parameter array, or a fixed random sample of them (seed 0, sorted).
 
     The sample holds at most :data:`MAX_PER_ARRAY` elements, and fewer when nudging one costs
@@ -109,8 +112,9 @@ def elements_to_check(net: Network, layer: int, shape: tuple[int, ...], batch: i
     return [tuple(int(i) for i in np.unravel_index(f, shape)) for f in flat]
 
 
-def _nudged(net: Network, ext: Params, z_s: list[Array], a_s: list[Array], l: int, j: int,
-            delta: Array, t: Array) -> tuple[Array, list[Array]]:
+def _nudged(
+    net: Network, ext: Params, z_s: list[Array], a_s: list[Array], l: int, j: int, delta: Array, t: Array
+) -> tuple[Array, list[Array]]:
     """(pass loss, z of every layer) when column ``j`` of layer ``l``'s z moves by ``delta``.
 
     Only that column of ``z_l`` and ``a_l`` changes (softmax, the last layer only, is recomputed
@@ -141,8 +145,16 @@ def _nudged(net: Network, ext: Params, z_s: list[Array], a_s: list[Array], l: in
     return (np.sum(per) if net.reduction == "sum" else np.mean(per)), zs
 
 
-def _numeric(net: Network, params: Params, which: tuple[str, int], a0: Array, t: Array,
-             eps: float, work: float = CHECK_WORK, tick=None) -> tuple[Array, Array, Array]:
+def _numeric(
+    net: Network,
+    params: Params,
+    which: tuple[str, int],
+    a0: Array,
+    t: Array,
+    eps: float,
+    work: float = CHECK_WORK,
+    tick=None,
+) -> tuple[Array, Array, Array]:
     """Central differences of the loss w.r.t. the elements of one parameter array.
 
     ``which`` is ("W" or "b", layer index from 0). Returns (differences, mask of elements checked,
@@ -154,8 +166,10 @@ def _numeric(net: Network, params: Params, which: tuple[str, int], a0: Array, t:
     kind, l = which
     target = (params.W if kind == "W" else params.b)[l]
     later = range(l + 2, net.depth)  # layers computed again in full (the next one: a row per nudge)
-    ext = Params([w.astype(EXTENDED) if i in later else w for i, w in enumerate(params.W)],
-                 [b.astype(EXTENDED) if i in later and b is not None else b for i, b in enumerate(params.b)])
+    ext = Params(
+        [w.astype(EXTENDED) if i in later else w for i, w in enumerate(params.W)],
+        [b.astype(EXTENDED) if i in later and b is not None else b for i, b in enumerate(params.b)],
+    )
     z64, a64 = _forward(net, params, a0, t)
     z_s = [z.astype(EXTENDED) for z in z64]
     a_s = [a.astype(EXTENDED) for a in a64]
@@ -176,8 +190,7 @@ def _numeric(net: Network, params: Params, which: tuple[str, int], a0: Array, t:
         num[idx] = float((up - down) / (2 * e))
         checked[idx] = True
         kink[idx] = any(
-            not np.array_equal(z_up[m] > 0, z_down[m] > 0)
-            for m in range(l, net.depth) if net.activations[m].name in KINKED
+            not np.array_equal(z_up[m] > 0, z_down[m] > 0) for m in range(l, net.depth) if net.activations[m].kinked
         )
         if tick is not None:
             tick()
@@ -264,8 +277,9 @@ def check_gradients(
             loss, dWs, dbs = _backprop(net, params, a0, t)
             if not math.isfinite(loss):
                 point = "the start" if label == "at the start" else "the end of epoch 1"
-                return GradientReport(math.inf, f"{point}: the loss is not finite", math.nan, math.nan,
-                                      checked, skipped, tuple(notes))
+                return GradientReport(
+                    math.inf, f"{point}: the loss is not finite", math.nan, math.nan, checked, skipped, tuple(notes)
+                )
             arrays = [("W", l, dWs[l]) for l in range(net.depth)]
             arrays += [("b", l, dbs[l]) for l in range(net.depth) if dbs[l] is not None]
             for kind, l, analytic in arrays:

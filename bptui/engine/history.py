@@ -6,6 +6,7 @@ themselves. Here every saved state is one row of a float64 matrix (all parameter
 in a fixed order), its key and running loss live in parallel NumPy arrays, and the bytes
 reported are the bytes allocated — so a documented budget is the memory really held.
 """
+
 from __future__ import annotations
 
 import numpy as np

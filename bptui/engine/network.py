@@ -5,6 +5,7 @@ Internally every matrix is stored in the *row* convention (``W`` has shape ``(in
 file's convention for display. The stepper and the fast run-N path both call the functions
 here, so they perform the same floating-point operations in the same order and agree bit for bit.
 """
+
 from __future__ import annotations
 
 import math
@@ -18,7 +19,6 @@ from .losses import Loss, make_loss
 from .spec import BATCH, COLUMN, Scenario
 
 Array = np.ndarray
-HIDING = ("relu", "sigmoid", "tanh", "softmax")  # activations that can map a non-finite z to a finite a
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Params:
     W: list[Array]
     b: list[Array | None]
 
-    def copy(self) -> "Params":
+    def copy(self) -> Params:
         return Params([w.copy() for w in self.W], [None if v is None else v.copy() for v in self.b])
 
     def nbytes(self) -> int:
@@ -43,11 +43,9 @@ class Params:
                 return f"b{i}"
         return None
 
-    def equals(self, other: "Params") -> bool:
+    def equals(self, other: Params) -> bool:
         """Bit-for-bit equality (NaNs in the same places count as equal)."""
-        pairs = list(zip(self.W, other.W)) + [
-            (x, y) for x, y in zip(self.b, other.b) if x is not None or y is not None
-        ]
+        pairs = list(zip(self.W, other.W)) + [(x, y) for x, y in zip(self.b, other.b) if x is not None or y is not None]
         return all(x is not None and y is not None and np.array_equal(x, y, equal_nan=True) for x, y in pairs)
 
 
@@ -73,11 +71,11 @@ class Network:
         """Per layer, a vector of ones to sum ``z`` with if its activation can hide a non-finite
         ``z`` (see :func:`train_pass_checked`), else ``None``."""
         return tuple(
-            np.ones(units) if act.name in HIDING else None for act, units in zip(self.activations, self.sizes[1:])
+            np.ones(units) if act.hides_nonfinite else None for act, units in zip(self.activations, self.sizes[1:])
         )
 
     @classmethod
-    def from_scenario(cls, sc: Scenario) -> "Network":
+    def from_scenario(cls, sc: Scenario) -> Network:
         return cls(
             sizes=(sc.inputs, *(layer.units for layer in sc.layers)),
             activations=tuple(make_activation(layer.activation, layer.slope) for layer in sc.layers),
@@ -91,7 +89,7 @@ class Network:
 
 
 def initial_params(sc: Scenario) -> Params:
-    """Draw (or take) the initial parameters exactly as SPEC 3.3 describes.
+    """Draw (or take) the initial parameters exactly as docs/SPEC.md §3.3 describes.
 
     One ``RandomState(seed)``; layers in order; each layer's weights drawn in the file's
     convention shape, so ``seed = 1`` reproduces ``np.random.seed(1); 2*np.random.random((3,4)) - 1``.

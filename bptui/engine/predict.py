@@ -12,6 +12,7 @@ Tolerance (:func:`tolerance`): a guess is right when ``|guess − true| ≤ max(
 — one percent, as when working with a calculator to two or three significant digits, and an
 absolute 0.001 so that values near 0 do not demand exactness.
 """
+
 from __future__ import annotations
 
 import re
@@ -97,7 +98,7 @@ class _Shape:
 
 def _split(name: str) -> tuple[str, int]:
     base = name.rstrip("0123456789")
-    digits = name[len(base):]
+    digits = name[len(base) :]
     return base, int(digits) if digits else 0
 
 

@@ -1,15 +1,17 @@
 """One pass worth of values, computed one micro-step at a time.
 
-A :class:`SamplePass` holds ``a0``, ``t`` and every value of SPEC 2 the pass has computed so far,
+A :class:`SamplePass` holds ``a0``, ``t`` and every value of docs/SPEC.md §2 the pass has computed so far,
 in the internal row layout ``(batch, units)``. ``advance()`` performs the next micro-step with the
 functions of :mod:`bptui.engine.network`, the same ones the fast path uses.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 from .network import Network, Params, apply_update, backward_layer, forward_layer, loss_and_grad
 from .steps import steps_per_pass
+from .value_name import LAYERED, split_layer
 
 Array = np.ndarray
 
@@ -47,7 +49,9 @@ class SamplePass:
         k = self.k + 1
         if k <= L:
             l = k
-            self.z[l], self.a[l] = forward_layer(net.activations[l - 1], params.W[l - 1], params.b[l - 1], self.a[l - 1])
+            self.z[l], self.a[l] = forward_layer(
+                net.activations[l - 1], params.W[l - 1], params.b[l - 1], self.a[l - 1]
+            )
             written = [f"z{l}", f"a{l}"]
         elif k == L + 1:
             self.loss, self.da[L] = loss_and_grad(net, self.a[L], self.t)
@@ -55,8 +59,14 @@ class SamplePass:
         elif k <= 2 * L + 1:
             l = 2 * L + 2 - k
             dz, dW, db, da_prev = backward_layer(
-                net.activations[l - 1], params.W[l - 1], net.has_bias[l - 1],
-                self.a[l - 1], self.z[l], self.a[l], self.da[l], l > 1,
+                net.activations[l - 1],
+                params.W[l - 1],
+                net.has_bias[l - 1],
+                self.a[l - 1],
+                self.z[l],
+                self.a[l],
+                self.da[l],
+                l > 1,
             )
             self.dz[l], self.dW[l], self.db[l] = dz, dW, db
             written = [f"dz{l}", f"dW{l}"] + ([f"db{l}"] if db is not None else [])
@@ -64,7 +74,7 @@ class SamplePass:
                 self.da[l - 1] = da_prev
                 written.append(f"da{l - 1}")
         elif k == 2 * L + 2:
-            apply_update(params, self.dW[1:], self.db[1:], net.learning_rate)  # type: ignore[arg-type]
+            apply_update(params, self.dW[1:], self.db[1:], net.learning_rate)
             written = [f"W{l}" for l in range(1, L + 1)] + [f"b{l}" for l in range(1, L + 1) if net.has_bias[l - 1]]
         else:
             raise RuntimeError("the pass is already complete")
@@ -80,21 +90,18 @@ class SamplePass:
         return None
 
     def raw(self, name: str, params: Params) -> Array | float | None:
-        """A value by its SPEC name, in the internal row layout (``None`` if not computed yet)."""
+        """A value by its value name, in the internal row layout (``None`` if not computed yet)."""
         if name == "a0":
             return self.a[0]
         if name == "t":
             return self.t
         if name == "loss":
             return self.loss
-        for prefix in ("dW", "db", "da", "dz", "W", "b", "z", "a"):
-            if name.startswith(prefix) and name[len(prefix):].isdigit():
-                l = int(name[len(prefix):])
-                if not 1 <= l <= self.net.depth:
-                    return None
-                if prefix == "W":
-                    return params.W[l - 1]
-                if prefix == "b":
-                    return params.b[l - 1]
-                return getattr(self, prefix)[l]
-        return None
+        base, l = split_layer(name)
+        if base not in LAYERED or l is None or not 1 <= l <= self.net.depth:
+            return None
+        if base == "W":
+            return params.W[l - 1]
+        if base == "b":
+            return params.b[l - 1]
+        return getattr(self, base)[l]

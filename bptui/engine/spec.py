@@ -3,17 +3,59 @@
 The loader (``bptui.scenario``) turns a TOML file into a :class:`Scenario`; the engine never
 reads files itself, so it can be driven from tests with hand-made specs.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
 
-ROW = "row"
-COLUMN = "column"
-ONLINE = "online"
-BATCH = "batch"
+
+class Convention(StrEnum):
+    """How the file writes ``z``: ``column`` z = W·a + b (W units × inputs), ``row`` z = a·W + b."""
+
+    ROW = "row"
+    COLUMN = "column"
+
+
+class Mode(StrEnum):
+    """``online``: an update after every sample; ``batch``: one per epoch on the whole data set."""
+
+    ONLINE = "online"
+    BATCH = "batch"
+
+
+class Reduction(StrEnum):
+    """How a batch's (or an epoch's) per-sample losses combine."""
+
+    SUM = "sum"
+    MEAN = "mean"
+
+
+# StrEnum members equal their strings, so files, comparisons and messages keep working
+ROW, COLUMN = Convention.ROW, Convention.COLUMN
+ONLINE, BATCH = Mode.ONLINE, Mode.BATCH
+SUM, MEAN = Reduction.SUM, Reduction.MEAN
+
+# --- defaults: the file format's (docs/SPEC.md §3), read by the loader through scenario/schema.py
+DEFAULT_CONVENTION = COLUMN
+DEFAULT_SLOPE = 0.01
+DEFAULT_BIAS = True
+DEFAULT_DISTRIBUTION = "uniform"
+DEFAULT_LOW = -1.0
+DEFAULT_HIGH = 1.0
+DEFAULT_STD = 1.0
+DEFAULT_SEED = 0
+DEFAULT_LOSS = "half_squared_error"
+DEFAULT_REDUCTION = MEAN
+DEFAULT_MODE = ONLINE
+DEFAULT_EPOCHS = 100  # the seeds train for 20-1000 epochs; 100 shows a loss curve take shape
+# A file must name a layer's activation and the learning rate; specs built in code (tests, the
+# bundled builders) may leave them out and get these:
+CODE_ONLY_ACTIVATION = "sigmoid"
+CODE_ONLY_LEARNING_RATE = 0.1
 
 
 @dataclass(frozen=True)
@@ -21,31 +63,31 @@ class LayerSpec:
     """One dense layer; ``weights``/``biases`` are in the file's convention when given."""
 
     units: int
-    activation: str = "sigmoid"
-    slope: float = 0.01
-    bias: bool = True
+    activation: str = CODE_ONLY_ACTIVATION
+    slope: float = DEFAULT_SLOPE
+    bias: bool = DEFAULT_BIAS
     weights: np.ndarray | None = None
     biases: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
 class InitSpec:
-    """How weights not given explicitly are drawn (SPEC 3.3)."""
+    """How weights not given explicitly are drawn (docs/SPEC.md §3.3)."""
 
-    distribution: str = "uniform"
-    low: float = -1.0
-    high: float = 1.0
-    std: float = 1.0
-    seed: int = 0
+    distribution: str = DEFAULT_DISTRIBUTION
+    low: float = DEFAULT_LOW
+    high: float = DEFAULT_HIGH
+    std: float = DEFAULT_STD
+    seed: int = DEFAULT_SEED
 
 
 @dataclass(frozen=True)
 class TrainingSpec:
-    loss: str = "half_squared_error"
-    reduction: str = "mean"
-    learning_rate: float = 0.1
-    mode: str = ONLINE
-    epochs: int = 100
+    loss: str = DEFAULT_LOSS
+    reduction: str = DEFAULT_REDUCTION
+    learning_rate: float = CODE_ONLY_LEARNING_RATE
+    mode: str = DEFAULT_MODE
+    epochs: int = DEFAULT_EPOCHS
 
 
 @dataclass(frozen=True)
@@ -69,7 +111,7 @@ class Scenario:
     data_targets: np.ndarray  # (samples, outputs), float64
     training: TrainingSpec = field(default_factory=TrainingSpec)
     init: InitSpec = field(default_factory=InitSpec)
-    convention: str = COLUMN
+    convention: str = DEFAULT_CONVENTION
     description: str = ""
     source: str = ""
     expectations: tuple[Expectation, ...] = ()

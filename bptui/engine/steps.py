@@ -5,6 +5,7 @@ A pass (one sample online, the whole batch in batch mode) has ``2L+2`` micro-ste
 function of one integer, the number ``g`` of micro-steps done since the start; everything else
 (epoch, sample, step) is derived from it here.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -80,7 +81,7 @@ class Position:
         return self.step.split()[0]
 
     def status(self) -> str:
-        """The status line of SPEC 6: ``epoch E · sample S/N · STEP (k/2L+2)``."""
+        """The status line of docs/SPEC.md §6: ``epoch E · sample S/N · STEP (k/2L+2)``."""
         return f"epoch {self.epoch} · sample {self.sample}/{self.samples} · {self.step} ({self.k}/{self.steps})"
 
     def as_dict(self) -> dict:

@@ -20,10 +20,11 @@ History policy (memory is bounded, whatever the length of the run; see :mod:`.hi
 * epoch losses are kept for every completed epoch: 8 bytes each, in a float64 array (a timeline
   holds at most :data:`MAX_EPOCHS` epochs, so at most 80 MB).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -89,6 +90,7 @@ class Timeline:
     def __init__(
         self,
         scenario: Scenario,
+        *,
         checkpoint_budget: int = CHECKPOINT_BUDGET,
         pass_cache_budget: int = PASS_CACHE_BUDGET,
         origin: Origin | None = None,
@@ -175,8 +177,15 @@ class Timeline:
             return Origin(-1, params.copy())
         if not self._pass.done:
             raise ValueError("a branch starts at the start or at the end of a pass")
-        return Origin(self._p, params.copy(), self._pass, self.pass_start_params().copy(), self._acc,
-                      tuple(self.epoch_losses), self._params.copy())
+        return Origin(
+            self._p,
+            params.copy(),
+            self._pass,
+            self.pass_start_params().copy(),
+            self._acc,
+            tuple(self.epoch_losses),
+            self._params.copy(),
+        )
 
     def computed_params(self) -> Params:
         """The parameters as training computed them here: the current ones, except at a branch's
@@ -187,7 +196,7 @@ class Timeline:
 
     @property
     def epoch_losses(self) -> list[float]:
-        """Loss of every epoch completed at this position (SPEC 3.5 accounting), as a list."""
+        """Loss of every epoch completed at this position (docs/SPEC.md §3.5 accounting), as a list."""
         return self.loss_array().tolist()
 
     def loss_array(self) -> np.ndarray:
@@ -330,7 +339,7 @@ class Timeline:
             self.passes_computed += 1
         while self._pass.k < k:
             written = self._pass.advance(self._params)
-            if self._pass.done:
+            if self._pass.done and self._pass.loss is not None:  # a finished pass has its loss
                 self._record_epoch_loss(self._pass.loss)
             bad = self._pass.first_nonfinite(written, self._params)
             if bad is not None and stop_on_nonfinite:

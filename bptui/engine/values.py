@@ -1,10 +1,11 @@
-"""Values by their SPEC names, shaped in the scenario's convention.
+"""Values by their value names, shaped in the scenario's convention.
 
 Internally vectors are ``(batch, units)`` rows and weights ``(inputs, units)``. Shown to people
 and scripts they follow the file: online vectors are 1-D; a batch is ``(samples, units)`` in the
 row convention and ``(units, samples)`` in the column one; ``W``/``dW`` are ``(units, inputs)`` in
 the column convention.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,6 +13,7 @@ import numpy as np
 from .network import Params
 from .sample_pass import SamplePass
 from .spec import COLUMN
+from .value_name import split_layer
 
 Array = np.ndarray
 
@@ -21,7 +23,7 @@ MATRIX_PREFIXES = ("W", "dW")
 
 def kind_of(name: str) -> str:
     """``vector`` (per-sample values), ``matrix`` (weights), ``bias`` or ``scalar`` (loss)."""
-    prefix = name.rstrip("0123456789")
+    prefix, _ = split_layer(name)
     if prefix in MATRIX_PREFIXES:
         return "matrix"
     if prefix in ("b", "db"):
@@ -46,7 +48,7 @@ def present(name: str, raw: Array | float, convention: str, batch: bool) -> Arra
 
 
 def value_names(depth: int, has_bias: tuple[bool, ...]) -> list[str]:
-    """Every SPEC 2 name of a network, in reading order."""
+    """Every docs/SPEC.md §2 name of a network, in reading order."""
     names = ["a0", "t"]
     for l in range(1, depth + 1):
         names += [f"W{l}"] + ([f"b{l}"] if has_bias[l - 1] else []) + [f"z{l}", f"a{l}"]
@@ -83,6 +85,6 @@ def to_jsonable(value: Array | float | None) -> object:
     if arr.ndim == 0:
         x = float(arr)
         return x if np.isfinite(x) else str(x)
-    return [to_jsonable(v) for v in arr] if arr.ndim > 1 else [
-        float(x) if np.isfinite(x) else str(float(x)) for x in arr
-    ]
+    return (
+        [to_jsonable(v) for v in arr] if arr.ndim > 1 else [float(x) if np.isfinite(x) else str(float(x)) for x in arr]
+    )

@@ -5,6 +5,7 @@ one's derivation (:mod:`bptui.engine.derivation`), so it shows exactly the numbe
 The scripts (:mod:`.scripts`) train the same network outside bptui — NumPy with the engine's
 arithmetic, or PyTorch — and print the same epoch losses.
 """
+
 from __future__ import annotations
 
 from bptui.engine.spec import Scenario

@@ -4,6 +4,7 @@ Markdown follows the seeds' worked examples — headings for the forward pass, t
 backward pass and the update, a numbered item per micro-step, one ``$$`` block per equation.
 Plain text has the same structure with the Unicode rendering.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,20 +12,20 @@ import re
 import numpy as np
 
 from bptui.engine import Debugger
+from bptui.engine.activations import op as activation_op
 from bptui.engine.derivation import derive_parameter, derive_step
 from bptui.engine.formulas import Derivation, Line, fmt_number
+from bptui.engine.losses import make_loss
 from bptui.engine.spec import BATCH, COLUMN, Scenario
 from bptui.engine.steps import Position
+from bptui.engine.value_name import split_layer
 from bptui.printable import printable
 
 DIGITS = 6  # a handout is checked against a textbook's printed numbers: more digits than the pane
 MAX_STEPS = 10_000  # a handout longer than this is not something anyone will read
 MAX_SHOWN = 64  # arrays with more elements are described by their shape
 
-PHASES = {"forward": "Forward pass", "loss": "Loss", "backward": "Backward pass (backpropagation)",
-          "update": "Update"}
-ACTIVATION_TEXT = {"identity": "identity", "sigmoid": "sigmoid σ", "tanh": "tanh", "relu": "relu",
-                   "leaky_relu": "leaky relu", "softmax": "softmax"}
+PHASES = {"forward": "Forward pass", "loss": "Loss", "backward": "Backward pass (backpropagation)", "update": "Update"}
 
 
 # Markdown (CommonMark) and the LaTeX a renderer such as pandoc or GitHub applies to it: inline
@@ -48,7 +49,7 @@ def file_text(text: str, tex: bool) -> str:
     out = "".join("\\" + ch if ch in _MD_INLINE else ch for ch in line)
     m = _MD_ORDERED.match(out)
     if m:  # "1. x" would be a numbered list at a line's start
-        return out[: m.end()] + "\\" + out[m.end():]
+        return out[: m.end()] + "\\" + out[m.end() :]
     return "\\" + out if out[:1] in _MD_BLOCK_START else out  # "- x", "+ x", "=== "
 
 
@@ -72,8 +73,8 @@ def _name(name: str, tex: bool) -> str:
     """``W1`` → ``W_{1}`` in LaTeX, as the derivations write it."""
     if not tex:
         return name
-    base = name.rstrip("0123456789")
-    return f"{base}_{{{name[len(base):]}}}" if base != name else name
+    base, layer = split_layer(name)
+    return f"{base}_{{{layer}}}" if layer is not None else name
 
 
 class _Writer:
@@ -116,27 +117,32 @@ def _describe_step(sc: Scenario, pos: Position) -> str:
     L = sc.depth
     kind, _, layer = pos.step.partition(" ")
     if kind == "forward":
-        act = ACTIVATION_TEXT[sc.layers[int(layer) - 1].activation]
+        act = activation_op(sc.layers[int(layer) - 1].activation).text
         return f"layer {layer}: the pre-activation z{layer} and the activation a{layer} ({act})."
     if kind == "loss":
-        return f"the loss ({sc.training.loss.replace('_', ' ')}) and its gradient with respect to the output a{L}."
+        return f"the loss ({make_loss(sc.training.loss).text}) and its gradient with respect to the output a{L}."
     if kind == "backward":
         l = int(layer)
         parts = [f"dz{l}", f"dW{l}"] + ([f"db{l}"] if sc.layers[l - 1].bias else [])
         passed = f", and da{l - 1} passed back to layer {l - 1}" if l > 1 else ""
         return f"layer {l}: the gradients {', '.join(parts)}{passed}."
-    return f"gradient descent on every weight and bias, learning rate η = {fmt_number(sc.training.learning_rate, DIGITS)}."
+    return (
+        f"gradient descent on every weight and bias, learning rate η = {fmt_number(sc.training.learning_rate, DIGITS)}."
+    )
 
 
 def _setup(w: _Writer, sc: Scenario, d: Debugger) -> None:
-    sizes = [str(sc.inputs)] + [f"{layer.units} ({ACTIVATION_TEXT[layer.activation]})" for layer in sc.layers]
+    sizes = [str(sc.inputs)] + [f"{layer.units} ({activation_op(layer.activation).text})" for layer in sc.layers]
     formula = "z = W·a + b, W is units × inputs" if sc.convention == COLUMN else "z = a·W + b, W is inputs × units"
-    mode = ("batch: one update per epoch on the whole data set" if sc.training.mode == BATCH
-            else "online: an update after every sample")
+    mode = (
+        "batch: one update per epoch on the whole data set"
+        if sc.training.mode == BATCH
+        else "online: an update after every sample"
+    )
     w.heading(2, "Setup")
     w.out += [
         f"- Network: {' → '.join(sizes)} units, {sc.convention} convention ({formula})",
-        f"- Loss: {sc.training.loss.replace('_', ' ')}, loss = {d.timeline.net.loss.formula}"
+        f"- Loss: {make_loss(sc.training.loss).text}, loss = {d.timeline.net.loss.formula}"
         + (f", reduction {sc.training.reduction}" if sc.samples > 1 else ""),
         f"- Learning rate: η = {fmt_number(sc.training.learning_rate, DIGITS)}; {mode}",
         "",
@@ -153,7 +159,11 @@ def _setup(w: _Writer, sc: Scenario, d: Debugger) -> None:
 
 
 def _pass_heading(w: _Writer, sc: Scenario, d: Debugger, pos: Position) -> None:
-    where = f"Epoch {pos.epoch}, whole batch" if sc.training.mode == BATCH else f"Epoch {pos.epoch}, sample {pos.sample} of {pos.samples}"
+    where = (
+        f"Epoch {pos.epoch}, whole batch"
+        if sc.training.mode == BATCH
+        else f"Epoch {pos.epoch}, sample {pos.sample} of {pos.samples}"
+    )
     w.heading(2, where)
     vals = d.values()
     a0, t = _array_text(vals["a0"], w.tex), _array_text(vals["t"], w.tex)
@@ -200,7 +210,9 @@ def handout(scenario: Scenario, *, steps: int | None = None, param: str | None =
     if param is not None:
         chain = derive_parameter(d, param)
         w.heading(2, f"The chain rule for {param}")
-        w.para(f"Every path from the loss back to {param}, one factor per edge and activation, "
-               f"at epoch {d.position.epoch}, sample {d.position.sample}, after {d.position.step}.")
+        w.para(
+            f"Every path from the loss back to {param}, one factor per edge and activation, "
+            f"at epoch {d.position.epoch}, sample {d.position.sample}, after {d.position.step}."
+        )
         w.equations(chain.lines, indent="")
     return w.text()

@@ -11,62 +11,15 @@ The PyTorch script trains the same network with autograd and ``torch.optim.SGD``
 the file's convention (``a @ W.T`` is ``nn.Linear``'s layout). Its losses agree with bptui's to
 rounding, not bit for bit. bptui itself never imports torch.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
+from bptui.engine.activations import op as activation_op
+from bptui.engine.losses import make_loss
 from bptui.engine.network import initial_params
 from bptui.engine.spec import BATCH, COLUMN, Scenario
-
-# one pass's loss and ∂loss/∂y in the engine's expressions (losses.py): online, `single`
-_ONLINE_LOSS = {
-    "half_squared_error": ["d = y - t", "loss = 0.5 * float(np.vdot(d, d))", "grad = d"],
-    "squared_error": ["d = y - t", "loss = float(np.vdot(d, d))", "grad = 2.0 * d"],
-    "mean_squared_error": ["d = y - t", "loss = float(np.vdot(d, d)) / d.shape[1]", "grad = 2.0 * d / d.shape[1]"],
-    "binary_cross_entropy": ["loss = float(-np.sum(t * np.log(y) + (1.0 - t) * np.log(1.0 - y), axis=1)[0])",
-                             "grad = -t / y + (1.0 - t) / (1.0 - y)"],
-    "cross_entropy": ["loss = float(-np.sum(t * np.log(y), axis=1)[0])", "grad = -t / y"],
-}
-# batch mode, `evaluate`: every row's loss and gradient
-_BATCH_LOSS = {
-    "half_squared_error": ["d = y - t", "per = 0.5 * (d * d).sum(axis=1)", "grad = d"],
-    "squared_error": ["d = y - t", "per = np.sum(d * d, axis=1)", "grad = 2.0 * (y - t)"],
-    "mean_squared_error": ["d = y - t", "per = np.mean(d * d, axis=1)", "grad = 2.0 * (y - t) / y.shape[1]"],
-    "binary_cross_entropy": ["per = -np.sum(t * np.log(y) + (1.0 - t) * np.log(1.0 - y), axis=1)",
-                             "grad = -t / y + (1.0 - t) / (1.0 - y)"],
-    "cross_entropy": ["per = -np.sum(t * np.log(y), axis=1)", "grad = -t / y"],
-}
-_FORWARD = {
-    "identity": "{a} = {z}",
-    "sigmoid": "{a} = 1.0 / (1.0 + np.exp(-{z}))",
-    "tanh": "{a} = np.tanh({z})",
-    "relu": "{a} = np.maximum({z}, 0.0)",
-    "leaky_relu": "{a} = np.where({z} > 0, {z}, {s} * {z})",
-    "softmax": "e = np.exp({z} - np.max({z}, axis=-1, keepdims=True))\n{a} = e / np.sum(e, axis=-1, keepdims=True)",
-}
-_BACKWARD = {
-    "identity": "{dz} = {da}",
-    "sigmoid": "{dz} = {da} * ({a} * (1.0 - {a}))",
-    "tanh": "{dz} = {da} * (1.0 - {a} * {a})",
-    "relu": "{dz} = {da} * ({z} > 0)",
-    "leaky_relu": "{dz} = {da} * np.where({z} > 0, 1.0, {s})",
-    "softmax": "{dz} = {a} * ({da} - np.sum({da} * {a}, axis=-1, keepdims=True))",
-}
-_TORCH_ACT = {
-    "identity": "{z}",
-    "sigmoid": "torch.sigmoid({z})",
-    "tanh": "torch.tanh({z})",
-    "relu": "torch.relu({z})",
-    "leaky_relu": "torch.nn.functional.leaky_relu({z}, negative_slope={s})",
-    "softmax": "torch.softmax({z}, dim=-1)",
-}
-_TORCH_LOSS = {
-    "half_squared_error": "0.5 * ((y - t) ** 2).sum(dim=1)",
-    "squared_error": "((y - t) ** 2).sum(dim=1)",
-    "mean_squared_error": "((y - t) ** 2).mean(dim=1)",
-    "binary_cross_entropy": "-(t * torch.log(y) + (1.0 - t) * torch.log(1.0 - y)).sum(dim=1)",
-    "cross_entropy": "-(t * torch.log(y)).sum(dim=1)",
-}
 
 
 def _literal(arr: np.ndarray, indent: str) -> str:
@@ -103,9 +56,13 @@ def _data_and_params(sc: Scenario, array: str, file_convention: bool) -> list[st
     """Data and initial parameters as literals. ``file_convention``: weights as the file writes them."""
     params = initial_params(sc)
     col = sc.convention == COLUMN
-    out = ["", "# data, one row per sample",
-           f"X = {array}({_literal(sc.data_inputs, ' ' * (len(array) + 5))})",
-           f"T = {array}({_literal(sc.data_targets, ' ' * (len(array) + 5))})", ""]
+    out = [
+        "",
+        "# data, one row per sample",
+        f"X = {array}({_literal(sc.data_inputs, ' ' * (len(array) + 5))})",
+        f"T = {array}({_literal(sc.data_targets, ' ' * (len(array) + 5))})",
+        "",
+    ]
     if file_convention or not col:
         layout = "units × inputs, z = a @ W.T + b" if col else "inputs × units, z = a @ W + b"
         out.append(f"# initial parameters ({sc.convention} convention: W is {layout})")
@@ -119,7 +76,11 @@ def _data_and_params(sc: Scenario, array: str, file_convention: bool) -> list[st
         if col and not file_convention:
             lit = f"np.ascontiguousarray({lit}.T)"
         out.append(f"W{l} = {lit}")
-        out.append(f"b{l} = {array}({_literal(b, ' ' * len(f'b{l} = {array}('))})" if b is not None else f"b{l} = None  # no bias")
+        out.append(
+            f"b{l} = {array}({_literal(b, ' ' * len(f'b{l} = {array}('))})"
+            if b is not None
+            else f"b{l} = None  # no bias"
+        )
     out += ["", f"learning_rate = {float(sc.training.learning_rate)!r}", f"epochs = {sc.training.epochs}"]
     return out
 
@@ -136,19 +97,26 @@ def numpy_script(sc: Scenario) -> str:
         body.append(f"z{l} = a{l - 1} @ W{l}")
         if layer.bias:
             body.append(f"z{l} = z{l} + b{l}")
-        body += _FORWARD[layer.activation].format(a=f"a{l}", z=f"z{l}", s=repr(float(layer.slope))).split("\n")
+        body += (
+            activation_op(layer.activation)
+            .numpy_forward.format(a=f"a{l}", z=f"z{l}", s=repr(float(layer.slope)))
+            .split("\n")
+        )
     body += [f"# loss: {sc.training.loss}", f"y = a{L}"]
     if batch:
-        body += _BATCH_LOSS[sc.training.loss]
+        body += make_loss(sc.training.loss).numpy_batch
         body += ["loss = float(np.mean(per))", "grad = grad / y.shape[0]"] if mean else ["loss = float(np.sum(per))"]
     else:
-        body += _ONLINE_LOSS[sc.training.loss]
+        body += make_loss(sc.training.loss).numpy_online
     body.append(f"da{L} = grad")
     for l in range(L, 0, -1):
         layer = sc.layers[l - 1]
         body.append(f"# backward {l}")
-        body.append(_BACKWARD[layer.activation].format(dz=f"dz{l}", da=f"da{l}", a=f"a{l}", z=f"z{l}",
-                                                       s=repr(float(layer.slope))))
+        body.append(
+            activation_op(layer.activation).numpy_backward.format(
+                dz=f"dz{l}", da=f"da{l}", a=f"a{l}", z=f"z{l}", s=repr(float(layer.slope))
+            )
+        )
         body.append(f"dW{l} = a{l - 1}.T @ dz{l}")
         if layer.bias:
             body.append(f"db{l} = dz{l}.sum(axis=0)")
@@ -165,8 +133,11 @@ def numpy_script(sc: Scenario) -> str:
         out += ["    " + line for line in body]
         out.append('    print(f"epoch {epoch} loss {loss!r}")')
     else:
-        out += ["    total = 0.0", "    for i in range(len(X)):",
-                "        a0, t = X[i:i + 1], T[i:i + 1]  # online: one sample, as a 1-row matrix"]
+        out += [
+            "    total = 0.0",
+            "    for i in range(len(X)):",
+            "        a0, t = X[i:i + 1], T[i:i + 1]  # online: one sample, as a 1-row matrix",
+        ]
         out += ["        " + line for line in body]
         out.append("        total += loss")
         epoch_loss = "total / len(X)" if mean else "total"
@@ -179,19 +150,28 @@ def torch_script(sc: Scenario) -> str:
     L, batch = sc.depth, sc.training.mode == BATCH
     mean = sc.training.reduction == "mean"
     col = sc.convention == COLUMN
-    out = _header(sc, "PyTorch (autograd and torch.optim.SGD, float64)") + ["import torch", "",
-                                                                            "torch.set_default_dtype(torch.float64)"]
+    out = _header(sc, "PyTorch (autograd and torch.optim.SGD, float64)") + [
+        "import torch",
+        "",
+        "torch.set_default_dtype(torch.float64)",
+    ]
     out += _data_and_params(sc, "torch.tensor", file_convention=True)
     names = [f"W{l}" for l in range(1, L + 1)] + [f"b{l}" for l, layer in enumerate(sc.layers, start=1) if layer.bias]
-    out += ["", f"for p in ({', '.join(names)},):", "    p.requires_grad_(True)",
-            f"optimizer = torch.optim.SGD([{', '.join(names)}], lr=learning_rate)", "", "",
-            "def pass_loss(a0, t):",
-            '    """The loss whose gradient one update follows: the sample\'s, or the reduced batch\'s."""']
+    out += [
+        "",
+        f"for p in ({', '.join(names)},):",
+        "    p.requires_grad_(True)",
+        f"optimizer = torch.optim.SGD([{', '.join(names)}], lr=learning_rate)",
+        "",
+        "",
+        "def pass_loss(a0, t):",
+        '    """The loss whose gradient one update follows: the sample\'s, or the reduced batch\'s."""',
+    ]
     for l, layer in enumerate(sc.layers, start=1):
         mat = f"a{l - 1} @ W{l}.T" if col else f"a{l - 1} @ W{l}"
         out.append(f"    z{l} = {mat}" + (f" + b{l}" if layer.bias else ""))
-        out.append(f"    a{l} = " + _TORCH_ACT[layer.activation].format(z=f"z{l}", s=repr(float(layer.slope))))
-    out += [f"    y = a{L}", f"    per = {_TORCH_LOSS[sc.training.loss]}"]
+        out.append(f"    a{l} = " + activation_op(layer.activation).torch.format(z=f"z{l}", s=repr(float(layer.slope))))
+    out += [f"    y = a{L}", f"    per = {make_loss(sc.training.loss).torch}"]
     if batch:
         out.append(f"    return per.{'mean' if mean else 'sum'}()")
     else:

@@ -1,4 +1,5 @@
 """The scenarios shipped with bptui, and turning a command-line argument into a scenario path."""
+
 from __future__ import annotations
 
 import os
@@ -56,8 +57,9 @@ def resolve(name_or_path: str) -> Path:
             return candidate
         if _exists(path):
             return path
-    raise ScenarioError(name_or_path, "no such file or bundled scenario; check the spelling, "
-                                      "or try `bptui --list` for the bundled ones")
+    raise ScenarioError(
+        name_or_path, "no such file or bundled scenario; check the spelling, or try `bptui --list` for the bundled ones"
+    )
 
 
 def _exists(path: Path) -> bool:

@@ -5,6 +5,7 @@ with a large data file in it stays instant; a file that is not a scenario is sti
 why it looks wrong, and choosing it is refused by the loader with its one-line error. The text
 returned is the files' own: whoever shows it passes it through :func:`bptui.printable.printable`.
 """
+
 from __future__ import annotations
 
 import tomllib

@@ -1,4 +1,4 @@
-"""Training data from a file named by ``[data] file`` (SPEC 3.4): CSV or ``.npz``.
+"""Training data from a file named by ``[data] file`` (docs/SPEC.md §3.4): CSV or ``.npz``.
 
 Sizes are checked before anything big is allocated (issue 12: a data file is someone else's):
 what the path is and the file size first; for CSV the length of each line and its number of
@@ -13,6 +13,7 @@ Problems with the file as a whole (missing, a directory, too big) are reported b
 the ``file =`` line of the scenario; problems inside the file are reported at the data file itself
 (with the CSV line number).
 """
+
 from __future__ import annotations
 
 import ast
@@ -27,7 +28,7 @@ from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, NoReturn
+from typing import IO, BinaryIO, NoReturn
 
 import numpy as np
 
@@ -36,7 +37,12 @@ from bptui.errors import ScenarioError
 from .fields import plural, shown
 from .files import NotRegular, kind, open_regular
 from .limits import (
-    MAX_CSV_LINE, MAX_DATA_FILE_BYTES, MAX_DATA_NUMBERS, MAX_NPY_HEADER, MAX_NPZ_DIRECTORY, MAX_NPZ_MEMBERS,
+    MAX_CSV_LINE,
+    MAX_DATA_FILE_BYTES,
+    MAX_DATA_NUMBERS,
+    MAX_NPY_HEADER,
+    MAX_NPZ_DIRECTORY,
+    MAX_NPZ_MEMBERS,
     MAX_SAMPLES,
 )
 from .schema import DATA_SUFFIXES, NPZ_ARRAYS
@@ -60,8 +66,7 @@ class Widths:
     scenario: str  # the scenario file's name
 
     def why(self) -> str:
-        return (f"network.inputs = {self.inputs} and the last layer's units = {self.outputs} "
-                f"in {self.scenario}")
+        return f"network.inputs = {self.inputs} and the last layer's units = {self.outputs} in {self.scenario}"
 
 
 def read_data_file(file: Path, widths: Widths, complain: Callable[[str], NoReturn]) -> tuple[np.ndarray, np.ndarray]:
@@ -69,22 +74,30 @@ def read_data_file(file: Path, widths: Widths, complain: Callable[[str], NoRetur
     try:
         info = file.stat()
     except FileNotFoundError:
-        complain(f"data.file: there is no file {shown(str(file))}; the path is relative to the scenario "
-                 f"file's folder, check its spelling")
+        complain(
+            f"data.file: there is no file {shown(str(file))}; the path is relative to the scenario "
+            f"file's folder, check its spelling"
+        )
     except OSError as e:
         complain(f"data.file: cannot read {shown(str(file))} ({e.strerror or e}); check its permissions")
     except ValueError:  # a NUL character: no file system has such a name
-        complain(f"data.file: {shown(file.name)} holds a NUL character (\\u0000), which no file name can; "
-                 f"name a .csv or .npz file")
+        complain(
+            f"data.file: {shown(file.name)} holds a NUL character (\\u0000), which no file name can; "
+            f"name a .csv or .npz file"
+        )
     what = kind(info.st_mode)
     if what:
         complain(f"data.file: {shown(str(file))} is {what}, not a regular file; name a .csv or .npz file")
     if file.suffix.lower() not in DATA_SUFFIXES:
-        complain(f"data.file: {shown(file.name)} must end in .csv (last columns are the targets) or .npz "
-                 f"(arrays named inputs and targets)")
+        complain(
+            f"data.file: {shown(file.name)} must end in .csv (last columns are the targets) or .npz "
+            f"(arrays named inputs and targets)"
+        )
     if info.st_size > MAX_DATA_FILE_BYTES:
-        complain(f"data.file: {shown(file.name)} is {info.st_size / 2**20:.0f} MiB, more than the limit of "
-                 f"{MAX_DATA_FILE_BYTES // 2**20} MiB; use fewer samples")
+        complain(
+            f"data.file: {shown(file.name)} is {info.st_size / 2**20:.0f} MiB, more than the limit of "
+            f"{MAX_DATA_FILE_BYTES // 2**20} MiB; use fewer samples"
+        )
     try:
         with open_regular(file) as handle:
             if file.suffix.lower() == ".csv":
@@ -118,9 +131,12 @@ def _read_csv(handle: BinaryIO, file: Path, widths: Widths) -> tuple[np.ndarray,
                 break
             line_no += 1
             if len(line) > MAX_CSV_LINE:
-                raise ScenarioError(file, f"this line is longer than {MAX_CSV_LINE:,} characters; write one "
-                                          f"sample per line: {widths.inputs} inputs then {widths.outputs} targets",
-                                    line_no)
+                raise ScenarioError(
+                    file,
+                    f"this line is longer than {MAX_CSV_LINE:,} characters; write one "
+                    f"sample per line: {widths.inputs} inputs then {widths.outputs} targets",
+                    line_no,
+                )
             columns = line.count(",") + 1
             if columns > width and not first:
                 raise _columns(file, columns, widths, line_no)
@@ -135,36 +151,56 @@ def _read_csv(handle: BinaryIO, file: Path, widths: Widths) -> tuple[np.ndarray,
             if len(cells) != width:
                 raise _columns(file, len(cells), widths, line_no)
             if isinstance(values, int):
-                raise ScenarioError(file, f"column {values + 1} is {shown(cells[values], 40)}, which is not "
-                                          f"a number; only the first row may hold column names", line_no)
+                raise ScenarioError(
+                    file,
+                    f"column {values + 1} is {shown(cells[values], 40)}, which is not "
+                    f"a number; only the first row may hold column names",
+                    line_no,
+                )
             bad = next((j for j, v in enumerate(values) if not math.isfinite(v)), None)
             if bad is not None:
-                raise ScenarioError(file, f"column {bad + 1} is {shown(cells[bad], 40)}; only finite numbers "
-                                          f"are allowed, replace it with a real value", line_no)
+                raise ScenarioError(
+                    file,
+                    f"column {bad + 1} is {shown(cells[bad], 40)}; only finite numbers "
+                    f"are allowed, replace it with a real value",
+                    line_no,
+                )
             rows += 1
             if rows > MAX_SAMPLES or rows * width > MAX_DATA_NUMBERS:
-                raise ScenarioError(file, f"too much data: more than {MAX_SAMPLES} samples or "
-                                          f"{MAX_DATA_NUMBERS} numbers, the limits that keep memory "
-                                          f"use small; use fewer samples", line_no)
+                raise ScenarioError(
+                    file,
+                    f"too much data: more than {MAX_SAMPLES} samples or "
+                    f"{MAX_DATA_NUMBERS} numbers, the limits that keep memory "
+                    f"use small; use fewer samples",
+                    line_no,
+                )
             numbers.extend(values)
     except UnicodeDecodeError:
         raise ScenarioError(file, "is not UTF-8 text; save the CSV file as UTF-8", line_no + 1) from None
     except csv.Error as e:
-        raise ScenarioError(file, f"is not a valid CSV file ({e}); write plain comma-separated numbers",
-                            line_no) from None
+        raise ScenarioError(
+            file, f"is not a valid CSV file ({e}); write plain comma-separated numbers", line_no
+        ) from None
     finally:
         text.detach()
     if rows == 0:
-        raise ScenarioError(file, f"has no data rows; add one line per sample: {widths.inputs} input "
-                                  f"values then {widths.outputs} target values, separated by commas")
+        raise ScenarioError(
+            file,
+            f"has no data rows; add one line per sample: {widths.inputs} input "
+            f"values then {widths.outputs} target values, separated by commas",
+        )
     table = np.frombuffer(numbers, dtype=np.float64).reshape(rows, width)
-    return table[:, :widths.inputs].copy(), table[:, widths.inputs:].copy()
+    return table[:, : widths.inputs].copy(), table[:, widths.inputs :].copy()
 
 
 def _columns(file: Path, found: int, widths: Widths, line: int) -> ScenarioError:
     width = widths.inputs + widths.outputs
-    return ScenarioError(file, f"this row has {found:,} columns, but each row needs {width}: "
-                               f"{widths.inputs} inputs then {widths.outputs} targets ({widths.why()})", line)
+    return ScenarioError(
+        file,
+        f"this row has {found:,} columns, but each row needs {width}: "
+        f"{widths.inputs} inputs then {widths.outputs} targets ({widths.why()})",
+        line,
+    )
 
 
 def _floats(cells: list[str]) -> list[float] | int:
@@ -184,6 +220,7 @@ def _floats(cells: list[str]) -> list[float] | int:
 
 # --- .npz ----------------------------------------------------------------------------------------
 
+
 def _read_npz(handle: BinaryIO, file: Path, widths: Widths) -> tuple[np.ndarray, np.ndarray]:
     """Arrays ``inputs`` and ``targets``: directory, headers and shapes checked before any data is read."""
     _check_zip_directory(handle, file)
@@ -200,8 +237,15 @@ def _read_npz(handle: BinaryIO, file: Path, widths: Widths) -> tuple[np.ndarray,
             headers = {name: _npy_header(archive, file, name)[0] for name in NPZ_ARRAYS}
             _check_shapes(file, {name: h[2] for name, h in headers.items()}, widths)
             return tuple(_npy_data(archive, file, name) for name in NPZ_ARRAYS)  # type: ignore[return-value]
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError,
-            RuntimeError, ValueError) as e:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        zlib.error,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+    ) as e:
         # RuntimeError: an encrypted member; NotImplementedError: an unknown compression method
         reason = "encrypted" if "encrypted" in str(e) else "not a readable zip archive"
         raise ScenarioError(file, f"is not a valid .npz file ({reason}); {_SAVE_HINT}") from None
@@ -217,9 +261,9 @@ def _check_zip_directory(handle: BinaryIO, file: Path) -> None:
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) < at + 22:
         raise ScenarioError(file, f"is not a valid .npz file (not a readable zip archive); {_SAVE_HINT}")
-    entries, directory = struct.unpack("<HI", tail[at + 10:at + 16])
-    if (entries == 0xFFFF or directory == 0xFFFFFFFF) and at >= 20 and tail[at - 20:at - 16] == b"PK\x06\x07":
-        (offset,) = struct.unpack("<Q", tail[at - 12:at - 4])  # the zip64 end record holds the true counts
+    entries, directory = struct.unpack("<HI", tail[at + 10 : at + 16])
+    if (entries == 0xFFFF or directory == 0xFFFFFFFF) and at >= 20 and tail[at - 20 : at - 16] == b"PK\x06\x07":
+        (offset,) = struct.unpack("<Q", tail[at - 12 : at - 4])  # the zip64 end record holds the true counts
         handle.seek(min(offset, size))
         record = handle.read(56)
         if len(record) == 56 and record[:4] == b"PK\x06\x06":
@@ -227,28 +271,31 @@ def _check_zip_directory(handle: BinaryIO, file: Path) -> None:
     if entries > MAX_NPZ_MEMBERS:
         raise _too_many_members(file, entries)
     if directory > MAX_NPZ_DIRECTORY:
-        raise ScenarioError(file, f"has a zip directory of {directory:,} bytes, more than the limit of "
-                                  f"{MAX_NPZ_DIRECTORY:,}; {_SAVE_HINT}")
+        raise ScenarioError(
+            file,
+            f"has a zip directory of {directory:,} bytes, more than the limit of {MAX_NPZ_DIRECTORY:,}; {_SAVE_HINT}",
+        )
     handle.seek(0)
 
 
 def _too_many_members(file: Path, count: int) -> ScenarioError:
-    return ScenarioError(file, f"holds {count:,} arrays, more than the limit of {MAX_NPZ_MEMBERS}; "
-                               f"{_SAVE_HINT}")
+    return ScenarioError(file, f"holds {count:,} arrays, more than the limit of {MAX_NPZ_MEMBERS}; {_SAVE_HINT}")
 
 
-def _npy_header(archive: zipfile.ZipFile, file: Path, name: str,
-                member: BinaryIO | None = None) -> tuple[tuple[np.dtype, bool, tuple[int, ...]], int]:
+def _npy_header(
+    archive: zipfile.ZipFile, file: Path, name: str, member: IO[bytes] | None = None
+) -> tuple[tuple[np.dtype, bool, tuple[int, ...]], int]:
     """((dtype, fortran_order, shape), header bytes) of an ``.npy`` member, each part bounded and checked.
 
     Read here rather than by numpy, which reads a header of any declared length (up to 4 GB)
     before it checks it, and whose refusal advises ``allow_pickle=True``.
     """
+
     def bad(why: str) -> ScenarioError:
         return ScenarioError(file, f"array {name!r} is not a valid .npy array ({why}); save it with numpy.savez")
 
     own = member is None
-    member = archive.open(f"{name}.npy") if own else member
+    member = archive.open(f"{name}.npy") if member is None else member
     try:
         magic = member.read(8)
         if len(magic) < 8 or magic[:6] != b"\x93NUMPY" or magic[6] not in (1, 2, 3):
@@ -271,10 +318,16 @@ def _npy_header(archive: zipfile.ZipFile, file: Path, name: str,
             raise bad("an unreadable header")
         descr, fortran, shape = meta["descr"], meta["fortran_order"], meta["shape"]
         if not isinstance(descr, str) or not _NPY_DTYPE.fullmatch(descr):
-            raise ScenarioError(file, f"array {name!r} holds {shown(str(descr), 40)} values, but it must hold "
-                                      f"numbers of at most 8 bytes; convert it with .astype(float) before saving")
-        if (not isinstance(fortran, bool) or not isinstance(shape, tuple)
-                or not all(type(n) is int and n >= 0 for n in shape)):
+            raise ScenarioError(
+                file,
+                f"array {name!r} holds {shown(str(descr), 40)} values, but it must hold "
+                f"numbers of at most 8 bytes; convert it with .astype(float) before saving",
+            )
+        if (
+            not isinstance(fortran, bool)
+            or not isinstance(shape, tuple)
+            or not all(type(n) is int and n >= 0 for n in shape)
+        ):
             raise bad("an unreadable header")
         return (np.dtype(descr), fortran, shape), 6 + 2 + len(raw) + length
     finally:
@@ -298,26 +351,40 @@ def _check_shapes(file: Path, shapes: dict[str, tuple[int, ...]], widths: Widths
     want = {"inputs": widths.inputs, "targets": widths.outputs}
     for name, shape in shapes.items():
         if len(shape) != 2:
-            raise ScenarioError(file, f"array {name!r} has shape {shape}, but it must be 2-D "
-                                      f"(samples, {want[name]}); reshape it with x.reshape(len(x), -1)")
+            raise ScenarioError(
+                file,
+                f"array {name!r} has shape {shape}, but it must be 2-D "
+                f"(samples, {want[name]}); reshape it with x.reshape(len(x), -1)",
+            )
         if shape[1] != want[name]:
-            raise ScenarioError(file, f"array {name!r} has shape {shape}, but each sample needs "
-                                      f"{plural(want[name], 'value')} ({widths.why()})")
+            raise ScenarioError(
+                file,
+                f"array {name!r} has shape {shape}, but each sample needs "
+                f"{plural(want[name], 'value')} ({widths.why()})",
+            )
     samples = shapes["inputs"][0]
     if samples == 0:
         raise ScenarioError(file, f"array 'inputs' has no samples; {_SAVE_HINT}")
     if samples > MAX_SAMPLES or samples * (widths.inputs + widths.outputs) > MAX_DATA_NUMBERS:
-        raise ScenarioError(file, f"holds {samples} samples of {widths.inputs} + {widths.outputs} "
-                                  f"values, more than the limits of {MAX_SAMPLES} samples and "
-                                  f"{MAX_DATA_NUMBERS} numbers; use fewer samples")
+        raise ScenarioError(
+            file,
+            f"holds {samples} samples of {widths.inputs} + {widths.outputs} "
+            f"values, more than the limits of {MAX_SAMPLES} samples and "
+            f"{MAX_DATA_NUMBERS} numbers; use fewer samples",
+        )
     if shapes["targets"][0] != samples:
-        raise ScenarioError(file, f"has {samples} rows of inputs but {shapes['targets'][0]} rows of "
-                                  f"targets; give one target row per sample")
+        raise ScenarioError(
+            file,
+            f"has {samples} rows of inputs but {shapes['targets'][0]} rows of targets; give one target row per sample",
+        )
 
 
 def _check_finite(file: Path, values: np.ndarray, name: str) -> None:
     bad = np.argwhere(~np.isfinite(values))
     if bad.size:
         r, c = (int(i) for i in bad[0])
-        raise ScenarioError(file, f"{name} of sample {r + 1}, column {c + 1} is {values[r, c]}; only "
-                                  f"finite numbers are allowed, replace it with a real value")
+        raise ScenarioError(
+            file,
+            f"{name} of sample {r + 1}, column {c + 1} is {values[r, c]}; only "
+            f"finite numbers are allowed, replace it with a real value",
+        )

@@ -4,6 +4,7 @@ Every message names the key path, what was found and what to write instead. TOML
 the format: ``true`` is not a number here, ``nan``/``inf`` are refused, and whole numbers must be
 written without a decimal point.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -103,8 +104,11 @@ class Reader:
             return {}
         value = parent[key]
         if not isinstance(value, dict):
-            self.fail(here, f"{format_path(here)} is {describe(value)}, but it must be a table: "
-                            f"write a [{format_path(here)}] header with its keys below it")
+            self.fail(
+                here,
+                f"{format_path(here)} is {describe(value)}, but it must be a table: "
+                f"write a [{format_path(here)}] header with its keys below it",
+            )
         return value
 
     def tables(self, parent: dict, at: KeyPath, key: str, fix: str | None = None) -> list[dict]:
@@ -116,8 +120,11 @@ class Reader:
             return []
         value = parent[key]
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.fail(here, f"{format_path(here)} is {describe(value)}, but it must be an array of "
-                            f"tables: write each one under its own [[{format_path(here)}]] header")
+            self.fail(
+                here,
+                f"{format_path(here)} is {describe(value)}, but it must be an array of "
+                f"tables: write each one under its own [[{format_path(here)}]] header",
+            )
         return value
 
     # --- scalars -----------------------------------------------------------------------------------
@@ -130,27 +137,42 @@ class Reader:
             where = f"under [{format_path(at)}]"
         self.fail(at, f"{format_path(at + (key,))} is missing; add {fix or f'`{key} = ...`'} {where}")
 
-    def string(self, parent: dict, at: KeyPath, key: str, default: object = MISSING,
-               fix: str | None = None) -> str:
+    def string(self, parent: dict, at: KeyPath, key: str, default: object = MISSING, fix: str | None = None) -> str:
         if key not in parent:
             if default is MISSING:
                 self._required(at, key, fix)
             return default  # type: ignore[return-value]
         value = parent[key]
         if not isinstance(value, str):
-            self.fail(at + (key,), f"{format_path(at + (key,))} is {describe(value)}, but it must be "
-                                   f'a string in quotes, e.g. {key} = "..."')
+            self.fail(
+                at + (key,),
+                f"{format_path(at + (key,))} is {describe(value)}, but it must be "
+                f'a string in quotes, e.g. {key} = "..."',
+            )
         return value
 
     def boolean(self, parent: dict, at: KeyPath, key: str, default: bool) -> bool:
         value = parent.get(key, default)
         if not isinstance(value, bool):
-            self.fail(at + (key,), f"{format_path(at + (key,))} is {describe(value)}, but it must be "
-                                   f"true or false (lower case, no quotes)")
+            self.fail(
+                at + (key,),
+                f"{format_path(at + (key,))} is {describe(value)}, but it must be "
+                f"true or false (lower case, no quotes)",
+            )
         return value
 
-    def integer(self, parent: dict, at: KeyPath, key: str, default: object = MISSING, *,
-                low: int, high: int, why_high: str = "", fix: str | None = None) -> int:
+    def integer(
+        self,
+        parent: dict,
+        at: KeyPath,
+        key: str,
+        default: object = MISSING,
+        *,
+        low: int,
+        high: int,
+        why_high: str = "",
+        fix: str | None = None,
+    ) -> int:
         """A whole number in ``low..high``; ``why_high`` explains the upper limit when it is one."""
         if key not in parent:
             if default is MISSING:
@@ -173,8 +195,7 @@ class Reader:
             self.fail(at + (key,), f"{name} is {describe(value)}, but it must be at most {high}{limit}")
         return value
 
-    def number(self, parent: dict, at: KeyPath, key: str, default: object = MISSING,
-               fix: str | None = None) -> float:
+    def number(self, parent: dict, at: KeyPath, key: str, default: object = MISSING, fix: str | None = None) -> float:
         """A finite number (a whole number is fine)."""
         if key not in parent:
             if default is MISSING:
@@ -182,13 +203,23 @@ class Reader:
             return default  # type: ignore[return-value]
         return self.number_value(parent[key], at + (key,))
 
-    def choice(self, parent: dict, at: KeyPath, key: str, choices: Sequence[str],
-               default: object = MISSING, fix: str | None = None) -> str:
+    def choice(
+        self,
+        parent: dict,
+        at: KeyPath,
+        key: str,
+        choices: Sequence[str],
+        default: object = MISSING,
+        fix: str | None = None,
+    ) -> str:
         """One of ``choices`` (an enum written as a string)."""
         value = self.string(parent, at, key, default, fix)
         if value not in choices:
-            self.fail(at + (key,), f"{format_path(at + (key,))} is {shown(value)}, which is not valid"
-                                   f"{did_you_mean(value, choices)}; use one of: {', '.join(choices)}")
+            self.fail(
+                at + (key,),
+                f"{format_path(at + (key,))} is {shown(value)}, which is not valid"
+                f"{did_you_mean(value, choices)}; use one of: {', '.join(choices)}",
+            )
         return value
 
     # --- numbers and arrays of numbers -------------------------------------------------------------
@@ -206,15 +237,21 @@ class Reader:
         except OverflowError:
             self.fail(at, f"{name} is too large to be a floating-point number; use a smaller value")
         if not math.isfinite(number):
-            self.fail(at, f"{name} is {value!r}, but only finite numbers are allowed "
-                          f"(no nan or inf); replace it with a real value")
+            self.fail(
+                at,
+                f"{name} is {value!r}, but only finite numbers are allowed "
+                f"(no nan or inf); replace it with a real value",
+            )
         return number
 
     def numbers(self, value: object, at: KeyPath, what: str) -> np.ndarray:
         """A 1-D array of finite numbers; ``what`` says what the array holds, for messages."""
         if not isinstance(value, list):
-            self.fail(at, f"{format_path(at)} is {describe(value)}, but it must be an array of "
-                          f"numbers ({what}), e.g. [0.5, -1.0]")
+            self.fail(
+                at,
+                f"{format_path(at)} is {describe(value)}, but it must be an array of "
+                f"numbers ({what}), e.g. [0.5, -1.0]",
+            )
         if all(type(v) is float or type(v) is int for v in value):
             try:
                 array = np.array(value, dtype=np.float64)
@@ -224,25 +261,34 @@ class Reader:
                 return array
         return np.array([self.number_value(v, at + (j,)) for j, v in enumerate(value)], dtype=np.float64)
 
-    def rows(self, value: object, at: KeyPath, what: str, width: int, why_width: str,
-             max_rows: int, why_max: str) -> np.ndarray:
+    def rows(
+        self, value: object, at: KeyPath, what: str, width: int, why_width: str, max_rows: int, why_max: str
+    ) -> np.ndarray:
         """A 2-D array: a list of ``width``-number rows, at most ``max_rows`` of them."""
         name = format_path(at)
         if not isinstance(value, list) or not value:
             example = "[[" + ", ".join(["0.5"] * min(width, 3)) + (", ..." if width > 3 else "") + "]]"
-            self.fail(at, f"{name} is {describe(value)}, but it must be a non-empty array of rows, "
-                          f"one per {what}, e.g. {example}")
+            self.fail(
+                at,
+                f"{name} is {describe(value)}, but it must be a non-empty array of rows, "
+                f"one per {what}, e.g. {example}",
+            )
         if len(value) > max_rows:
             self.fail(at, f"{name} has {len(value)} rows, more than the limit of {max_rows} ({why_max})")
         out = np.empty((len(value), width), dtype=np.float64)
         for r, row in enumerate(value):
             here = at + (r,)
             if not isinstance(row, list):
-                self.fail(here, f"{format_path(here)} is {describe(row)}, but each {what} must be an "
-                                f"array of {width} numbers; write [[...], [...]] with one row per {what}")
+                self.fail(
+                    here,
+                    f"{format_path(here)} is {describe(row)}, but each {what} must be an "
+                    f"array of {width} numbers; write [[...], [...]] with one row per {what}",
+                )
             if len(row) != width:
-                self.fail(here, f"{format_path(here)} has {plural(len(row), 'number')}, but it must have {width} "
-                                f"({why_width})")
+                self.fail(
+                    here,
+                    f"{format_path(here)} has {plural(len(row), 'number')}, but it must have {width} ({why_width})",
+                )
             out[r] = self.numbers(row, here, what)
         return out
 
@@ -253,7 +299,10 @@ class Reader:
         if value and all(isinstance(row, list) for row in value):
             widths = {len(row) for row in value}
             if len(widths) != 1:
-                self.fail(at, f"{format_path(at)} has rows of different lengths ({sorted(widths)}); "
-                              f"give every row the same number of values")
+                self.fail(
+                    at,
+                    f"{format_path(at)} has rows of different lengths ({sorted(widths)}); "
+                    f"give every row the same number of values",
+                )
             return np.stack([self.numbers(row, at + (r,), "values") for r, row in enumerate(value)])
         return self.numbers(value, at, "values")

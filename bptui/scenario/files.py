@@ -5,6 +5,7 @@
 ``stat`` (which never blocks), and :func:`open_regular` opens without blocking and checks again
 on the open file, so a path swapped between the two checks is refused too.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,4 @@
-"""Every size and work limit on what a scenario file may ask for, in one place (SPEC 3.7, issue 12).
+"""Every size and work limit on what a scenario file may ask for, in one place (docs/SPEC.md §3.7, issue 12).
 
 A scenario is someone else's data. Each limit is checked *before* the work it bounds: the text
 before ``tomllib`` parses it (:mod:`.prescan`), a data file's directory and headers before its
@@ -6,6 +6,7 @@ arrays are read, declared sizes before arrays are allocated, the total work befo
 Each is far above what a teaching network needs and far below what would exhaust a laptop.
 scenarios/README.md documents them; change both together.
 """
+
 from __future__ import annotations
 
 from bptui.engine.timeline import MAX_EPOCHS as ENGINE_MAX_EPOCHS

@@ -1,36 +1,35 @@
-"""From scenario text to a validated :class:`Scenario` (SPEC 3), refusing every bad file (3.7).
+"""From scenario text to a validated :class:`Scenario` (docs/SPEC.md §3), refusing every bad file (§3.7).
 
-Decisions where SPEC is silent (see DECISIONS.md): ``title``, ``[network] inputs``, each layer's
-``units`` and ``activation``, ``[data]``, ``[training] learning_rate`` and ``[[expect]] after``
-are required; ``epochs`` defaults to 100. Sizes are checked against :mod:`.schema`'s limits
-before any array is built. Nothing in a file is ever evaluated.
+Decisions where the contract is silent (scenarios/README.md, "Rules the loader enforces"):
+``title``, ``[network] inputs``, each layer's ``units`` and ``activation``, ``[data]``,
+``[training] learning_rate`` and ``[[expect]] after`` are required; ``epochs`` defaults to 100.
+Sizes are checked against :mod:`.schema`'s limits before any array is built. Nothing in a file is ever evaluated.
 """
+
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 import numpy as np
 
-from bptui.engine.spec import BATCH, COLUMN, ROW, Expectation, InitSpec, LayerSpec, Scenario, TrainingSpec
-from bptui.engine.steps import step_index, step_names
-from bptui.engine.values import value_names
+from bptui.engine import activations, losses
+from bptui.engine.spec import BATCH, COLUMN, ROW, InitSpec, LayerSpec, Scenario, TrainingSpec
 from bptui.errors import ScenarioError
 
 from . import schema as s
-from .data import Widths, read_data_file
-from .fields import Reader, did_you_mean, plural, shown
+from .budget import check_expectation_budget, within_budget
+from .data_table import read_data
+from .expectations import read_expectations, value_sizes
+from .fields import Reader, plural
 from .files import NotRegular, kind, open_regular
-from .limits import work
 from .locate import KeyPath, Locator, format_path
 from .prescan import prescan
 from .teaching import read_names, read_predict, value_shape
 
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
-_VALUE_NAME = re.compile(r"(dW|db|da|dz|W|b|z|a)(\d+)")
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -43,14 +42,18 @@ def parse_scenario(text: str, path: Path) -> Scenario:
     """Validate scenario ``text``; ``path`` names it in messages and anchors relative data files."""
     path = Path(path)
     if len(text) > s.MAX_SCENARIO_BYTES:
-        raise ScenarioError(path, f"the file is larger than the limit of {s.MAX_SCENARIO_BYTES // 2**20} MiB; "
-                                  f"move large data into a .csv or .npz file named by [data] file")
+        raise ScenarioError(
+            path,
+            f"the file is larger than the limit of {s.MAX_SCENARIO_BYTES // 2**20} MiB; "
+            f"move large data into a .csv or .npz file named by [data] file",
+        )
     prescan(text, path)  # what would blow tomllib up is refused before it runs
     try:
         doc = tomllib.loads(text)
     except RecursionError:
-        raise ScenarioError(path, "arrays or tables are nested too deeply to read; "
-                                  "a scenario needs at most arrays of arrays") from None
+        raise ScenarioError(
+            path, "arrays or tables are nested too deeply to read; a scenario needs at most arrays of arrays"
+        ) from None
     except ValueError as e:  # tomllib.TOMLDecodeError, or a bad date it passes on
         raise _toml_error(path, e) from None
     return _Builder(Reader(path, Locator(text))).build(doc)
@@ -61,8 +64,9 @@ def _read_text(p: Path) -> str:
     try:
         info = p.stat()
     except FileNotFoundError:
-        raise ScenarioError(p, "no such file; check the path, or give a bundled scenario's name "
-                               "(`bptui --list` lists them)") from None
+        raise ScenarioError(
+            p, "no such file; check the path, or give a bundled scenario's name (`bptui --list` lists them)"
+        ) from None
     except OSError as e:
         raise ScenarioError(p, f"cannot be read ({e.strerror or e}); check its permissions") from None
     except ValueError:  # a NUL character in the name
@@ -71,8 +75,11 @@ def _read_text(p: Path) -> str:
     if what:
         raise ScenarioError(p, f"is {what}, not a scenario file; name a .toml file")
     if info.st_size > s.MAX_SCENARIO_BYTES:
-        raise ScenarioError(p, f"the file is larger than the limit of {s.MAX_SCENARIO_BYTES // 2**20} MiB; "
-                               f"move large data into a .csv or .npz file named by [data] file")
+        raise ScenarioError(
+            p,
+            f"the file is larger than the limit of {s.MAX_SCENARIO_BYTES // 2**20} MiB; "
+            f"move large data into a .csv or .npz file named by [data] file",
+        )
     try:
         with open_regular(p) as handle:
             raw = handle.read(s.MAX_SCENARIO_BYTES + 1)
@@ -84,8 +91,9 @@ def _read_text(p: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        raise ScenarioError(p, f"is not UTF-8 text (byte 0x{raw[e.start]:02x} here); "
-                               f"save the file with UTF-8 encoding", line) from None
+        raise ScenarioError(
+            p, f"is not UTF-8 text (byte 0x{raw[e.start]:02x} here); save the file with UTF-8 encoding", line
+        ) from None
 
 
 def _toml_error(path: Path, err: ValueError) -> ScenarioError:
@@ -101,8 +109,10 @@ def _toml_error(path: Path, err: ValueError) -> ScenarioError:
     if "overwrite" in message or "declare" in message:
         hint = "each key and each [table] may appear only once"
     else:
-        hint = ("check the TOML syntax: strings in double quotes, true/false in lower case, "
-                "arrays in [ ], one key = value per line")
+        hint = (
+            "check the TOML syntax: strings in double quotes, true/false in lower case, "
+            "arrays in [ ], one key = value per line"
+        )
     return ScenarioError(path, f"not valid TOML: {message}; {hint}", line)
 
 
@@ -124,10 +134,10 @@ class _Builder:
         convention, inputs, layers = self._network(doc)
         training = self._training(doc, layers)
         init = self._init(doc)
-        data_inputs, data_targets = self._data(doc, inputs, layers)
-        training = self._within_budget(doc, training, inputs, layers, len(data_inputs))
-        expectations = self._expectations(doc, inputs, layers, len(data_inputs), training.mode == BATCH)
-        self._expectations_within_budget(expectations, training, inputs, layers, len(data_inputs))
+        data_inputs, data_targets = read_data(r, doc, inputs, layers)
+        training = within_budget(r, doc, training, inputs, layers, len(data_inputs))
+        expectations = read_expectations(r, doc, inputs, layers, len(data_inputs), training.mode == BATCH)
+        check_expectation_budget(r, expectations, training, inputs, layers, len(data_inputs))
         predict, names = self._teaching(doc, inputs, layers, len(data_inputs), training.mode == BATCH, convention)
         return Scenario(
             title=title,
@@ -147,35 +157,57 @@ class _Builder:
         )
 
     # --- predict and names (bptui.scenario.teaching) -------------------------------------------------
-    def _teaching(self, doc: dict, inputs: int, layers: tuple[LayerSpec, ...], samples: int, batch: bool,
-                  convention: str) -> tuple[tuple[str, ...], dict[str, str]]:
-        names = list(_value_sizes(inputs, layers, samples, batch))
-        shape_of = partial(value_shape, inputs=inputs, layers=layers, samples=samples, batch=batch,
-                           convention=convention)
+    def _teaching(
+        self, doc: dict, inputs: int, layers: tuple[LayerSpec, ...], samples: int, batch: bool, convention: str
+    ) -> tuple[tuple[str, ...], dict[str, str]]:
+        names = list(value_sizes(inputs, layers, samples, batch))
+        shape_of = partial(
+            value_shape, inputs=inputs, layers=layers, samples=samples, batch=batch, convention=convention
+        )
         return read_predict(self.r, doc, names, shape_of), read_names(self.r, doc, names)
 
     # --- [network] ---------------------------------------------------------------------------------
     def _network(self, doc: dict) -> tuple[str, int, tuple[LayerSpec, ...]]:
         r = self.r
         at: KeyPath = ("network",)
-        net = r.table(doc, (), "network", fix="add a [network] table with inputs = N, then one "
-                                                "[[network.layers]] table per layer")
-        inputs = r.integer(net, at, "inputs", low=1, high=s.MAX_WIDTH, why_high=_WIDTH_WHY,
-                           fix="`inputs = N` (the width of the input a0)")
+        net = r.table(
+            doc, (), "network", fix="add a [network] table with inputs = N, then one [[network.layers]] table per layer"
+        )
+        inputs = r.integer(
+            net,
+            at,
+            "inputs",
+            low=1,
+            high=s.MAX_WIDTH,
+            why_high=s.WIDTH_WHY,
+            fix="`inputs = N` (the width of the input a0)",
+        )
         convention = r.choice(net, at, "convention", s.CONVENTIONS, s.DEFAULT_CONVENTION)
-        tables = r.tables(net, at, "layers", fix="add one [[network.layers]] table per layer, input side "
-                                                 'first, each with units = N and activation = "..."')
+        tables = r.tables(
+            net,
+            at,
+            "layers",
+            fix="add one [[network.layers]] table per layer, input side "
+            'first, each with units = N and activation = "..."',
+        )
         if not tables:
             r.fail(at + ("layers",), "network.layers is empty; add one [[network.layers]] table per layer")
         if len(tables) > s.MAX_LAYERS:
-            r.fail(at + ("layers", s.MAX_LAYERS), f"the network has {len(tables)} layers, more than the limit "
-                                                   f"of {s.MAX_LAYERS} (deeper networks cannot be shown); "
-                                                   f"remove layers")
+            r.fail(
+                at + ("layers", s.MAX_LAYERS),
+                f"the network has {len(tables)} layers, more than the limit "
+                f"of {s.MAX_LAYERS} (deeper networks cannot be shown); "
+                f"remove layers",
+            )
         units = self._sizes(tables, inputs)
         fan_ins = [inputs] + units[:-1]
-        return convention, inputs, tuple(
-            self._layer(t, at + ("layers", i), i + 1, len(tables), units[i], fan_ins[i], convention)
-            for i, t in enumerate(tables)
+        return (
+            convention,
+            inputs,
+            tuple(
+                self._layer(t, at + ("layers", i), i + 1, len(tables), units[i], fan_ins[i], convention)
+                for i, t in enumerate(tables)
+            ),
         )
 
     def _sizes(self, tables: list[dict], inputs: int) -> list[int]:
@@ -187,29 +219,51 @@ class _Builder:
         for i, t in enumerate(tables):
             at: KeyPath = ("network", "layers", i)
             r.known_keys(t, at, s.LAYER_KEYS, "a [[network.layers]] table")
-            n = r.integer(t, at, "units", low=1, high=s.MAX_WIDTH, why_high=_WIDTH_WHY,
-                          fix="`units = N` (how many neurons this layer has)")
+            n = r.integer(
+                t,
+                at,
+                "units",
+                low=1,
+                high=s.MAX_WIDTH,
+                why_high=s.WIDTH_WHY,
+                fix="`units = N` (how many neurons this layer has)",
+            )
             bias = r.boolean(t, at, "bias", s.DEFAULT_BIAS)
             parameters += n * (fan_in + int(bias))
             if parameters > s.MAX_PARAMETERS:
-                r.fail(at + ("units",), f"the network has more than {s.MAX_PARAMETERS:,} weights and biases "
-                                        f"by layer {i + 1} (the limit that keeps memory use small); "
-                                        f"use fewer units")
+                r.fail(
+                    at + ("units",),
+                    f"the network has more than {s.MAX_PARAMETERS:,} weights and biases "
+                    f"by layer {i + 1} (the limit that keeps memory use small); "
+                    f"use fewer units",
+                )
             units.append(n)
             fan_in = n
         return units
 
-    def _layer(self, t: dict, at: KeyPath, number: int, depth: int, units: int, fan_in: int,
-               convention: str) -> LayerSpec:
+    def _layer(
+        self, t: dict, at: KeyPath, number: int, depth: int, units: int, fan_in: int, convention: str
+    ) -> LayerSpec:
         r = self.r
-        activation = r.choice(t, at, "activation", s.ACTIVATIONS,
-                              fix=f'`activation = "sigmoid"` (one of: {", ".join(s.ACTIVATIONS)})')
+        activation = r.choice(
+            t,
+            at,
+            "activation",
+            activations.names(),
+            fix=f'`activation = "sigmoid"` (one of: {", ".join(activations.names())})',
+        )
         if activation == "softmax" and number < depth:
-            r.fail(at + ("activation",), f"layer {number} uses softmax, which is allowed only on the last "
-                                         f"layer (layer {depth}); use e.g. sigmoid, tanh or relu here")
+            r.fail(
+                at + ("activation",),
+                f"layer {number} uses softmax, which is allowed only on the last "
+                f"layer (layer {depth}); use e.g. sigmoid, tanh or relu here",
+            )
         if "slope" in t and activation != "leaky_relu":
-            r.fail(at + ("slope",), f"{format_path(at)}.slope applies only to leaky_relu, but layer {number} "
-                                    f'uses {activation}; remove slope or set activation = "leaky_relu"')
+            r.fail(
+                at + ("slope",),
+                f"{format_path(at)}.slope applies only to leaky_relu, but layer {number} "
+                f'uses {activation}; remove slope or set activation = "leaky_relu"',
+            )
         slope = r.number(t, at, "slope", s.DEFAULT_SLOPE)
         bias = r.boolean(t, at, "bias", s.DEFAULT_BIAS)
         weights = None
@@ -218,28 +272,36 @@ class _Builder:
         biases = None
         if "biases" in t:
             if not bias:
-                r.fail(at + ("biases",), f"layer {number} has bias = false but gives biases; remove "
-                                         f"biases or set bias = true")
+                r.fail(
+                    at + ("biases",),
+                    f"layer {number} has bias = false but gives biases; remove biases or set bias = true",
+                )
             biases = r.numbers(t["biases"], at + ("biases",), f"one per unit of layer {number}")
             if len(biases) != units:
-                r.fail(at + ("biases",), f"{format_path(at)}.biases has {plural(len(biases), 'number')}, but "
-                                         f"layer {number} has {plural(units, 'unit')}; give one bias per unit")
+                r.fail(
+                    at + ("biases",),
+                    f"{format_path(at)}.biases has {plural(len(biases), 'number')}, but "
+                    f"layer {number} has {plural(units, 'unit')}; give one bias per unit",
+                )
         return LayerSpec(units=units, activation=activation, slope=slope, bias=bias, weights=weights, biases=biases)
 
-    def _weights(self, value: object, at: KeyPath, number: int, units: int, fan_in: int,
-                 convention: str) -> np.ndarray:
+    def _weights(self, value: object, at: KeyPath, number: int, units: int, fan_in: int, convention: str) -> np.ndarray:
         """Explicit weights, in the file's convention: column (units, inputs), row (inputs, units)."""
         r = self.r
         name = format_path(at)
         source = "network.inputs" if number == 1 else f"the units of layer {number - 1}"
         if convention == COLUMN:
             shape = (units, fan_in)
-            layout = (f"(units, inputs) = ({units}, {fan_in}): one row per unit of layer {number}, each with "
-                      f"one weight per input ({fan_in}, {source})")
+            layout = (
+                f"(units, inputs) = ({units}, {fan_in}): one row per unit of layer {number}, each with "
+                f"one weight per input ({fan_in}, {source})"
+            )
         else:
             shape = (fan_in, units)
-            layout = (f"(inputs, units) = ({fan_in}, {units}): one row per input ({fan_in}, {source}), each "
-                      f"with one weight per unit of layer {number} ({units})")
+            layout = (
+                f"(inputs, units) = ({fan_in}, {units}): one row per input ({fan_in}, {source}), each "
+                f"with one weight per unit of layer {number} ({units})"
+            )
         need = f"layer {number} in the {convention} convention needs shape {layout}"
         if not isinstance(value, list) or not all(isinstance(row, list) for row in value):
             r.fail(at, f"{name} must be an array of rows, e.g. [[0.1, 0.2], [0.3, 0.4]]; {need}")
@@ -249,70 +311,48 @@ class _Builder:
                     r.fail(at + (k,), f"{format_path(at + (k,))} has {plural(len(row), 'number')}, but {need}")
         else:
             widths = {len(row) for row in value}
-            found = (f"shape ({len(value)}, {widths.pop()})" if len(widths) == 1 else f"{len(value)} rows")
+            found = f"shape ({len(value)}, {widths.pop()})" if len(widths) == 1 else f"{len(value)} rows"
             other = ROW if convention == COLUMN else COLUMN
-            hint = (f'; that is the {other}-convention shape: transpose the matrix or set convention = '
-                    f'"{other}" under [network]') if found == f"shape ({shape[1]}, {shape[0]})" else ""
+            hint = (
+                (
+                    f"; that is the {other}-convention shape: transpose the matrix or set convention = "
+                    f'"{other}" under [network]'
+                )
+                if found == f"shape ({shape[1]}, {shape[0]})"
+                else ""
+            )
             r.fail(at, f"{name} has {found}, but {need}{hint}")
         return np.stack([r.numbers(row, at + (k,), "weights") for k, row in enumerate(value)])
-
-    # --- what a run of this file costs (issue 12: limits checked before the work) -------------------
-    def _within_budget(self, doc: dict, training: TrainingSpec, inputs: int, layers: tuple[LayerSpec, ...],
-                       samples: int) -> TrainingSpec:
-        """Batch memory and the file's ``epochs`` against :mod:`.limits`; a default ``epochs`` shrinks to fit."""
-        r = self.r
-        batch = training.mode == BATCH
-        if batch:
-            widths = inputs + sum(layer.units for layer in layers)
-            if samples * widths > s.MAX_BATCH_VALUES:
-                r.fail(("training", "mode"), f'mode = "batch" holds every sample\'s values at once: {samples:,} '
-                                             f"samples × {widths:,} units (inputs and every layer) = "
-                                             f"{samples * widths:,} numbers per value, more than the limit of "
-                                             f'{s.MAX_BATCH_VALUES:,}; use mode = "online", fewer samples or '
-                                             f"smaller layers")
-        per_epoch = work(1, samples, _parameters(inputs, layers), batch)
-        fit = max(1, s.MAX_WORK // per_epoch)
-        if "epochs" not in doc.get("training", {}):
-            return replace(training, epochs=min(training.epochs, fit))
-        if training.epochs > fit:
-            r.fail(("training", "epochs"), f"training.epochs is {training.epochs:,}, more work than the limit "
-                                           f"allows for {_size(samples, inputs, layers)} (about a minute of "
-                                           f"computing); at most {fit:,} epochs fit, use fewer epochs or samples")
-        return training
-
-    def _expectations_within_budget(self, expectations: tuple[Expectation, ...], training: TrainingSpec,
-                                    inputs: int, layers: tuple[LayerSpec, ...], samples: int) -> None:
-        """An ``[[expect]]`` is checked by running up to its epoch: that run must fit the work limit too."""
-        per_epoch = work(1, samples, _parameters(inputs, layers), training.mode == BATCH)
-        fit = max(1, s.MAX_WORK // per_epoch)
-        for i, e in enumerate(expectations):
-            if e.epoch > fit:
-                self.r.fail(("expect", i, "epoch"), f"expect[{i + 1}].epoch is {e.epoch:,}, more work than the "
-                                                    f"limit allows for {_size(samples, inputs, layers)} (about a "
-                                                    f"minute of computing); check an epoch up to {fit:,}")
 
     # --- [training] and [init] ---------------------------------------------------------------------
     def _training(self, doc: dict, layers: tuple[LayerSpec, ...]) -> TrainingSpec:
         r = self.r
         at: KeyPath = ("training",)
         tr = r.table(doc, (), "training", fix="add a [training] table with at least learning_rate = 0.1")
-        loss = r.choice(tr, at, "loss", s.LOSSES, s.DEFAULT_LOSS)
+        loss = r.choice(tr, at, "loss", losses.names(), s.DEFAULT_LOSS)
         reduction = r.choice(tr, at, "reduction", s.REDUCTIONS, s.DEFAULT_REDUCTION)
         rate = r.number(tr, at, "learning_rate", fix="`learning_rate = 0.1` (the step size of gradient descent)")
         if rate <= 0:
-            r.fail(at + ("learning_rate",), f"training.learning_rate is {rate}, but it must be greater than 0 "
-                                            f"(each update subtracts learning_rate × gradient); e.g. 0.1")
+            r.fail(
+                at + ("learning_rate",),
+                f"training.learning_rate is {rate}, but it must be greater than 0 "
+                f"(each update subtracts learning_rate × gradient); e.g. 0.1",
+            )
         mode = r.choice(tr, at, "mode", s.MODES, s.DEFAULT_MODE)
-        epochs = r.integer(tr, at, "epochs", s.DEFAULT_EPOCHS, low=1, high=s.MAX_EPOCHS,
-                           why_high="the limit that keeps a run finite")
+        epochs = r.integer(
+            tr, at, "epochs", s.DEFAULT_EPOCHS, low=1, high=s.MAX_EPOCHS, why_high="the limit that keeps a run finite"
+        )
         last = layers[-1].activation
-        needs = {"cross_entropy": "softmax", "binary_cross_entropy": "sigmoid"}.get(loss)
+        needs = losses.make_loss(loss).needs_output
         if needs and last != needs:
             other = "binary_cross_entropy" if needs == "softmax" else "cross_entropy"
-            r.fail(at + ("loss",), f'loss = "{loss}" needs a {needs} output, but the last layer (layer '
-                                   f'{len(layers)}) uses {last}; set activation = "{needs}" on layer '
-                                   f'{len(layers)}, or choose another loss (e.g. "half_squared_error"'
-                                   f', or "{other}" with a {"sigmoid" if needs == "softmax" else "softmax"} output)')
+            r.fail(
+                at + ("loss",),
+                f'loss = "{loss}" needs a {needs} output, but the last layer (layer '
+                f'{len(layers)}) uses {last}; set activation = "{needs}" on layer '
+                f'{len(layers)}, or choose another loss (e.g. "half_squared_error"'
+                f', or "{other}" with a {"sigmoid" if needs == "softmax" else "softmax"} output)',
+            )
         return TrainingSpec(loss=loss, reduction=reduction, learning_rate=rate, mode=mode, epochs=epochs)
 
     def _init(self, doc: dict) -> InitSpec:
@@ -322,8 +362,11 @@ class _Builder:
         distribution = r.choice(it, at, "distribution", s.DISTRIBUTIONS, s.DEFAULT_DISTRIBUTION)
         for key, applies_to in (("low", "uniform"), ("high", "uniform"), ("std", "normal")):
             if key in it and distribution != applies_to:
-                r.fail(at + (key,), f'init.{key} applies only to distribution = "{applies_to}", but it is '
-                                    f'"{distribution}"; remove {key} or set distribution = "{applies_to}"')
+                r.fail(
+                    at + (key,),
+                    f'init.{key} applies only to distribution = "{applies_to}", but it is '
+                    f'"{distribution}"; remove {key} or set distribution = "{applies_to}"',
+                )
         low = r.number(it, at, "low", s.DEFAULT_LOW)
         high = r.number(it, at, "high", s.DEFAULT_HIGH)
         if low > high:
@@ -331,166 +374,13 @@ class _Builder:
         std = r.number(it, at, "std", s.DEFAULT_STD)
         if std < 0:
             r.fail(at + ("std",), f"init.std is {std}, but a standard deviation cannot be negative; use e.g. 0.1")
-        seed = r.integer(it, at, "seed", s.DEFAULT_SEED, low=0, high=s.MAX_SEED,
-                         why_high="numpy's RandomState takes seeds below 2**32")
+        seed = r.integer(
+            it,
+            at,
+            "seed",
+            s.DEFAULT_SEED,
+            low=0,
+            high=s.MAX_SEED,
+            why_high="numpy's RandomState takes seeds below 2**32",
+        )
         return InitSpec(distribution=distribution, low=low, high=high, std=std, seed=seed)
-
-    # --- [data] ------------------------------------------------------------------------------------
-    def _data(self, doc: dict, inputs: int, layers: tuple[LayerSpec, ...]) -> tuple[np.ndarray, np.ndarray]:
-        r = self.r
-        at: KeyPath = ("data",)
-        d = r.table(doc, (), "data", fix="add a [data] table with inputs = [[...]] and targets = [[...]] "
-                                         '(one row per sample), or file = "data.csv"')
-        outputs = layers[-1].units
-        if "file" in d:
-            X, Y = self._data_file(d, at, inputs, outputs)
-        else:
-            X, Y = self._inline_data(d, at, inputs, outputs, len(layers))
-        if len(X) != len(Y):
-            r.fail(at + ("targets",), f"data has {len(X)} input rows but {len(Y)} target rows; "
-                                      f"give exactly one target row per sample")
-        return X, Y
-
-    def _data_file(self, d: dict, at: KeyPath, inputs: int, outputs: int) -> tuple[np.ndarray, np.ndarray]:
-        r = self.r
-        for key in ("inputs", "targets"):
-            if key in d:
-                r.fail(at + (key,), f"[data] gives both file and inline {key}; use one of them: remove "
-                                    f"{key} or remove file")
-        name = r.string(d, at, "file")
-        if not name.strip():
-            r.fail(at + ("file",), 'data.file is empty; name a .csv or .npz file, e.g. file = "points.csv"')
-        file = Path(name)
-        if not file.is_absolute():
-            file = r.path.parent / file
-        if "target_columns" in d:
-            if file.suffix.lower() != ".csv":
-                r.fail(at + ("target_columns",), "data.target_columns applies only to a .csv file; remove it")
-            columns = r.integer(d, at, "target_columns", low=1, high=s.MAX_WIDTH, why_high=_WIDTH_WHY)
-            if columns != outputs:
-                r.fail(at + ("target_columns",), f"data.target_columns is {columns}, but the last layer has "
-                                                 f"{plural(outputs, 'unit')}, one per target column; set "
-                                                 f"target_columns = {outputs}")
-        widths = Widths(inputs=inputs, outputs=outputs, scenario=r.path.name)
-        return read_data_file(file, widths, lambda message: r.fail(at + ("file",), message))
-
-    def _inline_data(self, d: dict, at: KeyPath, inputs: int, outputs: int,
-                     depth: int) -> tuple[np.ndarray, np.ndarray]:
-        r = self.r
-        if "target_columns" in d:
-            r.fail(at + ("target_columns",), "data.target_columns applies only to a .csv file; remove it")
-        for key in ("inputs", "targets"):
-            if key not in d:
-                r.fail(at, f"data.{key} is missing; give inline inputs and targets (one row per sample), "
-                           f'or name a file with file = "data.csv"')
-        if isinstance(d["inputs"], list) and len(d["inputs"]) * (inputs + outputs) > s.MAX_DATA_NUMBERS:
-            r.fail(at + ("inputs",), f"data holds more than {s.MAX_DATA_NUMBERS:,} numbers, the limit that keeps "
-                                     f"memory use small; use fewer samples")
-        why = "more samples make every epoch slow"
-        X = r.rows(d["inputs"], at + ("inputs",), "sample", inputs, f"network.inputs = {inputs}",
-                   s.MAX_SAMPLES, why)
-        Y = r.rows(d["targets"], at + ("targets",), "sample", outputs,
-                   f"the last layer, layer {depth}, has {plural(outputs, 'unit')}", s.MAX_SAMPLES, why)
-        return X, Y
-
-    # --- [[expect]] --------------------------------------------------------------------------------
-    def _expectations(self, doc: dict, inputs: int, layers: tuple[LayerSpec, ...], samples: int,
-                      batch: bool) -> tuple[Expectation, ...]:
-        r = self.r
-        blocks = r.tables(doc, (), "expect")
-        if len(blocks) > s.MAX_EXPECT_BLOCKS:
-            r.fail(("expect", s.MAX_EXPECT_BLOCKS), f"there are {len(blocks)} [[expect]] blocks, more than "
-                                                     f"the limit of {s.MAX_EXPECT_BLOCKS}; remove some")
-        sizes = _value_sizes(inputs, layers, samples, batch)
-        return tuple(self._expectation(b, ("expect", i), layers, samples, sizes) for i, b in enumerate(blocks))
-
-    def _expectation(self, block: dict, at: KeyPath, layers: tuple[LayerSpec, ...], samples: int,
-                     sizes: dict[str, tuple[int, str]]) -> Expectation:
-        r = self.r
-        where = format_path(at)
-        for key in block:
-            if key not in s.EXPECT_KEYS and key not in sizes:
-                r.fail(at + (key,), _unknown_value(where, key, layers, list(sizes)))
-        epoch = r.integer(block, at, "epoch", s.DEFAULT_EXPECT_EPOCH, low=1, high=s.MAX_EPOCHS,
-                          why_high="the limit that keeps a run finite")
-        sample = r.integer(block, at, "sample", s.DEFAULT_EXPECT_SAMPLE, low=1, high=samples,
-                           why_high=f"the data has {samples} samples")
-        valid_steps = step_names(len(layers)) + [s.EPOCH_STEP]
-        after = r.string(block, at, "after", fix='`after = "forward 1"` (the step after which to check, '
-                                                 'or "epoch")')
-        after = " ".join(after.split())
-        if after != s.EPOCH_STEP:
-            try:
-                step_index(after, len(layers))
-            except ValueError:
-                r.fail(at + ("after",), f"{where}.after is {shown(after)}, which is not a step of this network"
-                                        f"{did_you_mean(after, valid_steps)}; use one of: {', '.join(valid_steps)}")
-        tolerance = r.number(block, at, "tolerance", s.DEFAULT_TOLERANCE)
-        if tolerance <= 0:
-            r.fail(at + ("tolerance",), f"{where}.tolerance is {tolerance}, but it must be greater than 0 "
-                                        f"(an absolute difference); e.g. 1e-6")
-        values: dict[str, np.ndarray] = {}
-        for key, value in block.items():
-            if key in s.EXPECT_KEYS:
-                continue
-            array = r.tensor(value, at + (key,))
-            count, meaning = sizes[key]
-            if array.size != count:
-                r.fail(at + (key,), f"{where}.{key} has {array.size} value(s), but {key} has {count} "
-                                    f"({meaning}); give exactly {count}")
-            values[key] = array
-        if not values:
-            r.fail(at, f"{where} checks no values; add at least one value name with the expected numbers, "
-                       f"e.g. loss = 0.25 (names: {', '.join(sizes)})")
-        return Expectation(epoch=epoch, sample=sample, after=after, tolerance=tolerance, values=values,
-                           line=r.line(at))
-
-
-def _parameters(inputs: int, layers: tuple[LayerSpec, ...]) -> int:
-    fan_ins = [inputs] + [layer.units for layer in layers[:-1]]
-    return sum(layer.units * (fan_in + int(layer.bias)) for layer, fan_in in zip(layers, fan_ins))
-
-
-def _size(samples: int, inputs: int, layers: tuple[LayerSpec, ...]) -> str:
-    return f"{plural(samples, 'sample')} and {plural(_parameters(inputs, layers), 'parameter')}"
-
-
-_WIDTH_WHY = f"the limit of {s.MAX_WIDTH} per layer keeps matrices small enough to show and store"
-
-
-def _value_sizes(inputs: int, layers: tuple[LayerSpec, ...], samples: int,
-                 batch: bool) -> dict[str, tuple[int, str]]:
-    """Element count of every value name (in SPEC 2 order), with what that count is, for messages."""
-    per = samples if batch else 1
-    times = f"× {samples} samples in batch mode, " if batch else ""
-    units = [inputs] + [layer.units for layer in layers]
-    counts: dict[str, tuple[int, str]] = {
-        "a0": (inputs * per, f"{times}network.inputs = {inputs}"),
-        "t": (units[-1] * per, f"{times}the last layer's {units[-1]} units"),
-        "loss": (1, "one number"),
-    }
-    for l in range(1, len(layers) + 1):
-        unit_text = f"{times}the {units[l]} units of layer {l}"
-        for prefix in ("z", "a", "da", "dz"):
-            counts[f"{prefix}{l}"] = (units[l] * per, unit_text)
-        for prefix in ("W", "dW"):
-            counts[f"{prefix}{l}"] = (units[l] * units[l - 1], f"{units[l]} units × {units[l - 1]} inputs of layer {l}")
-        for prefix in ("b", "db"):
-            counts[f"{prefix}{l}"] = (units[l], f"the {units[l]} units of layer {l}")
-    names = value_names(len(layers), tuple(layer.bias for layer in layers))
-    return {name: counts[name] for name in names}
-
-
-def _unknown_value(where: str, key: str, layers: tuple[LayerSpec, ...], names: list[str]) -> str:
-    """Why ``key`` is not something an ``[[expect]]`` block can hold, and what it may hold."""
-    reason = ""
-    m = _VALUE_NAME.fullmatch(key)
-    if m:
-        layer = int(m.group(2))
-        if not 1 <= layer <= len(layers) and key != "a0":
-            reason = f" (the network has layers 1 to {len(layers)})"
-        elif m.group(1) in ("b", "db") and not layers[layer - 1].bias:
-            reason = f" (layer {layer} has bias = false)"
-    hint = reason or did_you_mean(key, list(s.EXPECT_KEYS) + names)
-    return (f"{where} has an unknown key {shown(key)}{hint}; "
-            f"an [[expect]] block holds {', '.join(s.EXPECT_KEYS)} and values named: {', '.join(names)}")

@@ -8,8 +8,10 @@ has accepted and is best effort: a path it cannot place falls back to its neares
 A key path is a tuple of keys and 0-based array indexes, e.g. ``("network", "layers", 1, "units")``;
 :func:`format_path` shows it as people count, ``network.layers[2].units``.
 """
+
 from __future__ import annotations
 
+import contextlib
 import re
 
 KeyPath = tuple[str | int, ...]
@@ -40,8 +42,9 @@ def format_path(path: KeyPath) -> str:
             out += f"[{part + 1}]"
         else:
             if not _BARE_KEY.fullmatch(part) or len(part) > KEY_SHOWN:
-                part = repr(part[:KEY_SHOWN]) + (f"…(+{len(part) - KEY_SHOWN:,} characters)"
-                                                 if len(part) > KEY_SHOWN else "")
+                part = repr(part[:KEY_SHOWN]) + (
+                    f"…(+{len(part) - KEY_SHOWN:,} characters)" if len(part) > KEY_SHOWN else ""
+                )
             out += f".{part}" if out else part
     return out
 
@@ -98,10 +101,8 @@ class _Scanner:
         self.array_tables: dict[KeyPath, int] = {}  # path of each [[x]] → how many seen so far
 
     def scan(self) -> dict[KeyPath, int]:
-        try:
+        with contextlib.suppress(_Stop, IndexError, ValueError, RecursionError):
             self._document()
-        except (_Stop, IndexError, ValueError, RecursionError):
-            pass
         return self.found
 
     def _line(self) -> int:
@@ -118,7 +119,9 @@ class _Scanner:
                 raise _Stop  # found: the rest of the text cannot change the answer
 
     def _skip(self, pattern: re.Pattern[str]) -> None:
-        self.i = pattern.match(self.text, self.i).end()
+        m = pattern.match(self.text, self.i)
+        assert m is not None, "the patterns skipped here match the empty string"
+        self.i = m.end()
 
     def _document(self) -> None:
         while True:
@@ -221,7 +224,9 @@ class _Scanner:
         """
         text, j, depth = self.text, self.i, 0
         while True:
-            j = _PLAIN.match(text, j).end()
+            m = _PLAIN.match(text, j)
+            assert m is not None, "_PLAIN matches the empty string"
+            j = m.end()
             if j >= len(text):
                 return False
             c = text[j]

@@ -10,6 +10,7 @@ It knows just enough TOML to skip strings and comments (where brackets, dots and
 nothing); text that is not valid TOML is left for ``tomllib`` to report. Valid files within the
 limits always pass.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,9 +23,9 @@ from .limits import MAX_ARRAYS, MAX_KEY_CHARS, MAX_KEY_PARTS, MAX_KEYS, MAX_NEST
 _START = re.compile(r"[#\"']")
 _BASIC = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
 _AFTER_KEY = re.compile(r"[ \t]*[=.]")  # a string followed by = or . is a key (a value never is)
-_DOTTED = re.compile(r"\.(?:[^=,\[\]{}\n.]*\.){%d}" % (MAX_KEY_PARTS - 1))  # MAX_KEY_PARTS dots, one key
+_DOTTED = re.compile(r"\.(?:[^=,\[\]{}\n.]*\.)" + f"{{{MAX_KEY_PARTS - 1}}}")  # MAX_KEY_PARTS dots, one key
 # starts only where a run of key characters starts: from every position of a long run it was quadratic
-_LONG_BARE_KEY = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{%d,}[ \t]*=" % (MAX_KEY_CHARS + 1))
+_LONG_BARE_KEY = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]" + f"{{{MAX_KEY_CHARS + 1},}}" + r"[ \t]*=")
 _BRACKETS = bytes(range(256)).translate(None, b"[]{}")  # every byte but the four brackets
 
 
@@ -33,32 +34,51 @@ def prescan(text: str, path: Path) -> None:
     skeleton = _skeleton(text, path)
     opens = skeleton.count("[") + skeleton.count("{")
     if opens > MAX_ARRAYS:
-        raise ScenarioError(path, f"the file holds more than {MAX_ARRAYS:,} arrays and tables (each row of data "
-                                  f"is one), the limit that keeps memory use small; put large data in a .csv "
-                                  f"or .npz file named by [data] file")
+        raise ScenarioError(
+            path,
+            f"the file holds more than {MAX_ARRAYS:,} arrays and tables (each row of data "
+            f"is one), the limit that keeps memory use small; put large data in a .csv "
+            f"or .npz file named by [data] file",
+        )
     if skeleton.count("]") + skeleton.count("}") > MAX_ARRAYS:
         raise ScenarioError(path, "not valid TOML: far more ] and } than [ and {; check the brackets")
     if skeleton.count(",") > MAX_VALUES:
-        raise ScenarioError(path, f"the file holds more than {MAX_VALUES:,} values in arrays, the limit that keeps "
-                                  f"reading it fast; put large data in a .csv or .npz file named by [data] file")
+        raise ScenarioError(
+            path,
+            f"the file holds more than {MAX_VALUES:,} values in arrays, the limit that keeps "
+            f"reading it fast; put large data in a .csv or .npz file named by [data] file",
+        )
     if skeleton.count("=") > MAX_KEYS:
-        raise ScenarioError(path, f"the file holds more than {MAX_KEYS:,} keys, the limit that keeps memory use "
-                                  f"small; a scenario needs a few dozen")
+        raise ScenarioError(
+            path,
+            f"the file holds more than {MAX_KEYS:,} keys, the limit that keeps memory use "
+            f"small; a scenario needs a few dozen",
+        )
     m = _DOTTED.search(skeleton)
     if m:
-        raise ScenarioError(path, f"a dotted key or table header has more than {MAX_KEY_PARTS} parts "
-                                  f"(a.b.c has 3); a scenario needs at most 2, e.g. [network.layers]",
-                            skeleton.count("\n", 0, m.start()) + 1)
+        raise ScenarioError(
+            path,
+            f"a dotted key or table header has more than {MAX_KEY_PARTS} parts "
+            f"(a.b.c has 3); a scenario needs at most 2, e.g. [network.layers]",
+            skeleton.count("\n", 0, m.start()) + 1,
+        )
     m = _LONG_BARE_KEY.search(skeleton)
     if m:
-        raise ScenarioError(path, f"a key is longer than {MAX_KEY_CHARS} characters; the keys of a scenario are "
-                                  f"short names such as learning_rate", skeleton.count("\n", 0, m.start()) + 1)
+        raise ScenarioError(
+            path,
+            f"a key is longer than {MAX_KEY_CHARS} characters; the keys of a scenario are "
+            f"short names such as learning_rate",
+            skeleton.count("\n", 0, m.start()) + 1,
+        )
     depth = 0
     for byte in skeleton.encode("utf-8", "replace").translate(None, _BRACKETS):
         depth += 1 if byte in b"[{" else -1
         if depth > MAX_NESTING:
-            raise ScenarioError(path, f"arrays or tables are nested more than {MAX_NESTING} deep; a scenario "
-                                      f"needs at most arrays of arrays, e.g. weights = [[0.1, 0.2]]")
+            raise ScenarioError(
+                path,
+                f"arrays or tables are nested more than {MAX_NESTING} deep; a scenario "
+                f"needs at most arrays of arrays, e.g. weights = [[0.1, 0.2]]",
+            )
 
 
 def _skeleton(text: str, path: Path) -> str:
@@ -75,9 +95,12 @@ def _skeleton(text: str, path: Path) -> str:
         pieces.append(text[pos:i])
         count += 1
         if count > MAX_STRINGS:
-            raise ScenarioError(path, f"the file holds more than {MAX_STRINGS:,} strings and comments, the "
-                                      f"limit that keeps reading it fast; a scenario needs a few dozen",
-                                text.count("\n", 0, i) + 1)
+            raise ScenarioError(
+                path,
+                f"the file holds more than {MAX_STRINGS:,} strings and comments, the "
+                f"limit that keeps reading it fast; a scenario needs a few dozen",
+                text.count("\n", 0, i) + 1,
+            )
         if text[i] == "#":
             end = text.find("\n", i)
             pos = end_of_text if end < 0 else end  # the newline stays
@@ -91,8 +114,12 @@ def _skeleton(text: str, path: Path) -> str:
             close = text.find("'", i + 1)
             end = close + 1 if close >= 0 and "\n" not in text[i:close] else _line_end(text, i)
         if end - i - 2 > MAX_KEY_CHARS and _AFTER_KEY.match(text, end):
-            raise ScenarioError(path, f"a key is longer than {MAX_KEY_CHARS} characters; the keys of a scenario "
-                                      f"are short names such as learning_rate", text.count("\n", 0, i) + 1)
+            raise ScenarioError(
+                path,
+                f"a key is longer than {MAX_KEY_CHARS} characters; the keys of a scenario "
+                f"are short names such as learning_rate",
+                text.count("\n", 0, i) + 1,
+            )
         pieces.append('""' + "\n" * text.count("\n", i, end))
         pos = end
 

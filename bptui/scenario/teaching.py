@@ -5,11 +5,13 @@ element's index in the file's convention; only values a micro-step computes (not
 ``names = {a0 = "x", a1 = "h", a2 = "y"}``: the textbook's name for a value, shown in the
 Notation legend and next to the value's name in the Inspector.
 """
+
 from __future__ import annotations
 
 import re
 
 from bptui.engine.spec import COLUMN, LayerSpec
+from bptui.engine.value_name import split_layer
 from bptui.engine.values import kind_of
 
 from .fields import Reader, did_you_mean
@@ -20,14 +22,15 @@ NOT_COMPUTED = ("a0", "t")
 _ENTRY = re.compile(r"^([A-Za-z]+\d*)(?:\[(\d+)(?:,(\d+))?\])?$")
 
 
-def value_shape(name: str, inputs: int, layers: tuple[LayerSpec, ...], samples: int, batch: bool,
-                convention: str) -> tuple[int, ...]:
+def value_shape(
+    name: str, inputs: int, layers: tuple[LayerSpec, ...], samples: int, batch: bool, convention: str
+) -> tuple[int, ...]:
     """The shape a value has in the file's convention (what ``[[expect]]`` and the Inspector show)."""
     units = [inputs] + [layer.units for layer in layers]
     if name == "loss":
         return ()
-    base = name.rstrip("0123456789")
-    layer = int(name[len(base):]) if name[len(base):] else len(layers)
+    base, layer_or_none = split_layer(name)
+    layer = len(layers) if layer_or_none is None else layer_or_none
     n = units[-1] if base == "t" else units[layer]
     kind = kind_of(name)
     if kind == "matrix":
@@ -57,19 +60,28 @@ def read_predict(r: Reader, doc: dict, names: list[str], shape_of) -> tuple[str,
         shown = text[:24]
         if not m or m.group(1) not in names:
             key = m.group(1) if m else shown
-            r.fail(at + (i,), f"predict[{i}] is {shown!r}, which is not a value of this network"
-                              f"{did_you_mean(key, computed)}; use one of: {', '.join(computed)}, "
-                              f'optionally with an element, e.g. "dW1[0,1]"')
+            r.fail(
+                at + (i,),
+                f"predict[{i}] is {shown!r}, which is not a value of this network"
+                f"{did_you_mean(key, computed)}; use one of: {', '.join(computed)}, "
+                f'optionally with an element, e.g. "dW1[0,1]"',
+            )
         name = m.group(1)
         if name in NOT_COMPUTED:
-            r.fail(at + (i,), f"predict[{i}] is {name}, which no step computes (it is given); predict a "
-                              f"computed value: {', '.join(computed)}")
+            r.fail(
+                at + (i,),
+                f"predict[{i}] is {name}, which no step computes (it is given); predict a "
+                f"computed value: {', '.join(computed)}",
+            )
         idx = tuple(int(g) for g in m.groups()[1:] if g is not None)
         shape = shape_of(name)
         if idx and (len(idx) != len(shape) or any(not 0 <= j < n for j, n in zip(idx, shape))):
             dims = "×".join(map(str, shape)) or "a single number"
-            r.fail(at + (i,), f"predict[{i}] is {shown!r}, but {name} is {dims} in this file's convention; "
-                              f"give {len(shape)} index(es) within it, or the name alone")
+            r.fail(
+                at + (i,),
+                f"predict[{i}] is {shown!r}, but {name} is {dims} in this file's convention; "
+                f"give {len(shape)} index(es) within it, or the name alone",
+            )
         out.append(text)
     return tuple(out)
 
@@ -85,13 +97,19 @@ def read_names(r: Reader, doc: dict, names: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, label in table.items():
         if key not in names:
-            r.fail(at + (key,), f"names has an unknown value {key[:24]!r}{did_you_mean(key, names)}; "
-                                f"name values of this network: {', '.join(names)}")
+            r.fail(
+                at + (key,),
+                f"names has an unknown value {key[:24]!r}{did_you_mean(key, names)}; "
+                f"name values of this network: {', '.join(names)}",
+            )
         if not isinstance(label, str) or not label.strip():
             r.fail(at + (key,), f'names.{key} must be a short text, e.g. {key} = "x"')
         label = label.strip()
         if len(label) > MAX_NAME_CHARS or any(not ch.isprintable() for ch in label):
-            r.fail(at + (key,), f"names.{key} must be at most {MAX_NAME_CHARS} printable characters "
-                                f"(it is shown next to {key} in narrow panes)")
+            r.fail(
+                at + (key,),
+                f"names.{key} must be at most {MAX_NAME_CHARS} printable characters "
+                f"(it is shown next to {key} in narrow panes)",
+            )
         out[key] = label
     return out

@@ -16,6 +16,7 @@ Decisions (README, "Files"):
 - ``[[expect]]`` blocks are kept only when the parameters saved are exactly the scenario's starting
   ones: every checkpoint describes training from those, so after an update they would all fail.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -60,8 +61,10 @@ def toml_string(text: str) -> str:
         elif is_unsafe(ch):
             code = ord(ch)
             if 0xD800 <= code <= 0xDFFF:
-                raise SaveError(f"the text {printable(text, 40)!r} holds a lone surrogate (U+{code:04X}), "
-                                f"which a TOML file cannot hold; remove it")
+                raise SaveError(
+                    f"the text {printable(text, 40)!r} holds a lone surrogate (U+{code:04X}), "
+                    f"which a TOML file cannot hold; remove it"
+                )
             out.append(f"\\u{code:04X}" if code < 0x10000 else f"\\U{code:08X}")
         else:
             out.append(ch)
@@ -87,7 +90,7 @@ def toml_value(value: object) -> str:
     if isinstance(value, (int, np.integer)):
         return str(int(value))
     if isinstance(value, (float, np.floating)):
-        return toml_float(value)
+        return toml_float(float(value))
     if isinstance(value, str):
         return toml_string(value)
     if isinstance(value, np.ndarray):
@@ -112,8 +115,9 @@ def _matrix(key: str, rows: np.ndarray) -> list[str]:
 # --- the scenario to save -------------------------------------------------------------------------
 
 
-def snapshot(scenario: Scenario, params: dict[str, np.ndarray | None],
-             keep_expectations: bool | None = None) -> Scenario:
+def snapshot(
+    scenario: Scenario, params: dict[str, np.ndarray | None], keep_expectations: bool | None = None
+) -> Scenario:
     """``scenario`` with every layer's parameters explicit: ``params`` maps ``W1``, ``b1``, … to arrays
     in the file's convention (as :meth:`Debugger.params_values` gives them; ``None`` for no bias).
 
@@ -130,8 +134,9 @@ def snapshot(scenario: Scenario, params: dict[str, np.ndarray | None],
         layers.append(dataclasses.replace(layer, weights=w, biases=biases))
     if keep_expectations is None:
         keep_expectations = same_as_start(scenario, params)
-    return dataclasses.replace(scenario, layers=tuple(layers),
-                               expectations=scenario.expectations if keep_expectations else ())
+    return dataclasses.replace(
+        scenario, layers=tuple(layers), expectations=scenario.expectations if keep_expectations else ()
+    )
 
 
 def same_as_start(scenario: Scenario, params: dict[str, np.ndarray | None]) -> bool:
@@ -164,8 +169,9 @@ class DataFile:
     target_columns: int | None = None
 
 
-def dumps(scenario: Scenario, *, data_file: DataFile | None = None, folder: Path | None = None,
-          header: str = "") -> str:
+def dumps(
+    scenario: Scenario, *, data_file: DataFile | None = None, folder: Path | None = None, header: str = ""
+) -> str:
     """The scenario as TOML text. Layers with explicit ``weights`` write them (use :func:`snapshot`);
     a layer without would be drawn from ``[init]``, which is then written too.
 
@@ -178,8 +184,9 @@ def dumps(scenario: Scenario, *, data_file: DataFile | None = None, folder: Path
         out.append(f"description = {toml_string(scenario.description)}")
     if scenario.source:
         out.append(f"source = {toml_string(scenario.source)}")
-    out += _extra_fields(scenario, Scenario, s.TOP_KEYS, _HANDLED_TOP + ("network", "init", "data", "training",
-                                                                        "expect"))
+    out += _extra_fields(
+        scenario, Scenario, s.TOP_KEYS, _HANDLED_TOP + ("network", "init", "data", "training", "expect")
+    )
     out += ["", "[network]", f"inputs = {scenario.inputs}", f"convention = {toml_string(scenario.convention)}"]
     drawn = False
     for layer in scenario.layers:
@@ -209,8 +216,11 @@ def _extra_fields(obj: object, cls: type, allowed: tuple[str, ...], handled: tup
     for f in dataclasses.fields(cls):
         if f.name in allowed and f.name not in handled:
             value = getattr(obj, f.name)
-            default = f.default if f.default is not dataclasses.MISSING else (
-                f.default_factory() if f.default_factory is not dataclasses.MISSING else dataclasses.MISSING)
+            default = (
+                f.default
+                if f.default is not dataclasses.MISSING
+                else (f.default_factory() if f.default_factory is not dataclasses.MISSING else dataclasses.MISSING)
+            )
             if value is None or _equal(value, default):
                 continue
             lines.append(f"{f.name} = {toml_value(value)}")
@@ -258,15 +268,18 @@ def _training_lines(tr: TrainingSpec) -> list[str]:
         if f.name not in s.TRAINING_KEYS:
             continue
         value = getattr(tr, f.name)
-        if f.name in _CORE_TRAINING or not (value is None or _equal(value, f.default)):
-            if value is not None:
-                lines.append(f"{f.name} = {toml_value(value)}")
+        if value is not None and (f.name in _CORE_TRAINING or not _equal(value, f.default)):
+            lines.append(f"{f.name} = {toml_value(value)}")
     return lines
 
 
 def _expect_lines(e: Expectation) -> list[str]:
-    lines = [f"epoch = {e.epoch}", f"sample = {e.sample}", f"after = {toml_string(e.after)}",
-             f"tolerance = {toml_float(e.tolerance)}"]
+    lines = [
+        f"epoch = {e.epoch}",
+        f"sample = {e.sample}",
+        f"after = {toml_string(e.after)}",
+        f"tolerance = {toml_float(e.tolerance)}",
+    ]
     lines += [f"{toml_key(name)} = {toml_value(np.asarray(v, dtype=np.float64))}" for name, v in e.values.items()]
     return lines
 
@@ -316,13 +329,13 @@ def save_scenario(scenario: Scenario, path: str | Path, *, overwrite: bool = Fal
     written = None
     reference = data_file_of(scenario) if len(text) > INLINE_DATA_LIMIT else None
     if reference is not None:
-        written = _write_checked(scenario, dumps(scenario, data_file=reference, folder=folder, header=header),
-                                 folder)  # None if the data file no longer reads the same: inline then
+        written = _write_checked(
+            scenario, dumps(scenario, data_file=reference, folder=folder, header=header), folder
+        )  # None if the data file no longer reads the same: inline then
     if written is None:
         written = _write_checked(scenario, text, folder)
     if written is None:
-        raise SaveError("the file written does not read back the same scenario; nothing was saved "
-                        "(please report this)")
+        raise SaveError("the file written does not read back the same scenario; nothing was saved (please report this)")
     try:
         if target.exists() and not overwrite:
             raise SaveError(f"{printable(target)} appeared meanwhile; choose another name")
@@ -340,8 +353,10 @@ def _write_checked(scenario: Scenario, text: str, folder: Path) -> Path | None:
     """A temporary file in ``folder`` holding ``text`` if it reads back as ``scenario``, else ``None``."""
     data = text.encode("utf-8")
     if len(data) > s.MAX_SCENARIO_BYTES:
-        raise SaveError(f"the scenario would be {len(data) / 2**20:.1f} MiB, more than a scenario file may "
-                        f"hold ({s.MAX_SCENARIO_BYTES // 2**20} MiB): its data is too large to write inline")
+        raise SaveError(
+            f"the scenario would be {len(data) / 2**20:.1f} MiB, more than a scenario file may "
+            f"hold ({s.MAX_SCENARIO_BYTES // 2**20} MiB): its data is too large to write inline"
+        )
     try:
         handle, name = tempfile.mkstemp(prefix=".bptui-save-", suffix=".toml", dir=folder)
         with os.fdopen(handle, "wb") as f:
@@ -351,7 +366,7 @@ def _write_checked(scenario: Scenario, text: str, folder: Path) -> Path | None:
     temp = Path(name)
     try:
         loaded = load_scenario(temp)
-    except Exception:  # noqa: BLE001 - any failure to read back means: do not keep this file
+    except Exception:
         loaded = None
     if loaded is None or not same_scenario(scenario, loaded):
         temp.unlink(missing_ok=True)
@@ -361,8 +376,14 @@ def _write_checked(scenario: Scenario, text: str, folder: Path) -> Path | None:
 
 def same_scenario(a: Scenario, b: Scenario) -> bool:
     """Bit-for-bit equality of everything a save must keep (parameters, data, settings, checkpoints)."""
-    if (a.title, a.description, a.source, a.inputs, a.convention, a.training) != \
-            (b.title, b.description, b.source, b.inputs, b.convention, b.training):
+    if (a.title, a.description, a.source, a.inputs, a.convention, a.training) != (
+        b.title,
+        b.description,
+        b.source,
+        b.inputs,
+        b.convention,
+        b.training,
+    ):
         return False
     if len(a.layers) != len(b.layers) or len(a.expectations) != len(b.expectations):
         return False
@@ -371,16 +392,20 @@ def same_scenario(a: Scenario, b: Scenario) -> bool:
             return False
         if x.activation == "leaky_relu" and x.slope != y.slope:
             return False
-        if not _same_bits(x.weights, y.weights) or not (
-                _same_bits(x.biases, y.biases) if x.bias else y.biases is None):
+        if not _same_bits(x.weights, y.weights) or not (_same_bits(x.biases, y.biases) if x.bias else y.biases is None):
             return False
     if not (_same_bits(a.data_inputs, b.data_inputs) and _same_bits(a.data_targets, b.data_targets)):
         return False
-    for x, y in zip(a.expectations, b.expectations):
-        if (x.epoch, x.sample, x.after, x.tolerance, list(x.values)) != (y.epoch, y.sample, y.after, y.tolerance,
-                                                                         list(y.values)):
+    for ex, ey in zip(a.expectations, b.expectations):
+        if (ex.epoch, ex.sample, ex.after, ex.tolerance, list(ex.values)) != (
+            ey.epoch,
+            ey.sample,
+            ey.after,
+            ey.tolerance,
+            list(ey.values),
+        ):
             return False
-        if not all(_same_bits(x.values[k], y.values[k]) for k in x.values):
+        if not all(_same_bits(ex.values[k], ey.values[k]) for k in ex.values):
             return False
     return True
 

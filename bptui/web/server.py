@@ -7,9 +7,11 @@ driving the app (it can open and save files in the folder it was started in): a 
 ``Origin`` is not the page's own is refused (cross-site websocket hijacking), and when bound to
 this machine only, a request whose ``Host`` is not a loopback name is refused (DNS rebinding).
 """
+
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import shlex
 import signal
@@ -79,11 +81,18 @@ class BptuiServer(Server):
         shown = f"[{self.host}]" if ":" in self.host else self.host
         print(f"bptui: serving {self.title} on http://{shown}:{self.port}/ (ctrl+c stops)", flush=True)
         if self.local_only:
-            print(f"bptui: from another machine: ssh -L {self.port}:127.0.0.1:{self.port} THIS-HOST, then open "
-                  f"http://localhost:{self.port}/", flush=True)
+            print(
+                f"bptui: from another machine: ssh -L {self.port}:127.0.0.1:{self.port} THIS-HOST, then open "
+                f"http://localhost:{self.port}/",
+                flush=True,
+            )
         else:
-            print(f"bptui: warning: anyone who can reach {self.host}:{self.port} can use the app, including "
-                  f"opening and saving .toml files in {Path.cwd()}", file=sys.stderr, flush=True)
+            print(
+                f"bptui: warning: anyone who can reach {self.host}:{self.port} can use the app, including "
+                f"opening and saving .toml files in {Path.cwd()}",
+                file=sys.stderr,
+                flush=True,
+            )
 
     def serve(self, debug: bool = False) -> None:
         """textual-serve's ``serve``, with :meth:`listening` as aiohttp's "running on" message."""
@@ -92,12 +101,11 @@ class BptuiServer(Server):
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         for sig in (signal.SIGINT, signal.SIGTERM):
-            try:
+            with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows
                 loop.add_signal_handler(sig, self.request_exit)
-            except (NotImplementedError, RuntimeError):  # Windows
-                pass
-        web.run_app(self._make_app(), host=self.host, port=self.port, handle_signals=False, loop=loop,
-                    print=self.listening)
+        web.run_app(
+            self._make_app(), host=self.host, port=self.port, handle_signals=False, loop=loop, print=self.listening
+        )
 
 
 def serve(scenario: Path, title: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> str | None:

@@ -1,27 +1,19 @@
 """BLAS threads for small matrices: one thread against the library's default, side by side (report only)."""
+
 from __future__ import annotations
 
 import time
 
-import numpy as np
 import pytest
 
 from bptui.blas import SMALL_PRODUCT, largest_product
-from bptui.engine import Debugger, InitSpec, LayerSpec, Scenario, TrainingSpec
+from bptui.engine import Debugger, Scenario
+
+from ..builders import batch_scenario
 
 threadpoolctl = pytest.importorskip("threadpoolctl")
 
 CASES = [((3, 4, 1), 4096, 200), ((64, 64, 10), 4096, 20), ((64, 64, 64, 64), 512, 60)]
-
-
-def batch_scenario(sizes: tuple[int, ...], samples: int) -> Scenario:
-    rng = np.random.RandomState(0)
-    layers = tuple(LayerSpec(u, "tanh") for u in sizes[1:-1]) + (LayerSpec(sizes[-1], "identity"),)
-    return Scenario(
-        title="batch", inputs=sizes[0], layers=layers, data_inputs=rng.rand(samples, sizes[0]),
-        data_targets=rng.rand(samples, sizes[-1]), training=TrainingSpec(mode="batch", learning_rate=0.01),
-        init=InitSpec(seed=0), convention="row",
-    )
 
 
 def per_epoch(sc: Scenario, epochs: int) -> tuple[float, list[float]]:

@@ -3,6 +3,7 @@
 "Before" is the old way, measured in the same run: a forward jump went on from where it stood, so
 undo after home recomputed the whole run (the same as a fresh timeline going there).
 """
+
 from __future__ import annotations
 
 import time
@@ -10,7 +11,7 @@ import time
 import pytest
 
 from bptui.engine import Debugger
-from tests.engine.conftest import streetlight
+from tests.builders import streetlight
 
 EPOCHS = 10_000
 ROUNDS = 5

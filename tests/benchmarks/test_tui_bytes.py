@@ -6,13 +6,14 @@ runs as ``python -m bptui`` under a pty of 120×40 (``TERM=xterm-256color``); af
 median ≤ 6 KB on streetlight, ≤ 12 KB on a 5-layer 8-unit network); the assertion only checks
 that every step wrote something, so a frozen screen cannot pass as a cheap one.
 """
+
 from __future__ import annotations
 
 import asyncio
 import fcntl
 import os
-import re
 import pty
+import re
 import select
 import signal
 import statistics
@@ -32,13 +33,16 @@ SIZE = (120, 40)
 
 def deep_scenario(path: Path) -> Path:
     """8 inputs → five layers of 8 units (tanh, sigmoid output), 4 samples, online."""
-    layers = "".join(f'\n[[network.layers]]\nunits = 8\nactivation = "{"sigmoid" if k == 4 else "tanh"}"\n'
-                     for k in range(5))
+    layers = "".join(
+        f'\n[[network.layers]]\nunits = 8\nactivation = "{"sigmoid" if k == 4 else "tanh"}"\n' for k in range(5)
+    )
     rows = [[((3 * i + 5 * j) % 7) / 7 for j in range(8)] for i in range(4)]
     targets = [[((i + j) % 3) / 2 for j in range(8)] for i in range(4)]
-    text = (f'title = "Deep: five layers of eight"\n\n[network]\ninputs = 8\nconvention = "row"\n{layers}\n'
-            f"[init]\nseed = 4\n\n[data]\ninputs = {rows}\ntargets = {targets}\n\n"
-            '[training]\nloss = "half_squared_error"\nlearning_rate = 0.1\nepochs = 5\n')
+    text = (
+        f'title = "Deep: five layers of eight"\n\n[network]\ninputs = 8\nconvention = "row"\n{layers}\n'
+        f"[init]\nseed = 4\n\n[data]\ninputs = {rows}\ntargets = {targets}\n\n"
+        '[training]\nloss = "half_squared_error"\nlearning_rate = 0.1\nepochs = 5\n'
+    )
     path.write_text(text)
     return path
 

@@ -1,4 +1,5 @@
 """The command line as users and scripts meet it: exit codes, stderr lines, JSON, lazy imports."""
+
 from __future__ import annotations
 
 import json
@@ -33,9 +34,7 @@ DIVERGING = textwrap.dedent(
 
 
 def bptui(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "bptui", *args], capture_output=True, text=True, cwd=cwd, timeout=120
-    )
+    return subprocess.run([sys.executable, "-m", "bptui", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
 def test_every_bundled_scenario_checks_out() -> None:

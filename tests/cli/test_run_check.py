@@ -1,4 +1,5 @@
 """`bptui run` / `bptui check` as the engine sees them: divergence, --values, speed limits, ctrl+c."""
+
 from __future__ import annotations
 
 import json
@@ -36,9 +37,7 @@ WHERE = "training diverged: z1 became non-finite at epoch 1, sample 1/2, step fo
 
 
 def bptui(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "bptui", *args], capture_output=True, text=True, cwd=cwd, timeout=120
-    )
+    return subprocess.run([sys.executable, "-m", "bptui", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
 @pytest.fixture
@@ -80,7 +79,7 @@ def test_values_chooses_what_the_json_document_holds(which) -> None:
     result = bptui("run", "xor", "--json", "--epochs", "3", "--values", which)
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert list(doc) == ["title", "position", "loss", "params", "values"]  # SPEC 5.1: `values` always there
+    assert list(doc) == ["title", "position", "loss", "params", "values"]  # docs/SPEC.md §5.1: `values` always there
     assert len(doc["loss"]) == 3
     names = set(doc["values"])
     if which == "none":
@@ -140,8 +139,9 @@ def test_ctrl_c_ends_a_long_gradient_check_with_130_and_one_line(tmp_path: Path)
 
     rng = np.random.RandomState(0)
     np.savez(tmp_path / "d.npz", inputs=rng.rand(2, 300), targets=np.eye(4)[[1, 2]])
-    (tmp_path / "big.toml").write_text(textwrap.dedent(
-        """
+    (tmp_path / "big.toml").write_text(
+        textwrap.dedent(
+            """
         title = "wide and deep: each nudge recomputes 1000×1000 layers in extended precision"
         [network]
         inputs = 300
@@ -166,7 +166,8 @@ def test_ctrl_c_ends_a_long_gradient_check_with_130_and_one_line(tmp_path: Path)
         loss = "cross_entropy"
         learning_rate = 0.1
         """
-    ))
+        )
+    )
     result = interrupted(["check", "--gradients", str(tmp_path / "big.toml")], after=2.5)
     assert result.returncode == 130
     assert result.stderr.splitlines() == ["bptui: interrupted"]

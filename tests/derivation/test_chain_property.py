@@ -1,5 +1,6 @@
 """Property: on any small network, at any position after backward 1, every parameter's chain —
 summed over every path — multiplies out to the engine's gradient."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,9 +11,7 @@ from hypothesis import strategies as st
 from bptui.engine import Debugger, InitSpec, LayerSpec, Scenario, TrainingSpec
 from bptui.engine.derivation import derive_parameter
 
-from .test_derivation import engine_value, parameter_names
-
-HIDDEN = ("identity", "sigmoid", "tanh", "relu", "leaky_relu")
+from ..builders import HIDDEN, engine_value, parameter_names
 
 
 @st.composite
@@ -20,8 +19,16 @@ def networks(draw) -> Scenario:
     depth = draw(st.integers(1, 4))
     widths = draw(st.lists(st.integers(1, 3), min_size=depth + 1, max_size=depth + 1))
     acts = [draw(st.sampled_from(HIDDEN)) for _ in range(depth - 1)]
-    out, loss = draw(st.sampled_from([("identity", "squared_error"), ("sigmoid", "binary_cross_entropy"),
-                                      ("softmax", "cross_entropy"), ("tanh", "mean_squared_error")]))
+    out, loss = draw(
+        st.sampled_from(
+            [
+                ("identity", "squared_error"),
+                ("sigmoid", "binary_cross_entropy"),
+                ("softmax", "cross_entropy"),
+                ("tanh", "mean_squared_error"),
+            ]
+        )
+    )
     seed = draw(st.integers(0, 2**16))
     rng = np.random.RandomState(seed)
     n = draw(st.integers(1, 3))
@@ -32,13 +39,23 @@ def networks(draw) -> Scenario:
         T = rng.randint(0, 2, (n, widths[-1])).astype(float)
     else:
         T = rng.uniform(-1, 1, (n, widths[-1]))
-    layers = tuple(LayerSpec(w, a, slope=0.05, bias=draw(st.booleans()), biases=None)
-                   for w, a in zip(widths[1:], acts + [out]))
+    layers = tuple(
+        LayerSpec(w, a, slope=0.05, bias=draw(st.booleans()), biases=None) for w, a in zip(widths[1:], acts + [out])
+    )
     return Scenario(
-        title="property", inputs=widths[0], layers=layers, data_inputs=X, data_targets=T,
-        training=TrainingSpec(loss=loss, reduction=draw(st.sampled_from(["sum", "mean"])), learning_rate=0.5,
-                              mode=draw(st.sampled_from(["online", "batch"]))),
-        init=InitSpec(seed=seed), convention=draw(st.sampled_from(["row", "column"])),
+        title="property",
+        inputs=widths[0],
+        layers=layers,
+        data_inputs=X,
+        data_targets=T,
+        training=TrainingSpec(
+            loss=loss,
+            reduction=draw(st.sampled_from(["sum", "mean"])),
+            learning_rate=0.5,
+            mode=draw(st.sampled_from(["online", "batch"])),
+        ),
+        init=InitSpec(seed=seed),
+        convention=draw(st.sampled_from(["row", "column"])),
     )
 
 

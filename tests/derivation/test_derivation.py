@@ -1,4 +1,5 @@
 """Derivations: every number is the engine's, chains multiply out to the gradient, seed 000 reads back."""
+
 from __future__ import annotations
 
 import math
@@ -11,23 +12,18 @@ from bptui.engine import formulas as F
 from bptui.engine.derivation import derive_parameter, derive_step
 from bptui.engine.formulas import fmt_number
 
-from .helpers import all_combinations, chain_scenario, random_scenario
+from ..builders import all_combinations, chain_scenario, engine_value, parameter_names, random_scenario
 
 COMBOS = all_combinations()
 
 
-def engine_value(values: dict, name: str) -> float:
-    """``values()['dW1'][1, 0]`` for ``dW1[1,0]``; a single-element value is named without index."""
-    base, _, rest = name.partition("[")
-    arr = np.asarray(values[base], dtype=float)
-    if not rest:
-        assert arr.size == 1, name
-        return float(arr.ravel()[0])
-    return float(arr[tuple(int(x) for x in rest.rstrip("]").split(","))])
-
-
-FUNCS = {"σ": lambda x: 1 / (1 + math.exp(-x)), "tanh": math.tanh, "relu": lambda x: max(x, 0.0),
-         "exp": math.exp, "ln": math.log}
+FUNCS = {
+    "σ": lambda x: 1 / (1 + math.exp(-x)),
+    "tanh": math.tanh,
+    "relu": lambda x: max(x, 0.0),
+    "exp": math.exp,
+    "ln": math.log,
+}
 
 
 def evaluate(e: F.Expr, slope: float) -> float:
@@ -57,9 +53,19 @@ def evaluate(e: F.Expr, slope: float) -> float:
 
 
 def numeric(e: F.Expr) -> bool:
-    return "…" not in e.uni(4) and not any(c in e.uni(4) for c in "∂Σ") and not any(
-        ch.isalpha() and ch not in "eσ" for ch in e.uni(4).replace("tanh", "").replace("relu", "")
-        .replace("lrelu", "").replace("exp", "").replace("ln", "").replace("nan", "")
+    return (
+        "…" not in e.uni(4)
+        and not any(c in e.uni(4) for c in "∂Σ")
+        and not any(
+            ch.isalpha() and ch not in "eσ"
+            for ch in e.uni(4)
+            .replace("tanh", "")
+            .replace("relu", "")
+            .replace("lrelu", "")
+            .replace("exp", "")
+            .replace("ln", "")
+            .replace("nan", "")
+        )
     )
 
 
@@ -79,9 +85,11 @@ def check_lines(d: Debugger, lines) -> int:
     return n
 
 
-@pytest.mark.parametrize("hidden,output,convention,mode", COMBOS, ids=lambda v: str(v) if not isinstance(v, tuple) else v[0])
+@pytest.mark.parametrize(
+    "hidden,output,convention,mode", COMBOS, ids=lambda v: "-".join(v) if isinstance(v, tuple) else str(v)
+)
 def test_every_number_is_the_engines(hidden, output, convention, mode):
-    """Each step's lines carry the engine's value under its SPEC name, and their numbers give it."""
+    """Each step's lines carry the engine's value under its value name, and their numbers give it."""
     act, loss = output
     sc = random_scenario(COMBOS.index((hidden, output, convention, mode)), hidden, act, loss, convention, mode)
     d = Debugger(sc)
@@ -92,22 +100,21 @@ def test_every_number_is_the_engines(hidden, output, convention, mode):
     assert checked > 0
 
 
-def parameter_names(d: Debugger) -> list[str]:
-    names = []
-    for l, layer in enumerate(d.scenario.layers, start=1):
-        W = d.params_values()[f"W{l}"]
-        names += [f"W{l}[{r},{c}]" for r in range(W.shape[0]) for c in range(W.shape[1])]
-        if layer.bias:
-            names += [f"b{l}[{j}]" for j in range(layer.units)]
-    return names
-
-
-@pytest.mark.parametrize("hidden,output,convention,mode", COMBOS, ids=lambda v: str(v) if not isinstance(v, tuple) else v[0])
+@pytest.mark.parametrize(
+    "hidden,output,convention,mode", COMBOS, ids=lambda v: "-".join(v) if isinstance(v, tuple) else str(v)
+)
 def test_chain_product_equals_the_gradient(hidden, output, convention, mode):
     """Summed over every path, the product of the chain's factors is the engine's gradient."""
     act, loss = output
-    sc = random_scenario(100 + COMBOS.index((hidden, output, convention, mode)), hidden, act, loss, convention, mode,
-                         sizes=(2, 3, 2, 3 if act != "identity" else 1))
+    sc = random_scenario(
+        100 + COMBOS.index((hidden, output, convention, mode)),
+        hidden,
+        act,
+        loss,
+        convention,
+        mode,
+        sizes=(2, 3, 2, 3 if act != "identity" else 1),
+    )
     d = Debugger(sc)
     L = d.depth
     for g in (2 * L + 1, 2 * L + 2, d.layout.per_pass + 2 * L + 1):  # after backward 1, after update, next pass
@@ -126,7 +133,10 @@ def test_chain_before_backward_says_what_is_missing():
     d = Debugger(chain_scenario())
     der = derive_parameter(d, "W1")
     assert all(line.value is None for line in der.lines)
-    assert der.lines[0].unicode() == "∂loss/∂W1 = ∂loss/∂a2 · ∂a2/∂z2 · ∂z2/∂a1 · ∂a1/∂z1 · ∂z1/∂W1 = da2 · 1 · W2 · 1 · a0"
+    assert (
+        der.lines[0].unicode()
+        == "∂loss/∂W1 = ∂loss/∂a2 · ∂a2/∂z2 · ∂z2/∂a1 · ∂a1/∂z1 · ∂z1/∂W1 = da2 · 1 · W2 · 1 · a0"
+    )
     assert der.lines[-1].unicode().endswith("5 more steps (forward 1, forward 2, loss, backward 2, backward 1).")
     d.goto(4)  # backward 2 done: W2's numbers are there, W1's need one more step
     assert derive_parameter(d, "W2").lines[0].value == -4.0
@@ -187,9 +197,19 @@ def test_parameter_names_in_either_convention():
             derive_parameter(d, bad)
 
 
-@pytest.mark.parametrize("x,text", [(2.0, "2"), (-2.0, "−2"), (0.7000000000000001, "0.7"), (0.0, "0"),
-                                    (-0.0090041, "−0.009004"), (1.23456e-7, "1.235e−7"), (12345.6, "12346"),
-                                    (float("nan"), "nan")])
+@pytest.mark.parametrize(
+    "x,text",
+    [
+        (2.0, "2"),
+        (-2.0, "−2"),
+        (0.7000000000000001, "0.7"),
+        (0.0, "0"),
+        (-0.0090041, "−0.009004"),
+        (1.23456e-7, "1.235e−7"),
+        (12345.6, "12346"),
+        (float("nan"), "nan"),
+    ],
+)
 def test_number_format(x, text):
     assert fmt_number(x) == text
 
@@ -238,7 +258,7 @@ def test_an_update_never_prints_the_new_weight_like_the_old_one(name, digits):
 @pytest.mark.parametrize("dims", [(1,), (5,), (3, 4), (1, 7), (512, 64)])
 def test_lazy_index_grids_enumerate_like_ndindex(dims):
     """``_Grid`` (no list of 32,768 tuples for a 512×64 batch value) reads in the same order."""
-    from bptui.engine.derivation import _Grid
+    from bptui.engine.derivation import Grid as _Grid
 
     grid = _Grid(*dims)
     expected = [tuple(int(v) for v in idx) for idx in np.ndindex(*dims)]

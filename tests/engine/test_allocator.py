@@ -1,4 +1,5 @@
 """Pinned malloc thresholds: a wide online network's passes stop page-faulting their temporaries."""
+
 from __future__ import annotations
 
 import subprocess
@@ -34,7 +35,9 @@ PROGRAM = textwrap.dedent(
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
 def test_pinned_thresholds_remove_the_page_faults_of_each_pass_and_change_no_number() -> None:
     runs = {
-        how: subprocess.run([sys.executable, "-c", PROGRAM, how], capture_output=True, text=True, check=True).stdout.split()
+        how: subprocess.run(
+            [sys.executable, "-c", PROGRAM, how], capture_output=True, text=True, check=True
+        ).stdout.split()
         for how in ("default", "pin")
     }
     faults_default, faults_pinned = float(runs["default"][0]), float(runs["pin"][0])

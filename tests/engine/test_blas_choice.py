@@ -1,12 +1,12 @@
 """One BLAS thread for small matrix products, the library's default for big ones."""
+
 from __future__ import annotations
 
 import pytest
 
 from bptui import blas
-from tests.benchmarks.test_blas_threads import batch_scenario
 
-from .conftest import streetlight
+from ..builders import batch_scenario, streetlight
 
 threadpoolctl = pytest.importorskip("threadpoolctl")
 

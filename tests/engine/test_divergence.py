@@ -3,6 +3,7 @@
 The fast path of a run checks each pass cheaply; the reference here walks one micro-step at a
 time and looks at every value (z, a, da, dz, dW, db, parameters, loss) after each.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from bptui.engine import Debugger, InitSpec, LayerSpec, Scenario, TrainingSpec
 
-from .test_timeline import same_state
+from ..builders import same_state
 
 
 def two_layer(W1, X, *, act: str = "relu", lr: float = 0.1, b1=(0.0,), T=None) -> Scenario:

@@ -1,4 +1,5 @@
 """Edits (``=``): later steps use the new value (checked against plain NumPy), undo is bit-exact."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -6,7 +7,7 @@ import pytest
 
 from bptui.engine import Debugger
 from bptui.engine.network import initial_params
-from tests.tui.conftest import single_neuron, streetlight
+from tests.builders import single_neuron, streetlight
 
 S = 6  # micro-steps per pass of a two-layer network
 
@@ -162,11 +163,21 @@ def test_an_edit_at_the_start_and_the_learning_rate():
     assert d.params_values()["W1"][0, 0] == 1.0 - 0.1 * -2.0
 
 
-@pytest.mark.parametrize("name, message", [
-    ("z1[0]", "computed by the network"), ("dW1[0,0]", "computed by the network"), ("a2[0]", "only the input a0"), ("W3[0,0]", "layers 1 to 2"),
-    ("W1[9,0]", "W1 is 3×4"), ("W1[0]", "W1 is 3×4"), ("b1[0]", "no bias"), ("hello", "cannot edit"),
-    ("", "cannot edit"), ("W1[0,0]]", "cannot edit"),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("z1[0]", "computed by the network"),
+        ("dW1[0,0]", "computed by the network"),
+        ("a2[0]", "only the input a0"),
+        ("W3[0,0]", "layers 1 to 2"),
+        ("W1[9,0]", "W1 is 3×4"),
+        ("W1[0]", "W1 is 3×4"),
+        ("b1[0]", "no bias"),
+        ("hello", "cannot edit"),
+        ("", "cannot edit"),
+        ("W1[0,0]]", "cannot edit"),
+    ],
+)
 def test_bad_names_are_refused_with_a_message_and_nothing_changes(name, message):
     d = Debugger(streetlight())
     d.goto(3)
@@ -201,8 +212,10 @@ def test_the_update_derivation_at_an_edit_after_update_shows_what_the_update_com
 def test_column_convention_indices_and_batch_inputs():
     from bptui.engine import TrainingSpec
 
-    sc = streetlight(convention="column", training=TrainingSpec(loss="half_squared_error", reduction="sum",
-                                                                learning_rate=0.2, mode="batch"))
+    sc = streetlight(
+        convention="column",
+        training=TrainingSpec(loss="half_squared_error", reduction="sum", learning_rate=0.2, mode="batch"),
+    )
     d = Debugger(sc)
     d.edit("W1[3,2]", 0.25)  # column: unit 3 from input 2
     assert d.params.W[0][2, 3] == 0.25 and d.params_values()["W1"][3, 2] == 0.25

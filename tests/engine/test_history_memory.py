@@ -1,4 +1,5 @@
 """History memory: what the timeline says it holds is what it holds, within a documented budget."""
+
 from __future__ import annotations
 
 import tracemalloc
@@ -7,7 +8,7 @@ import pytest
 
 from bptui.engine import MAX_EPOCHS, Debugger
 
-from .conftest import random_scenario, streetlight
+from ..builders import random_network, streetlight
 
 
 def traced_growth(fn) -> int:
@@ -24,7 +25,7 @@ def traced_growth(fn) -> int:
 
 @pytest.mark.parametrize("which", ["online", "batch"])
 def test_history_bytes_count_what_a_long_run_really_holds(which) -> None:
-    sc = streetlight() if which == "online" else random_scenario(1, mode="batch", sizes=(2, 3, 1))
+    sc = streetlight() if which == "online" else random_network(1, mode="batch", sizes=(2, 3, 1))
     dbg = Debugger(sc)
     base = dbg.timeline.history_bytes()
     grown = traced_growth(lambda: dbg.run(20_000))
@@ -37,7 +38,7 @@ def test_history_bytes_count_what_a_long_run_really_holds(which) -> None:
 
 
 def test_the_checkpoint_budget_is_never_exceeded_and_thinning_keeps_jumps_exact() -> None:
-    sc = random_scenario(2, sizes=(3, 6, 2), samples=4)
+    sc = random_network(2, sizes=(3, 6, 2), samples=4)
     budget = 40 * (Debugger(sc).params.nbytes() + 8)
     dbg = Debugger(sc, checkpoint_budget=budget)
     dbg.run(3_000)

@@ -3,6 +3,7 @@
 The cost of a move is measured with the timeline's own instrument, ``passes_computed`` (passes
 computed whole or in part), not with a clock: any jump costs at most one checkpoint stride.
 """
+
 from __future__ import annotations
 
 from hypothesis import given, settings
@@ -10,8 +11,7 @@ from hypothesis import strategies as st
 
 from bptui.engine import Debugger
 
-from .conftest import random_scenario, streetlight
-from .test_timeline import apply, same_state, stepped
+from ..builders import apply, commands, random_network, same_state, stepped, streetlight
 
 
 def stride_passes(dbg: Debugger) -> int:
@@ -69,7 +69,7 @@ def test_jumps_land_on_the_states_of_stepping() -> None:
 
 
 def test_walking_back_through_an_epoch_after_a_run_costs_one_pass_per_step() -> None:
-    sc = random_scenario(3, samples=40, sizes=(3, 5, 2))
+    sc = random_network(3, samples=40, sizes=(3, 5, 2))
     dbg = Debugger(sc)
     dbg.run(50)
     costs = []
@@ -82,7 +82,7 @@ def test_walking_back_through_an_epoch_after_a_run_costs_one_pass_per_step() -> 
 
 
 def test_walking_back_beyond_the_cached_passes_replays_once_then_one_pass_per_step() -> None:
-    sc = random_scenario(4, samples=30, sizes=(2, 3, 2))
+    sc = random_network(4, samples=30, sizes=(2, 3, 2))
     dbg = Debugger(sc, pass_cache_budget=1)  # a cache of 2 passes: the run leaves only the last ones
     dbg.run(40)
     per = dbg.layout.per_pass
@@ -152,28 +152,26 @@ def test_undo_redo_and_jumps_accept_the_callbacks_of_run() -> None:
     assert dbg.home(**kw).moved and dbg.undo(**kw).moved and dbg.redo(**kw).moved
 
 
-MOVES = st.lists(
-    st.one_of(
-        st.sampled_from(["step", "back", "finish_pass", "finish_sample", "finish_epoch", "undo", "redo", "home"]),
-        st.tuples(st.just("run"), st.integers(1, 60)),
-        st.tuples(st.just("goto"), st.integers(0, 3000)),
-    ),
-    max_size=20,
-)
+MOVES = commands(run=60, goto=3000, size=20)
 
 
 @settings(max_examples=40, deadline=None)
 @given(commands=MOVES, which=st.sampled_from(["street", "batch"]), budget=st.sampled_from([1, 2**20]))
 def test_replay_cost_is_what_a_move_computes_and_never_more_than_a_stride(commands, which, budget) -> None:
-    sc = streetlight() if which == "street" else random_scenario(3, mode="batch", hidden="relu")
+    sc = streetlight() if which == "street" else random_network(3, mode="batch", hidden="relu")
     dbg = Debugger(sc, checkpoint_budget=budget, pass_cache_budget=budget)
     reached = 0
     for command in commands:
         name = command[0] if isinstance(command, tuple) else command
         target = {
-            "step": dbg.g + 1, "back": max(0, dbg.g - 1), "finish_pass": dbg.target_finish_pass(),
-            "finish_sample": dbg.target_finish_sample(), "finish_epoch": dbg.target_finish_epoch(),
-            "undo": dbg.target_undo(), "redo": dbg.target_redo(), "home": 0,
+            "step": dbg.g + 1,
+            "back": max(0, dbg.g - 1),
+            "finish_pass": dbg.target_finish_pass(),
+            "finish_sample": dbg.target_finish_sample(),
+            "finish_epoch": dbg.target_finish_epoch(),
+            "undo": dbg.target_undo(),
+            "redo": dbg.target_redo(),
+            "home": 0,
             "run": dbg.target_run(command[1]) if name == "run" else None,
             "goto": command[1] if name == "goto" else None,
         }[name]

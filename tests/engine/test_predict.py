@@ -1,4 +1,5 @@
 """Predict mode: the question names what the next step computes; scoring at the tolerance edges."""
+
 from __future__ import annotations
 
 import math
@@ -11,15 +12,25 @@ from bptui.engine.entry import parse_number
 from bptui.engine.network import initial_params
 from bptui.engine.predict import choose, judge, tolerance, written_by
 from bptui.engine.sample_pass import SamplePass
-from tests.tui.conftest import streetlight
+from tests.builders import streetlight
 
 
-@pytest.mark.parametrize("guess, true, right", [
-    (101.0, 100.0, True), (99.0, 100.0, True), (101.0 + 1e-9, 100.0, False), (98.9, 100.0, False),
-    (-99.0, -100.0, True), (-101.5, -100.0, False),
-    (0.001, 0.0, True), (-0.001, 0.0, True), (0.0011, 0.0, False),  # the absolute floor near 0
-    (0.05, 0.0505, True), (0.0494, 0.0505, False),  # 1% of 0.0505 is below the floor: 0.001 counts
-])
+@pytest.mark.parametrize(
+    "guess, true, right",
+    [
+        (101.0, 100.0, True),
+        (99.0, 100.0, True),
+        (101.0 + 1e-9, 100.0, False),
+        (98.9, 100.0, False),
+        (-99.0, -100.0, True),
+        (-101.5, -100.0, False),
+        (0.001, 0.0, True),
+        (-0.001, 0.0, True),
+        (0.0011, 0.0, False),  # the absolute floor near 0
+        (0.05, 0.0505, True),
+        (0.0494, 0.0505, False),  # 1% of 0.0505 is below the floor: 0.001 counts
+    ],
+)
 def test_scoring_at_the_tolerance_edges(guess, true, right):
     assert judge(guess, true) is right
     assert tolerance(true) == max(1e-3, 0.01 * abs(true))
@@ -80,18 +91,28 @@ def test_a_scenarios_predict_list_chooses_the_steps_and_elements():
     assert asked == [None, "a2[0]", None, None, "dW1[0,1]", None]
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "type a number"), ("   ", "type a number"), ("abc", "is not a number"), ("nan", "nan is not allowed"),
-    ("inf", "infinite"), ("-Infinity", "infinite"), ("1e999", "infinite"), ("9" * 65, "characters long"),
-    ("0.5.5", "is not a number"), ("1/2", "is not a number"), ("\x1b[31m", "is not a number"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "type a number"),
+        ("   ", "type a number"),
+        ("abc", "is not a number"),
+        ("nan", "nan is not allowed"),
+        ("inf", "infinite"),
+        ("-Infinity", "infinite"),
+        ("1e999", "infinite"),
+        ("9" * 65, "characters long"),
+        ("0.5.5", "is not a number"),
+        ("1/2", "is not a number"),
+        ("\x1b[31m", "is not a number"),
+    ],
+)
 def test_bad_numbers_are_refused_with_a_message(text, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):
         parse_number(text)
 
 
-@pytest.mark.parametrize("text, value", [("0.5", 0.5), (" -1.5e-3 ", -1.5e-3), (".25", 0.25), ("0,5", 0.5),
-                                         ("3", 3.0)])
+@pytest.mark.parametrize("text, value", [("0.5", 0.5), (" -1.5e-3 ", -1.5e-3), (".25", 0.25), ("0,5", 0.5), ("3", 3.0)])
 def test_numbers_are_read(text, value):
     x = parse_number(text)
     assert x == value and math.isfinite(x)
@@ -100,8 +121,10 @@ def test_numbers_are_read(text, value):
 def test_batch_questions_index_samples_in_the_files_convention():
     from bptui.engine import TrainingSpec
 
-    sc = streetlight(convention="column", training=TrainingSpec(loss="half_squared_error", reduction="sum",
-                                                                learning_rate=0.2, mode="batch"))
+    sc = streetlight(
+        convention="column",
+        training=TrainingSpec(loss="half_squared_error", reduction="sum", learning_rate=0.2, mode="batch"),
+    )
     d = Debugger(sc)
     q = choose(d, "W1[2,0]")  # column: unit 2 from input 0
     assert q.label == "a1[2,0]"  # a1 is units × samples: unit 2 of sample 0 (pass 0)

@@ -1,11 +1,12 @@
 """Streetlight (Grokking Deep Learning ch. 6) against the book's printed figures and its own loop."""
+
 from __future__ import annotations
 
 import numpy as np
 
 from bptui.engine import Debugger
 
-from .conftest import STREETLIGHT_T, STREETLIGHT_X, streetlight
+from ..builders import STREETLIGHT_T, STREETLIGHT_X, book_loop, streetlight
 
 # The book's "Error" every 10th epoch: Σ(y−t)² summed over the epoch (twice our ½(y−t)² loss).
 BOOK_ERROR = {
@@ -23,28 +24,6 @@ BOOK_W01 = [
     [-0.20646505, 0.07763347, -0.16161097, 0.370439],
 ]
 BOOK_W12 = [[-0.5910955], [0.75623487], [-0.94522481], [0.34093502]]
-
-
-def book_loop(epochs: int) -> tuple[np.ndarray, np.ndarray, list[float]]:
-    """The book's cell, verbatim in substance (relu as (x > 0) * x, deltas, in-place updates)."""
-    np.random.seed(1)
-    relu = lambda x: (x > 0) * x  # noqa: E731
-    w01 = 2 * np.random.random((3, 4)) - 1
-    w12 = 2 * np.random.random((4, 1)) - 1
-    errors = []
-    for _ in range(epochs):
-        err = 0.0
-        for i in range(len(STREETLIGHT_X)):
-            l0 = STREETLIGHT_X[i : i + 1]
-            l1 = relu(np.dot(l0, w01))
-            l2 = np.dot(l1, w12)
-            err += np.sum((l2 - STREETLIGHT_T[i : i + 1]) ** 2)
-            d2 = l2 - STREETLIGHT_T[i : i + 1]
-            d1 = d2.dot(w12.T) * (l1 > 0)
-            w12 -= 0.2 * l1.T.dot(d2)
-            w01 -= 0.2 * l0.T.dot(d1)
-        errors.append(float(err))
-    return w01, w12, errors
 
 
 def test_initial_weights_are_the_books() -> None:

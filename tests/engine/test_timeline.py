@@ -1,4 +1,5 @@
 """The timeline: any walk lands where replaying from the start lands, bit for bit."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -6,50 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bptui.engine import Debugger, Timeline
+from bptui.engine import Debugger
 
-from .conftest import random_scenario, streetlight
+from ..builders import apply, commands, random_network, same_state, stepped, streetlight
 
-
-def same_state(a: Debugger | Timeline, b: Debugger | Timeline) -> None:
-    ta = a.timeline if isinstance(a, Debugger) else a
-    tb = b.timeline if isinstance(b, Debugger) else b
-    assert ta.g == tb.g
-    assert ta.params.equals(tb.params)
-    assert ta.epoch_losses == tb.epoch_losses
-    assert ta.running_loss() == tb.running_loss()
-    va = Debugger.values(a) if isinstance(a, Debugger) else None
-    if va is not None and isinstance(b, Debugger):
-        vb = b.values()
-        assert va.keys() == vb.keys()
-        for name in va:
-            assert np.array_equal(va[name], vb[name], equal_nan=True), name
-
-
-def stepped(scenario, g: int) -> Debugger:
-    """Reference: one micro-step at a time from the start, never the fast path."""
-    dbg = Debugger(scenario)
-    for _ in range(g):
-        dbg.timeline.goto(dbg.g + 1)
-    return dbg
-
-
-COMMANDS = st.lists(
-    st.one_of(
-        st.sampled_from(["step", "back", "finish_pass", "finish_sample", "finish_epoch", "undo", "redo", "home"]),
-        st.tuples(st.just("run"), st.integers(1, 4)),
-        st.tuples(st.just("goto"), st.integers(0, 400)),
-    ),
-    max_size=25,
-)
-
-
-def apply(dbg: Debugger, command) -> None:
-    if isinstance(command, tuple):
-        name, n = command
-        getattr(dbg, name)(n)
-    else:
-        getattr(dbg, command)()
+COMMANDS = commands(run=4, goto=400, size=25)
 
 
 @settings(max_examples=60, deadline=None)
@@ -57,8 +19,8 @@ def apply(dbg: Debugger, command) -> None:
 def test_any_walk_equals_replay_from_start(commands, which) -> None:
     scenario = {
         "street": streetlight(),
-        "batch": random_scenario(3, mode="batch", loss="binary_cross_entropy", hidden="relu"),
-        "column": random_scenario(4, convention="column", loss="cross_entropy", sizes=(2, 3, 3), samples=5),
+        "batch": random_network(3, mode="batch", loss="binary_cross_entropy", hidden="relu"),
+        "column": random_network(4, convention="column", loss="cross_entropy", sizes=(2, 3, 3), samples=5),
     }[which]
     # tiny budgets, so checkpoint thinning and the pass cache's eviction are exercised too
     dbg = Debugger(scenario, checkpoint_budget=1, pass_cache_budget=1)
@@ -141,7 +103,7 @@ def test_finish_commands_land_on_the_documented_steps() -> None:
 
 def test_divergence_stops_at_the_first_non_finite_step() -> None:
     # a linear network with a learning rate far too large: the weights grow geometrically
-    sc = random_scenario(5, hidden="identity", loss="half_squared_error", learning_rate=3.0)
+    sc = random_network(5, hidden="identity", loss="half_squared_error", learning_rate=3.0)
     dbg = Debugger(sc)
     out = dbg.run(1000)
     assert out.diverged is not None

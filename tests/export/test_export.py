@@ -1,4 +1,5 @@
 """Exports: the seed-000 handouts line for line, and scripts that reproduce bptui's epoch losses."""
+
 from __future__ import annotations
 
 import contextlib
@@ -13,7 +14,7 @@ import pytest
 from bptui.engine import Debugger
 from bptui.export import export
 
-from ..derivation.helpers import all_combinations, chain_scenario, random_scenario, single_neuron_scenario
+from ..builders import all_combinations, chain_scenario, combo_id, random_scenario, single_neuron_scenario
 
 GOLDEN = Path(__file__).parent / "golden"
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
@@ -33,13 +34,17 @@ def printed_losses(out: str) -> list[float]:
 
 # --- handouts -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name,build,fmt,kw", [
-    ("single_neuron.md", single_neuron_scenario, "markdown", {}),
-    ("single_neuron.txt", single_neuron_scenario, "text", {}),
-    ("chain.md", chain_scenario, "markdown", {}),
-    ("chain.txt", chain_scenario, "text", {}),
-    ("chain_W1.md", chain_scenario, "markdown", {"param": "W1[0,0]"}),
-])
+
+@pytest.mark.parametrize(
+    "name,build,fmt,kw",
+    [
+        ("single_neuron.md", single_neuron_scenario, "markdown", {}),
+        ("single_neuron.txt", single_neuron_scenario, "text", {}),
+        ("chain.md", chain_scenario, "markdown", {}),
+        ("chain.txt", chain_scenario, "text", {}),
+        ("chain_W1.md", chain_scenario, "markdown", {"param": "W1[0,0]"}),
+    ],
+)
 def test_golden(name, build, fmt, kw):
     """The golden files were checked by hand against seed 000 (see the two tests below)."""
     assert export(build(), fmt=fmt, **kw) == (GOLDEN / name).read_text()
@@ -66,7 +71,8 @@ def test_chain_is_seed_000_second_example():
         "z2 = W2 · a1 + b2 = 0.5 × 2 + 1 = 2",  # Forward Pass 2: y = w2 h + b2 = 0.5 × 2 + 1 = 2
         "loss = ½(a2 − t)² = ½ × (2 − 4)² = 2",  # Forward Pass 3: Loss = ½ (4 − 2)² = 2
         "da2 = ∂loss/∂a2 = a2 − t = 2 − 4 = −2",  # Backward 1: ∂Loss/∂y = y − y_target = 2 − 4 = −2
-        "dW2 = ∂loss/∂z2 · ∂z2/∂W2 = dz2 · a1 = (−2) × 2 = −4",  # Backward 2: ∂y/∂w2 = h = 2; 4: ∂Loss/∂w2 = −2 × 2 = −4
+        # Backward 2: ∂y/∂w2 = h = 2; 4: ∂Loss/∂w2 = −2 × 2 = −4
+        "dW2 = ∂loss/∂z2 · ∂z2/∂W2 = dz2 · a1 = (−2) × 2 = −4",
         "db2 = ∂loss/∂z2 · ∂z2/∂b2 = dz2 · 1 = (−2) × 1 = −2",  # ∂y/∂b2 = 1; ∂Loss/∂b2 = −2 × 1 = −2
         "da1 = ∂loss/∂z2 · ∂z2/∂a1 = dz2 · W2 = (−2) × 0.5 = −1",  # ∂y/∂h = w2 = 0.5; ∂Loss/∂h = −2 × 0.5 = −1
         "dW1 = ∂loss/∂z1 · ∂z1/∂W1 = dz1 · a0 = (−1) × 2 = −2",  # ∂h/∂w1 = x = 2; ∂Loss/∂w1 = −1 × 2 = −2
@@ -79,10 +85,16 @@ def test_chain_is_seed_000_second_example():
     positions = [text.index(f"   {line}\n") for line in expected]
     assert positions == sorted(positions)  # in the seed's order
     md = (GOLDEN / "chain.md").read_text()
-    assert r"dW_{1} = \frac{\partial \text{loss}}{\partial z_{1}} \cdot \frac{\partial z_{1}}{\partial W_{1}}" \
-           r" = dz_{1} \cdot a_{0} = \left(-1\right) \times 2 = -2" in md
+    assert (
+        r"dW_{1} = \frac{\partial \text{loss}}{\partial z_{1}} \cdot \frac{\partial z_{1}}{\partial W_{1}}"
+        r" = dz_{1} \cdot a_{0} = \left(-1\right) \times 2 = -2" in md
+    )
     assert [h for h in md.splitlines() if h.startswith("### ")] == [
-        "### Forward pass", "### Loss", "### Backward pass (backpropagation)", "### Update"]
+        "### Forward pass",
+        "### Loss",
+        "### Backward pass (backpropagation)",
+        "### Update",
+    ]
 
 
 @pytest.mark.skipif(not (SCENARIOS / "chain.toml").exists(), reason="bundled chain.toml not there yet")
@@ -94,7 +106,7 @@ def test_bundled_files_give_the_golden_derivation(name):
     got = export(load_scenario(SCENARIOS / f"{name}.toml"))
     want = (GOLDEN / f"{name}.md").read_text()
     cut = "## Epoch 1"
-    assert got[got.index(cut):] == want[want.index(cut):]
+    assert got[got.index(cut) :] == want[want.index(cut) :]
 
 
 def test_steps_and_passes():
@@ -129,7 +141,7 @@ def test_large_layers_are_summarised(mode):
 COMBOS = all_combinations()
 
 
-@pytest.mark.parametrize("combo", COMBOS, ids=lambda c: "-".join([c[0], *c[1], c[2], c[3]]))
+@pytest.mark.parametrize("combo", COMBOS, ids=combo_id)
 def test_numpy_script_reproduces_the_epoch_losses(combo):
     """Run in-process for every combination (the subprocess test below runs a few as a user would)."""
     hidden, (act, loss), convention, mode = combo
@@ -176,10 +188,14 @@ def test_through_the_command_line(tmp_path):
     from bptui.scenario import load_scenario
 
     path = SCENARIOS / "chain.toml"
-    run = subprocess.run([sys.executable, "-m", "bptui", "export", str(path), "--param", "W1", "--format", "text"],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "bptui", "export", str(path), "--param", "W1", "--format", "text"],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout == export(load_scenario(path), param="W1", fmt="text")
-    bad = subprocess.run([sys.executable, "-m", "bptui", "export", str(path), "--param", "W7[0,0]"],
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "bptui", "export", str(path), "--param", "W7[0,0]"], capture_output=True, text=True
+    )
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "W7[0,0]" in bad.stderr

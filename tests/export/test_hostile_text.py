@@ -4,6 +4,7 @@ Issue 12: a title such as ``x\"\"\"; import os; os.system(...); \"\"\"`` ended t
 docstring and ran when the student ran the script. Now the title enters a script only as a
 ``repr`` literal, and the handouts escape every Markdown / HTML / LaTeX character in file text.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -22,7 +23,7 @@ from bptui.engine import Debugger
 from bptui.export import export
 from bptui.export.handout import file_text
 
-from ..derivation.helpers import chain_scenario, random_scenario
+from ..builders import chain_scenario, random_scenario
 
 HOSTILE = [
     'x"""; import os; open("PWNED", "w").write("code ran"); """',
@@ -47,8 +48,9 @@ def losses(sc) -> list[float]:
 
 def titled(title: str, epochs: int = 3):
     sc = chain_scenario()
-    return dataclasses.replace(sc, title=title, description=title, source=title,
-                               training=dataclasses.replace(sc.training, epochs=epochs))
+    return dataclasses.replace(
+        sc, title=title, description=title, source=title, training=dataclasses.replace(sc.training, epochs=epochs)
+    )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -77,8 +79,9 @@ def test_hostile_titles_in_a_standalone_script_run_nothing(tmp_path: Path, title
         script.write_text(export(titled(title), fmt=fmt), encoding="utf-8")
         compile(script.read_bytes(), str(script), "exec")  # as Python reads the file: bytes, coding cookies
     sc = titled(title)
-    run = subprocess.run([sys.executable, str(tmp_path / "train_numpy.py")], capture_output=True, text=True,
-                         cwd=tmp_path, timeout=60)
+    run = subprocess.run(
+        [sys.executable, str(tmp_path / "train_numpy.py")], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
     assert run.returncode == 0, run.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["train_numpy.py", "train_torch.py"]  # no side effect
     assert [float(line.split()[-1]) for line in run.stdout.splitlines()] == losses(sc)
@@ -86,8 +89,7 @@ def test_hostile_titles_in_a_standalone_script_run_nothing(tmp_path: Path, title
 
 
 def test_a_batch_script_too() -> None:
-    sc = dataclasses.replace(random_scenario(2, "tanh", "softmax", "cross_entropy", "row", "batch"),
-                             title=HOSTILE[0])
+    sc = dataclasses.replace(random_scenario(2, "tanh", "softmax", "cross_entropy", "row", "batch"), title=HOSTILE[0])
     namespace: dict = {}
     with contextlib.redirect_stdout(io.StringIO()):
         exec(compile(export(sc, fmt="numpy"), "<numpy export>", "exec"), namespace)
@@ -128,7 +130,7 @@ def test_markdown_handout_shows_file_text_as_typed(text: str) -> None:
         assert not re.match(r"\d+[.)]|[-+=>]", line.removeprefix("# ")), line  # no list, quote, underline
         assert "\x1b" not in line and "\x00" not in line and "\r" not in line
     plain = export(dataclasses.replace(sc, title="T", description="D", source="S"), fmt="markdown")
-    assert md[md.index("## Setup"):] == plain[plain.index("## Setup"):]  # the rest is untouched
+    assert md[md.index("## Setup") :] == plain[plain.index("## Setup") :]  # the rest is untouched
 
 
 def test_markdown_escapes_each_class() -> None:

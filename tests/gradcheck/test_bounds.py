@@ -1,4 +1,5 @@
 """What a gradient check computes is bounded, and the incremental nudge is the full recomputation."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -6,12 +7,22 @@ import pytest
 
 from bptui.engine import Debugger, InitSpec, LayerSpec, Scenario, TrainingSpec
 from bptui.engine.gradcheck import (
-    CHECK_WORK, EXTENDED, LAYER_WORK, MAX_PER_ARRAY, MIN_PER_ARRAY, _extended, _nudge_work, _numeric, _pass_data,
-    check_gradients, elements_to_check, layer_fd,
+    CHECK_WORK,
+    EXTENDED,
+    LAYER_WORK,
+    MAX_PER_ARRAY,
+    MIN_PER_ARRAY,
+    _extended,
+    _nudge_work,
+    _numeric,
+    _pass_data,
+    check_gradients,
+    elements_to_check,
+    layer_fd,
 )
 from bptui.engine.network import Network, forward_layer, initial_params
 
-from ..derivation.helpers import all_combinations, random_scenario
+from ..builders import all_combinations, combo_id, random_scenario
 
 COMBOS = all_combinations()[::5]
 
@@ -41,7 +52,7 @@ def full_recompute(net: Network, params, which, a0, t, eps: float = 1e-6) -> np.
     return out
 
 
-@pytest.mark.parametrize("combo", COMBOS, ids=lambda c: "-".join([c[0], *c[1], c[2], c[3]]))
+@pytest.mark.parametrize("combo", COMBOS, ids=combo_id)
 def test_the_incremental_nudge_gives_the_differences_of_a_full_recomputation(combo) -> None:
     hidden, (act, loss), convention, mode = combo
     sc = random_scenario(COMBOS.index(combo), hidden, act, loss, convention, mode, sizes=(3, 4, 3, 2), samples=3)
@@ -62,11 +73,14 @@ def test_the_incremental_nudge_gives_the_differences_of_a_full_recomputation(com
 def wide(batch: int) -> Scenario:
     rng = np.random.RandomState(1)
     return Scenario(
-        title="wide", inputs=400,
+        title="wide",
+        inputs=400,
         layers=(LayerSpec(900, "tanh"), LayerSpec(900, "relu"), LayerSpec(5, "softmax")),
-        data_inputs=rng.rand(batch, 400), data_targets=np.eye(5)[rng.randint(0, 5, batch)],
+        data_inputs=rng.rand(batch, 400),
+        data_targets=np.eye(5)[rng.randint(0, 5, batch)],
         training=TrainingSpec(loss="cross_entropy", learning_rate=0.01, mode="batch" if batch > 1 else "online"),
-        init=InitSpec(distribution="normal", std=0.03, seed=0), convention="row",
+        init=InitSpec(distribution="normal", std=0.03, seed=0),
+        convention="row",
     )
 
 
@@ -78,7 +92,9 @@ def test_the_sample_of_elements_is_fixed_and_bounded_by_the_work_of_a_nudge() ->
     assert len(elements_to_check(net, 0, (3, 4), 1, CHECK_WORK)) == 12  # small arrays: every element
     cheap_enough = elements_to_check(net, 0, (400, 900), 64, LAYER_WORK)
     assert MIN_PER_ARRAY <= len(cheap_enough) < MAX_PER_ARRAY
-    assert len(cheap_enough) * 2 * _nudge_work(net, 0, 64) <= max(LAYER_WORK, 2 * MIN_PER_ARRAY * _nudge_work(net, 0, 64))
+    assert len(cheap_enough) * 2 * _nudge_work(net, 0, 64) <= max(
+        LAYER_WORK, 2 * MIN_PER_ARRAY * _nudge_work(net, 0, 64)
+    )
     huge = elements_to_check(net, 0, (400, 900), 10**6, LAYER_WORK)
     assert len(huge) == MIN_PER_ARRAY
 
@@ -98,7 +114,9 @@ def test_layer_fd_on_a_big_layer_checks_a_bounded_sample_and_says_which() -> Non
 def test_check_gradients_reports_progress_to_the_end() -> None:
     seen = []
     hidden, (act, loss), convention, mode = COMBOS[0]
-    report = check_gradients(random_scenario(0, hidden, act, loss, convention, mode), progress=lambda done, total: seen.append((done, total)))
+    report = check_gradients(
+        random_scenario(0, hidden, act, loss, convention, mode), progress=lambda done, total: seen.append((done, total))
+    )
     assert report.ok
     total = seen[0][1]
     assert [d for d, _ in seen] == list(range(1, total + 1)) and all(t == total for _, t in seen)

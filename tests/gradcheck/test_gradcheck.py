@@ -1,4 +1,5 @@
 """Gradient check: passes on every valid network, fails on a wrong derivative, skips relu kinks."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -7,27 +8,54 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bptui.engine import Debugger, InitSpec, LayerSpec, Scenario, TrainingSpec
-from bptui.engine import network
-from bptui.engine.gradcheck import TOLERANCE, check_gradients, layer_fd
+from bptui.engine import Debugger, InitSpec, LayerSpec, Scenario, TrainingSpec, network
+from bptui.engine.gradcheck import TOLERANCE, _backprop, _pass_data, check_gradients, layer_fd
 
-from ..derivation.helpers import all_combinations, random_scenario
+from ..builders import all_combinations, combo_id, random_scenario
 
 COMBOS = all_combinations()
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
-@pytest.mark.parametrize("combo", COMBOS, ids=lambda c: "-".join([c[0], *c[1], c[2], c[3]]))
+@pytest.mark.parametrize("combo", COMBOS, ids=combo_id)
 def test_backprop_matches_finite_differences(combo):
     hidden, (act, loss), convention, mode = combo
     for seed in range(2):
-        sc = random_scenario(seed * 7919 + COMBOS.index(combo), hidden, act, loss, convention, mode,
-                             sizes=(3, 4, 3, 2), samples=3, reduction=("sum", "mean")[seed])
+        sc = random_scenario(
+            seed * 7919 + COMBOS.index(combo),
+            hidden,
+            act,
+            loss,
+            convention,
+            mode,
+            sizes=(3, 4, 3, 2),
+            samples=3,
+            reduction=("sum", "mean")[seed],
+        )
+        if seed == 0:
+            assert_stepping_computes_what_is_checked(sc)
         report = check_gradients(sc)
         assert report.ok, report.describe()
         assert report.worst < 1e-8  # far below the tolerance: the check has room to spare
         assert report.checked == 2 * (12 + 4 + 12 + 3 + 6 + 2)  # every element, at both points
         assert "\n" not in report.describe()
+
+
+def assert_stepping_computes_what_is_checked(sc: Scenario) -> None:
+    """The gradients the Debugger shows after stepping through backward 1 are, bit for bit, the ones
+    ``check_gradients`` compares with finite differences: so this one suite covers the stepping
+    path too (it replaces a second finite-difference suite that went through the Debugger)."""
+    d = Debugger(sc)
+    d.goto(2 * sc.depth + 1)
+    net = d.timeline.net
+    a0, t = _pass_data(sc, net)
+    _, dWs, dbs = _backprop(net, network.initial_params(sc), a0, t)
+    shown = d.values()
+    for l in range(1, sc.depth + 1):
+        dW = dWs[l - 1].T if sc.convention == "column" else dWs[l - 1]
+        np.testing.assert_array_equal(shown[f"dW{l}"], dW)
+        if dbs[l - 1] is not None:
+            np.testing.assert_array_equal(shown[f"db{l}"], dbs[l - 1])
 
 
 def _wrong(name: str, backward):
@@ -41,11 +69,14 @@ def _wrong(name: str, backward):
     return make
 
 
-@pytest.mark.parametrize("name,backward", [
-    ("sigmoid", lambda z, a, da: da * a),  # forgot the (1 − a)
-    ("tanh", lambda z, a, da: da * (1.0 - a)),  # 1 − a instead of 1 − a²
-    ("leaky_relu", lambda z, a, da: da * (z > 0)),  # the slope ignored
-])
+@pytest.mark.parametrize(
+    "name,backward",
+    [
+        ("sigmoid", lambda z, a, da: da * a),  # forgot the (1 − a)
+        ("tanh", lambda z, a, da: da * (1.0 - a)),  # 1 − a instead of 1 − a²
+        ("leaky_relu", lambda z, a, da: da * (z > 0)),  # the slope ignored
+    ],
+)
 def test_a_wrong_derivative_is_caught(monkeypatch, name, backward):
     sc = random_scenario(5, name, "identity", "half_squared_error", "row", "online", sizes=(3, 4, 2))
     assert check_gradients(sc).ok
@@ -60,8 +91,11 @@ def test_a_wrong_derivative_is_caught(monkeypatch, name, backward):
 def test_a_wrong_loss_gradient_is_caught(monkeypatch):
     sc = random_scenario(6, "tanh", "sigmoid", "binary_cross_entropy", "column", "batch", sizes=(2, 3, 1))
     loss = network.make_loss("binary_cross_entropy")
-    wrong = dataclasses.replace(loss, evaluate=lambda y, t: (loss.per_sample(y, t), y - t),
-                                single=lambda y, t: (float(loss.per_sample(y, t)[0]), y - t))
+    wrong = dataclasses.replace(
+        loss,
+        evaluate=lambda y, t: (loss.per_sample(y, t), y - t),
+        single=lambda y, t: (float(loss.per_sample(y, t)[0]), y - t),
+    )
     monkeypatch.setattr(network, "make_loss", lambda name: wrong)
     assert not check_gradients(sc).ok
 
@@ -70,9 +104,11 @@ def test_relu_kinks_are_skipped_not_failed():
     """With zero weights every relu pre-activation sits at 0: relu'(0) = 0 in the engine, while a
     central difference averages the slopes 0 and 1. Those elements are counted as skipped."""
     sc = Scenario(
-        title="kinks", inputs=2,
+        title="kinks",
+        inputs=2,
         layers=(LayerSpec(3, "relu", bias=False), LayerSpec(1, "identity")),
-        data_inputs=np.array([[1.0, -2.0], [0.5, 0.3]]), data_targets=np.array([[1.0], [0.0]]),
+        data_inputs=np.array([[1.0, -2.0], [0.5, 0.3]]),
+        data_targets=np.array([[1.0], [0.0]]),
         training=TrainingSpec(loss="half_squared_error", learning_rate=0.1, mode="online"),
         init=InitSpec(distribution="zeros"),
     )

@@ -1,4 +1,5 @@
 """The open picker's list (issue 9): bundled scenarios, then the folder's *.toml files, read from their heads."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Whatever text a file holds, loading it either works or raises ScenarioError, nothing else."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,16 +10,51 @@ from hypothesis import strategies as st
 from bptui.scenario import ScenarioError, parse_scenario
 from bptui.scenario.locate import Locator
 
-GOOD = (Path(__file__).parent / "bad" / "unknown_top_key.toml").read_text(encoding="utf-8").replace("titel", "title") + (
-    '\n[init]\nseed = 1\n\n[[expect]]\nepoch = 1\nsample = 2\nafter = "loss"\ntolerance = 1e-3\nloss = 0.1\nW1 = [[1, 2], [3, 4]]\n')
+GOOD = (Path(__file__).parent / "bad" / "unknown_top_key.toml").read_text(encoding="utf-8").replace(
+    "titel", "title"
+) + (
+    '\n[init]\nseed = 1\n\n[[expect]]\nepoch = 1\nsample = 2\nafter = "loss"\ntolerance = 1e-3\n'
+    "loss = 0.1\nW1 = [[1, 2], [3, 4]]\n"
+)
 PATH = Path(__file__).parent / "fuzz.toml"  # never written: only names the text in messages
 
-KEYS = ["title", "network", "inputs", "layers", "units", "activation", "weights", "biases", "bias", "slope",
-        "data", "targets", "file", "target_columns", "training", "learning_rate", "epochs", "expect",
-        "after", "epoch", "sample", "tolerance", "a1", "loss", "W2", "init", "seed", "convention", "mode"]
+KEYS = [
+    "title",
+    "network",
+    "inputs",
+    "layers",
+    "units",
+    "activation",
+    "weights",
+    "biases",
+    "bias",
+    "slope",
+    "data",
+    "targets",
+    "file",
+    "target_columns",
+    "training",
+    "learning_rate",
+    "epochs",
+    "expect",
+    "after",
+    "epoch",
+    "sample",
+    "tolerance",
+    "a1",
+    "loss",
+    "W2",
+    "init",
+    "seed",
+    "convention",
+    "mode",
+]
 scalars = st.one_of(
-    st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=12), st.sampled_from(["sigmoid", "softmax", "row", "batch", "forward 1", "epoch", "x.csv"]),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.sampled_from(["sigmoid", "softmax", "row", "batch", "forward 1", "epoch", "x.csv"]),
 )
 values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4), max_leaves=12)
 
@@ -79,7 +115,7 @@ def test_replaced_values(edits: list[tuple[int, object]]) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.integers(0, len(GOOD)), st.integers(0, 40), st.text(max_size=20))
 def test_spliced_scenario(start: int, length: int, junk: str) -> None:
-    load(GOOD[:start] + junk + GOOD[start + length:])
+    load(GOOD[:start] + junk + GOOD[start + length :])
 
 
 @given(st.text(max_size=200), st.lists(st.one_of(st.text(max_size=5), st.integers(0, 5)), max_size=4))

@@ -1,4 +1,5 @@
 """Good scenario files: defaults, conventions, data sources, expectations, bundled lookup."""
+
 from __future__ import annotations
 
 import io
@@ -11,10 +12,16 @@ from numpy.lib import format as npy_format
 
 from bptui.engine import verify
 from bptui.scenario import (
-    DEFAULT_SCENARIO, ScenarioError, bundled, bundled_dir, load_scenario, parse_scenario, resolve,
+    DEFAULT_SCENARIO,
+    ScenarioError,
+    bundled,
+    bundled_dir,
+    load_scenario,
+    parse_scenario,
+    resolve,
 )
 
-MINIMAL = '''title = "Minimal"
+MINIMAL = """title = "Minimal"
 [network]
 inputs = 2
 [[network.layers]]
@@ -27,7 +34,7 @@ activation = "sigmoid"
 {data}
 [training]
 learning_rate = 0.5
-'''
+"""
 INLINE = "inputs = [[0, 0], [0, 1], [1, 0], [1, 1]]\ntargets = [[0], [1], [1], [0]]"
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 XOR_Y = np.array([[0], [1], [1], [0]], dtype=float)
@@ -43,12 +50,21 @@ def test_defaults_applied(tmp_path: Path) -> None:
     sc = load_scenario(write(tmp_path, "m.toml", MINIMAL.format(data=INLINE)))
     assert sc.title == "Minimal" and sc.description == "" and sc.source == ""
     assert sc.convention == "column"
-    assert [(l.units, l.activation, l.bias, l.slope) for l in sc.layers] == [(3, "tanh", True, 0.01), (1, "sigmoid", True, 0.01)]
+    assert [(l.units, l.activation, l.bias, l.slope) for l in sc.layers] == [
+        (3, "tanh", True, 0.01),
+        (1, "sigmoid", True, 0.01),
+    ]
     assert all(l.weights is None and l.biases is None for l in sc.layers)
     init = sc.init
     assert (init.distribution, init.low, init.high, init.std, init.seed) == ("uniform", -1.0, 1.0, 1.0, 0)
     tr = sc.training
-    assert (tr.loss, tr.reduction, tr.learning_rate, tr.mode, tr.epochs) == ("half_squared_error", "mean", 0.5, "online", 100)
+    assert (tr.loss, tr.reduction, tr.learning_rate, tr.mode, tr.epochs) == (
+        "half_squared_error",
+        "mean",
+        0.5,
+        "online",
+        100,
+    )
     assert sc.data_inputs.dtype == np.float64 and sc.data_targets.dtype == np.float64
     np.testing.assert_array_equal(sc.data_inputs, XOR_X)
     np.testing.assert_array_equal(sc.data_targets, XOR_Y)
@@ -56,7 +72,7 @@ def test_defaults_applied(tmp_path: Path) -> None:
 
 
 def test_every_key_given(tmp_path: Path) -> None:
-    text = '''title = "All"
+    text = """title = "All"
 description = "d"
 source = "s"
 [network]
@@ -92,7 +108,7 @@ after = "  backward   1 "
 tolerance = 1e-3
 loss = 0.25
 dW1 = [[1, 2], [3, 4]]
-'''
+"""
     sc = parse_scenario(text, tmp_path / "all.toml")
     first, second = sc.layers
     assert (first.activation, first.slope, second.bias) == ("leaky_relu", 0.2, False)
@@ -100,8 +116,13 @@ dW1 = [[1, 2], [3, 4]]
     np.testing.assert_array_equal(first.biases, [1.0, 2.0])
     assert first.biases.dtype == np.float64
     assert (sc.init.distribution, sc.init.std, sc.init.seed) == ("normal", 0.5, 7)
-    assert (sc.training.loss, sc.training.reduction, sc.training.learning_rate, sc.training.mode, sc.training.epochs) == (
-        "cross_entropy", "sum", 1.0, "batch", 3)
+    assert (
+        sc.training.loss,
+        sc.training.reduction,
+        sc.training.learning_rate,
+        sc.training.mode,
+        sc.training.epochs,
+    ) == ("cross_entropy", "sum", 1.0, "batch", 3)
     (exp,) = sc.expectations
     assert (exp.epoch, exp.sample, exp.after, exp.tolerance, exp.line) == (2, 1, "backward 1", 1e-3, 30)
     assert exp.values["loss"].dtype == np.float64 and exp.values["loss"].size == 1
@@ -109,7 +130,9 @@ dW1 = [[1, 2], [3, 4]]
     assert (sc.description, sc.source) == ("d", "s")
 
 
-@pytest.mark.parametrize(("convention", "weights"), [("column", "[[1, 2], [3, 4], [5, 6]]"), ("row", "[[1, 3, 5], [2, 4, 6]]")])
+@pytest.mark.parametrize(
+    ("convention", "weights"), [("column", "[[1, 2], [3, 4], [5, 6]]"), ("row", "[[1, 3, 5], [2, 4, 6]]")]
+)
 def test_weight_shapes_follow_the_convention(tmp_path: Path, convention: str, weights: str) -> None:
     text = MINIMAL.format(data=INLINE).replace("inputs = 2\n", f'inputs = 2\nconvention = "{convention}"\n', 1)
     text = text.replace('activation = "tanh"', f'activation = "tanh"\nweights = {weights}')
@@ -148,15 +171,18 @@ def test_npz(tmp_path: Path) -> None:
     np.testing.assert_array_equal(sc.data_targets, XOR_Y)
 
 
-@pytest.mark.parametrize(("arrays", "message"), [
-    ({"inputs": XOR_X}, "has no array named 'targets'"),
-    ({"inputs": XOR_X, "targets": XOR_Y[:3]}, "4 rows of inputs but 3 rows of targets"),
-    ({"inputs": XOR_X.reshape(4, 1, 2), "targets": XOR_Y}, "must be 2-D"),
-    ({"inputs": XOR_X, "targets": np.hstack([XOR_Y, XOR_Y])}, "each sample needs 1 value "),
-    ({"inputs": np.array([["a", "b"]] * 4), "targets": XOR_Y}, "must hold numbers"),
-    ({"inputs": np.array([[0, np.nan]] * 4), "targets": XOR_Y}, "only finite numbers"),
-    ({"inputs": np.zeros((0, 2)), "targets": np.zeros((0, 1))}, "no samples"),
-])
+@pytest.mark.parametrize(
+    ("arrays", "message"),
+    [
+        ({"inputs": XOR_X}, "has no array named 'targets'"),
+        ({"inputs": XOR_X, "targets": XOR_Y[:3]}, "4 rows of inputs but 3 rows of targets"),
+        ({"inputs": XOR_X.reshape(4, 1, 2), "targets": XOR_Y}, "must be 2-D"),
+        ({"inputs": XOR_X, "targets": np.hstack([XOR_Y, XOR_Y])}, "each sample needs 1 value "),
+        ({"inputs": np.array([["a", "b"]] * 4), "targets": XOR_Y}, "must hold numbers"),
+        ({"inputs": np.array([[0, np.nan]] * 4), "targets": XOR_Y}, "only finite numbers"),
+        ({"inputs": np.zeros((0, 2)), "targets": np.zeros((0, 1))}, "no samples"),
+    ],
+)
 def test_bad_npz(tmp_path: Path, arrays: dict, message: str) -> None:
     np.savez(tmp_path / "d.npz", **arrays)
     with pytest.raises(ScenarioError, match=message) as info:
@@ -183,7 +209,7 @@ def test_npz_declared_shape_beyond_limit_is_refused_before_loading(tmp_path: Pat
 
 def test_not_a_zip(tmp_path: Path) -> None:
     (tmp_path / "d.npz").write_bytes(b"not a zip")
-    with pytest.raises(ScenarioError, match="not a valid .npz"):
+    with pytest.raises(ScenarioError, match=r"not a valid \.npz"):
         load_scenario(write(tmp_path, "n.toml", MINIMAL.format(data='file = "d.npz"')))
 
 

@@ -1,4 +1,5 @@
 """The top-level `predict` and `names` keys: read, validated, refused with one clear line."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +8,7 @@ import pytest
 
 from bptui.scenario import ScenarioError, parse_scenario
 
-BASE = '''title = "Teaching"
+BASE = """title = "Teaching"
 {top}
 [network]
 inputs = 2
@@ -23,7 +24,7 @@ inputs = [[0, 1], [1, 0]]
 targets = [[1], [0]]
 [training]
 learning_rate = 0.5
-'''
+"""
 
 
 def load(top: str, convention: str = "column"):
@@ -47,24 +48,27 @@ def test_element_indices_follow_the_files_convention():
         load('predict = ["dW1[2,1]"]', "row")
 
 
-@pytest.mark.parametrize("top, message", [
-    ('predict = "a2"', "must be a list of value names"),
-    ('predict = [1, 2]', "must be a list of value names"),
-    ('predict = ["a3"]', "not a value of this network"),
-    ('predict = ["dw1"]', "did you mean"),
-    ('predict = ["a0"]', "no step computes"),
-    ('predict = ["t"]', "no step computes"),
-    ('predict = ["a1[7]"]', "a1 is 3"),
-    ('predict = ["W1[0]"]', "W1 is 3×2"),
-    ('predict = ["a1[0"]', "not a value of this network"),
-    ('predict = ["' + "a" * 5000 + '"]', "not a value of this network"),
-    ('names = ["x"]', "must be a table"),
-    ('names = {a9 = "x"}', "unknown value 'a9'"),
-    ('names = {a1 = 3}', "must be a short text"),
-    ('names = {a1 = "  "}', "must be a short text"),
-    ('names = {a1 = "a very long name indeed"}', "at most 12 printable"),
-    ('names = {a1 = "h\\u001b[2J"}', "at most 12 printable"),
-])
+@pytest.mark.parametrize(
+    "top, message",
+    [
+        ('predict = "a2"', "must be a list of value names"),
+        ("predict = [1, 2]", "must be a list of value names"),
+        ('predict = ["a3"]', "not a value of this network"),
+        ('predict = ["dw1"]', "did you mean"),
+        ('predict = ["a0"]', "no step computes"),
+        ('predict = ["t"]', "no step computes"),
+        ('predict = ["a1[7]"]', "a1 is 3"),
+        ('predict = ["W1[0]"]', "W1 is 3×2"),
+        ('predict = ["a1[0"]', "not a value of this network"),
+        ('predict = ["' + "a" * 5000 + '"]', "not a value of this network"),
+        ('names = ["x"]', "must be a table"),
+        ('names = {a9 = "x"}', "unknown value 'a9'"),
+        ("names = {a1 = 3}", "must be a short text"),
+        ('names = {a1 = "  "}', "must be a short text"),
+        ('names = {a1 = "a very long name indeed"}', "at most 12 printable"),
+        ('names = {a1 = "h\\u001b[2J"}', "at most 12 printable"),
+    ],
+)
 def test_bad_teaching_keys_are_refused_with_one_line(top, message):
     with pytest.raises(ScenarioError) as err:
         load(top)

@@ -1,4 +1,5 @@
 """Saving a scenario (issue 9, ctrl+s): save -> load gives the same float64 bits, hostile text survives."""
+
 from __future__ import annotations
 
 import shutil
@@ -12,16 +13,27 @@ from hypothesis import strategies as st
 
 from bptui.engine import Debugger, LayerSpec, Scenario, TrainingSpec, verify
 from bptui.engine.network import initial_params
-from bptui.scenario import bundled, bundled_dir, load_scenario, resolve
-from bptui.scenario import writer
+from bptui.scenario import bundled, bundled_dir, load_scenario, resolve, writer
 from bptui.scenario.writer import SaveError, default_name, dumps, save_scenario, snapshot, toml_string
 
 BUNDLED = [name for name, _ in bundled()]
 HOSTILE_TITLES = [
-    'a "quoted" title', "back\\slash \\n not a newline", "two\nlines", 'triple """ quotes', "tab\there",
-    "esc \x1b[31mred\x1b[0m", "nul \x00 bel \x07 del \x7f", "cr\r\nlf", "bidi \u202e reversed \u202c",
-    "line sep \u2028 para \u2029", "zero width \u200b", "emoji 🧠 and ½", "unassigned \U000e0080 \uffff",
-    "' single 'quotes'", "=[table]\n[[expect]]\nloss = 1", "\\u0041 literal escape",
+    'a "quoted" title',
+    "back\\slash \\n not a newline",
+    "two\nlines",
+    'triple """ quotes',
+    "tab\there",
+    "esc \x1b[31mred\x1b[0m",
+    "nul \x00 bel \x07 del \x7f",
+    "cr\r\nlf",
+    "bidi \u202e reversed \u202c",
+    "line sep \u2028 para \u2029",
+    "zero width \u200b",
+    "emoji 🧠 and ½",
+    "unassigned \U000e0080 \uffff",
+    "' single 'quotes'",
+    "=[table]\n[[expect]]\nloss = 1",
+    "\\u0041 literal escape",
 ]
 
 
@@ -59,7 +71,9 @@ def test_every_bundled_scenario_round_trips_bit_for_bit_mid_training(name, tmp_p
     assert loaded.data_inputs.tobytes() == sc.data_inputs.tobytes()
     assert loaded.training == sc.training and loaded.convention == sc.convention
     assert (loaded.title, loaded.description, loaded.source) == (sc.title, sc.description, sc.source)
-    assert [(l.units, l.activation, l.bias) for l in loaded.layers] == [(l.units, l.activation, l.bias) for l in sc.layers]
+    assert [(l.units, l.activation, l.bias) for l in loaded.layers] == [
+        (l.units, l.activation, l.bias) for l in sc.layers
+    ]
     assert loaded.expectations == ()  # they check the original start: dropped after an update
 
 
@@ -83,18 +97,37 @@ def test_at_the_start_the_expectations_are_kept_and_still_hold(name, tmp_path):
     loaded = save_and_load(sc, Debugger(sc), tmp_path / "x.toml")
     assert len(loaded.expectations) == len(sc.expectations)
     for mine, theirs in zip(loaded.expectations, sc.expectations):
-        assert (mine.epoch, mine.sample, mine.after, mine.tolerance) == (theirs.epoch, theirs.sample, theirs.after,
-                                                                         theirs.tolerance)
+        assert (mine.epoch, mine.sample, mine.after, mine.tolerance) == (
+            theirs.epoch,
+            theirs.sample,
+            theirs.after,
+            theirs.tolerance,
+        )
         assert all(mine.values[k].tobytes() == theirs.values[k].tobytes() for k in theirs.values)
     assert all(r.ok for r in verify(loaded))
 
 
 def _scenario(convention: str, bias: bool, weights: list[np.ndarray], biases: list[np.ndarray], title="T") -> Scenario:
-    layers = tuple(LayerSpec(w.shape[1] if convention == "row" else w.shape[0], "leaky_relu", slope=0.25, bias=bias,
-                             weights=w, biases=b if bias else None) for w, b in zip(weights, biases))
-    return Scenario(title=title, inputs=3, layers=layers, data_inputs=np.array([[0.1, -0.0, 5e-324]]),
-                    data_targets=np.array([[1.0, 2.0]]), training=TrainingSpec(learning_rate=0.3, epochs=7),
-                    convention=convention)
+    layers = tuple(
+        LayerSpec(
+            w.shape[1] if convention == "row" else w.shape[0],
+            "leaky_relu",
+            slope=0.25,
+            bias=bias,
+            weights=w,
+            biases=b if bias else None,
+        )
+        for w, b in zip(weights, biases)
+    )
+    return Scenario(
+        title=title,
+        inputs=3,
+        layers=layers,
+        data_inputs=np.array([[0.1, -0.0, 5e-324]]),
+        data_targets=np.array([[1.0, 2.0]]),
+        training=TrainingSpec(learning_rate=0.3, epochs=7),
+        convention=convention,
+    )
 
 
 FINITE = st.floats(allow_nan=False, allow_infinity=False, width=64, allow_subnormal=True)
@@ -102,7 +135,8 @@ FINITE = st.floats(allow_nan=False, allow_infinity=False, width=64, allow_subnor
 
 def _matrix(shape):
     return st.lists(FINITE, min_size=shape[0] * shape[1], max_size=shape[0] * shape[1]).map(
-        lambda xs: np.array(xs, dtype=np.float64).reshape(shape))
+        lambda xs: np.array(xs, dtype=np.float64).reshape(shape)
+    )
 
 
 @pytest.mark.parametrize("convention", ["row", "column"])
@@ -130,11 +164,23 @@ def test_any_finite_float64_parameters_round_trip(convention, bias, data, tmp_pa
 
 
 def test_special_floats_are_written_exactly(tmp_path):
-    w = np.array([[-0.0, 5e-324, 1.7976931348623157e308], [0.1 + 0.2, 1e16, -2.2250738585072014e-308],
-                  [123456789.123456789, -1.0, 1e-300]])
+    w = np.array(
+        [
+            [-0.0, 5e-324, 1.7976931348623157e308],
+            [0.1 + 0.2, 1e16, -2.2250738585072014e-308],
+            [123456789.123456789, -1.0, 1e-300],
+        ]
+    )
     sc = _scenario("row", False, [w, np.ones((3, 2))], [None, None])
-    sc = Scenario(**{**sc.__dict__, "layers": (LayerSpec(3, "identity", bias=False, weights=w),
-                                               LayerSpec(2, "identity", bias=False, weights=np.ones((3, 2))))})
+    sc = Scenario(
+        **{
+            **sc.__dict__,
+            "layers": (
+                LayerSpec(3, "identity", bias=False, weights=w),
+                LayerSpec(2, "identity", bias=False, weights=np.ones((3, 2))),
+            ),
+        }
+    )
     loaded = load_scenario(save_scenario(sc, tmp_path / "x.toml"))
     assert loaded.layers[0].weights.tobytes() == w.tobytes()
     assert np.signbit(loaded.layers[0].weights[0, 0])  # -0.0 stays negative zero
@@ -148,7 +194,7 @@ def test_hostile_titles_round_trip_and_the_file_holds_no_raw_control_characters(
     loaded = load_scenario(path)
     assert (loaded.title, loaded.description, loaded.source) == (title, title + "\n" + title, title)
     text = path.read_text(encoding="utf-8")
-    assert not any(ord(c) < 0x20 and c != "\n" or ord(c) == 0x7f for c in text)
+    assert not any((ord(c) < 0x20 and c != "\n") or ord(c) == 0x7F for c in text)
     assert "\u202e" not in text and "\u2028" not in text and "\x1b" not in text
     assert tomllib.loads(text)["title"] == title
 
@@ -241,7 +287,7 @@ def test_small_data_is_written_inline_so_a_saved_lesson_is_one_file(tmp_path):
 
 def test_the_header_is_comment_lines_even_with_a_hostile_path(tmp_path):
     sc = load_scenario(resolve("single_neuron"))
-    text = dumps(sc, header="from /tmp/evil\ntitle = \"x\"\x1b[2J\nsecond line")
+    text = dumps(sc, header='from /tmp/evil\ntitle = "x"\x1b[2J\nsecond line')
     head = text.splitlines()[:3]
     assert all(line.startswith("# ") for line in head)
     assert "\x1b" not in text
@@ -265,8 +311,15 @@ def test_the_writer_and_the_catalog_never_import_the_ui():
     import subprocess
     import sys
 
-    code = ("import sys; import bptui.scenario.writer, bptui.scenario.catalog;"
-            "assert not [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'plotext', 'aiohttp')]")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                            cwd=Path(__file__).resolve().parents[2])
+    code = (
+        "import sys; import bptui.scenario.writer, bptui.scenario.catalog;"
+        "assert not [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'plotext', 'aiohttp')]"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert result.returncode == 0, result.stderr

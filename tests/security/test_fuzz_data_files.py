@@ -3,6 +3,7 @@
 Bytes flipped, cut, inserted or duplicated anywhere in a valid file (zip records, .npy headers,
 compressed data, CSV text) exercise every bounded reader of :mod:`bptui.scenario.data`.
 """
+
 from __future__ import annotations
 
 import io
@@ -37,23 +38,27 @@ def valid_npz(compressed: bool) -> bytes:
     return out.getvalue()
 
 
-ORIGINALS = {"plain.npz": valid_npz(False), "packed.npz": valid_npz(True),
-             "data.csv": b"x1,x2,t\n0,1,1\n1,0,1\n1e3,-.5,0\n"}
-edit = st.tuples(st.sampled_from(["flip", "cut", "insert", "duplicate"]), st.integers(0, 10**6),
-                 st.binary(min_size=1, max_size=8))
+ORIGINALS = {
+    "plain.npz": valid_npz(False),
+    "packed.npz": valid_npz(True),
+    "data.csv": b"x1,x2,t\n0,1,1\n1,0,1\n1e3,-.5,0\n",
+}
+edit = st.tuples(
+    st.sampled_from(["flip", "cut", "insert", "duplicate"]), st.integers(0, 10**6), st.binary(min_size=1, max_size=8)
+)
 
 
 def damage(data: bytes, edits) -> bytes:
     for kind, where, junk in edits:
         i = where % (len(data) + 1)
         if kind == "flip" and i < len(data):
-            data = data[:i] + bytes([data[i] ^ junk[0]]) + data[i + 1:]
+            data = data[:i] + bytes([data[i] ^ junk[0]]) + data[i + 1 :]
         elif kind == "cut":
-            data = data[:i] + data[i + len(junk) * 8:]
+            data = data[:i] + data[i + len(junk) * 8 :]
         elif kind == "insert":
             data = data[:i] + junk + data[i:]
         else:
-            data = data[:i] + data[i:i + len(junk) * 16] + data[i:]
+            data = data[:i] + data[i : i + len(junk) * 16] + data[i:]
     return data
 
 

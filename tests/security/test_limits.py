@@ -6,6 +6,7 @@ their refusal; a .npy header declaring 2 GB was read whole by numpy, whose refus
 mode asked for 6 GiB; an ``[[expect]]`` at epoch 10,000,000 ran for minutes. Each class has a
 test here; the worst files are also run in a subprocess that reports its peak memory.
 """
+
 from __future__ import annotations
 
 import io
@@ -22,7 +23,7 @@ import pytest
 
 from bptui.scenario import ScenarioError, load_scenario, parse_scenario
 
-HEAD = textwrap.dedent('''\
+HEAD = textwrap.dedent("""\
     title = "bomb"
     [network]
     inputs = 1
@@ -31,7 +32,7 @@ HEAD = textwrap.dedent('''\
     activation = "identity"
     [training]
     learning_rate = 0.1
-    ''')
+    """)
 DATA = "[data]\ninputs = [[1.0]]\ntargets = [[1.0]]\n"
 
 
@@ -44,6 +45,7 @@ def refused(text: str, match: str, tmp_path: Path | None = None) -> ScenarioErro
 
 
 # --- the TOML text -------------------------------------------------------------------------------
+
 
 def test_long_dotted_key_and_header() -> None:
     err = refused(HEAD + DATA + "a" + ".a" * 40_000 + " = 1\n", "dotted key or table header has more than 8 parts")
@@ -72,10 +74,14 @@ def test_counts_of_arrays_values_keys() -> None:
 def test_strings_and_comments_do_not_count() -> None:
     """Brackets, dots, = and # inside strings and comments are text: a valid file passes the scan."""
     text = HEAD.replace('title = "bomb"', 'title = "a.b.c.d.e.f.g.h.i.j [[[[[[[[[[ {{{{{{{{{ = = # k"') + DATA
-    text += ('[[expect]]\nafter = "loss"  # [[[[[[[[[[[[ a.b.c.d.e.f.g.h.i.j\nloss = 0\ntolerance = 10\n'
-             "# " + "[" * 50 + "\n")
-    text = text.replace("[network]", "description = \"\"\"x \\\"\"\" [[[[[[[[[[[[[ \"\" a.b.c.d.e.f.g.h.i.j\"\"\"\n"
-                                      "source = '''[[[[[[[[[[[[[ a.b.c.d.e.f.g.h.i.j''''\n[network]")
+    text += (
+        '[[expect]]\nafter = "loss"  # [[[[[[[[[[[[ a.b.c.d.e.f.g.h.i.j\nloss = 0\ntolerance = 10\n# ' + "[" * 50 + "\n"
+    )
+    text = text.replace(
+        "[network]",
+        'description = """x \\""" [[[[[[[[[[[[[ "" a.b.c.d.e.f.g.h.i.j"""\n'
+        "source = '''[[[[[[[[[[[[[ a.b.c.d.e.f.g.h.i.j''''\n[network]",
+    )
     sc = parse_scenario(text, Path("ok.toml"))
     assert sc.title.startswith("a.b.c.d") and sc.source.endswith("j'") and "[[[[[" in sc.description
 
@@ -87,6 +93,7 @@ def test_messages_about_elements_of_huge_arrays_keep_their_line() -> None:
 
 
 # --- data files ----------------------------------------------------------------------------------
+
 
 def npz_scenario(tmp_path: Path, build) -> Path:
     buffer = io.BytesIO()
@@ -110,6 +117,7 @@ def test_npz_with_too_many_members(tmp_path: Path) -> None:
         archive.writestr("targets.npy", npy(np.ones((2, 1))))
         for i in range(100):
             archive.writestr(f"extra{i}.npy", b"")
+
     with pytest.raises(ScenarioError, match="holds 102 arrays, more than the limit of 64"):
         load_scenario(npz_scenario(tmp_path, build))
 
@@ -118,6 +126,7 @@ def test_npy_header_length_is_bounded_and_never_advises_pickles(tmp_path: Path) 
     def build(archive: zipfile.ZipFile) -> None:
         archive.writestr("inputs.npy", b"\x93NUMPY\x02\x00" + struct.pack("<I", 2**31) + b" " * 20_000)
         archive.writestr("targets.npy", npy(np.ones((2, 1))))
+
     with pytest.raises(ScenarioError) as info:
         load_scenario(npz_scenario(tmp_path, build))
     text = str(info.value)
@@ -125,16 +134,20 @@ def test_npy_header_length_is_bounded_and_never_advises_pickles(tmp_path: Path) 
     assert "pickle" not in text and "\n" not in text
 
 
-@pytest.mark.parametrize("array,match", [
-    (np.array([[1], [2]], dtype=object), "must hold numbers"),
-    (np.array([["a"], ["b"]]), "must hold numbers"),
-    (np.ones((2, 1), dtype=np.complex128), "must hold numbers"),
-    (np.ones((2, 1, 1)), "must be 2-D"),
-])
+@pytest.mark.parametrize(
+    "array,match",
+    [
+        (np.array([[1], [2]], dtype=object), "must hold numbers"),
+        (np.array([["a"], ["b"]]), "must hold numbers"),
+        (np.ones((2, 1), dtype=np.complex128), "must hold numbers"),
+        (np.ones((2, 1, 1)), "must be 2-D"),
+    ],
+)
 def test_npy_dtypes_and_shapes(tmp_path: Path, array: np.ndarray, match: str) -> None:
     def build(archive: zipfile.ZipFile) -> None:
         archive.writestr("inputs.npy", npy(array) if array.dtype != object else _object_npy())
         archive.writestr("targets.npy", npy(np.ones((2, 1))))
+
     with pytest.raises(ScenarioError, match=match):
         load_scenario(npz_scenario(tmp_path, build))
 
@@ -145,8 +158,9 @@ def _object_npy() -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("dtype,fortran", [(np.float64, False), (np.float32, True), (np.int16, False),
-                                           (np.uint8, True), (np.bool_, False)])
+@pytest.mark.parametrize(
+    "dtype,fortran", [(np.float64, False), (np.float32, True), (np.int16, False), (np.uint8, True), (np.bool_, False)]
+)
 def test_npz_read_by_bptui_equals_numpy(tmp_path: Path, dtype, fortran: bool) -> None:
     X = (np.arange(6).reshape(3, 2) % 2 if dtype == np.bool_ else np.arange(6).reshape(3, 2)).astype(dtype)
     X = np.asfortranarray(X) if fortran else X
@@ -162,6 +176,7 @@ def test_truncated_npy_data(tmp_path: Path) -> None:
     def build(archive: zipfile.ZipFile) -> None:
         archive.writestr("inputs.npy", npy(np.ones((3, 1)))[:-8])
         archive.writestr("targets.npy", npy(np.ones((3, 1))))
+
     with pytest.raises(ScenarioError, match="truncated"):
         load_scenario(npz_scenario(tmp_path, build))
 
@@ -196,6 +211,7 @@ def test_csv_number_forms_accepted(tmp_path: Path) -> None:
 
 # --- work and memory of a run --------------------------------------------------------------------
 
+
 def test_batch_activations_are_bounded(tmp_path: Path) -> None:
     (tmp_path / "rows.csv").write_text("1,1\n" * 3_000)
     text = HEAD.replace("units = 1\n", "units = 4096\n").replace('"identity"', '"relu"', 1)
@@ -208,8 +224,11 @@ def test_batch_activations_are_bounded(tmp_path: Path) -> None:
 
 def test_expect_at_a_far_epoch(tmp_path: Path) -> None:
     text = HEAD + DATA + '[[expect]]\nepoch = 10000000\nafter = "loss"\nloss = 0\n'
-    err = refused(text, r"expect\[1\].epoch is 10,000,000, more work than the limit allows for 1 sample and "
-                        r"2 parameters")
+    err = refused(
+        text,
+        r"expect\[1\].epoch is 10,000,000, more work than the limit allows for 1 sample and "
+        r"2 parameters",
+    )
     from bptui.scenario import limits
 
     fit = limits.MAX_WORK // limits.work(1, 1, 2, False)
@@ -220,8 +239,11 @@ def test_expect_at_a_far_epoch(tmp_path: Path) -> None:
 def test_epochs_within_the_work_limit() -> None:
     rows = ",".join(["[1.0]"] * 1000)
     text = HEAD.replace("units = 1\n", "units = 1000\n") + f"[data]\ninputs = [{rows}]\ntargets = [{rows}]\n"
-    text = text.replace("[training]", '[[network.layers]]\nunits = 1000\nactivation = "identity"\n'
-                                      '[[network.layers]]\nunits = 1\nactivation = "identity"\n[training]')
+    text = text.replace(
+        "[training]",
+        '[[network.layers]]\nunits = 1000\nactivation = "identity"\n'
+        '[[network.layers]]\nunits = 1\nactivation = "identity"\n[training]',
+    )
     from bptui.scenario import limits
 
     parameters = 1000 * 2 + 1000 * 1001 + 1001
@@ -254,7 +276,8 @@ def worst_files(folder: Path) -> dict[str, Path]:
         "4,000,000 inline numbers": HEAD + "[data]\ninputs = [[" + "1.5," * 4_000_000 + "]]\ntargets = [[1]]\n",
         "64 MB CSV of commas": HEAD + '[data]\nfile = "commas.csv"\n',
         "5 MB strings and blanks, then an error": HEAD.replace('"bomb"', '"' + "é" * 5_000_000 + '"')
-        + "\n" * 5_000_000 + DATA.replace("[[1.0]]", "[[1.0, 2.0]]", 1),
+        + "\n" * 5_000_000
+        + DATA.replace("[[1.0]]", "[[1.0, 2.0]]", 1),
         "a CSV cell of 500,000 digits and an x": HEAD + '[data]\nfile = "digits.csv"\n',
     }
     (folder / "digits.csv").write_text("1,2\n" + "1" * 500_000 + "x,2\n")

@@ -5,6 +5,7 @@ sequence in a value renamed the terminal window and cleared the screen; a 100 KB
 was echoed whole. One test per class of file text (title, key, value, data file name), through
 the real command line.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -96,5 +97,5 @@ def test_through_a_real_process(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "bptui", "run", str(path)], capture_output=True, timeout=60)
     assert run.returncode == 2
     assert run.stdout == b""
-    assert run.stderr.count(b"\n") == 1 and not set(run.stderr[:-1]) & {0x1b, 0x07, 0x0d, 0x0a}
+    assert run.stderr.count(b"\n") == 1 and not set(run.stderr[:-1]) & {0x1B, 0x07, 0x0D, 0x0A}
     assert b"\\x1b]0;PWNED\\x07" in run.stderr

@@ -3,6 +3,7 @@
 Issue 12: ``data.file = "/dev/zero"`` or a FIFO said "is a directory"; a scenario that is a FIFO
 said "no such file"; a file in the current folder named like a bundled scenario silently won.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,16 +38,18 @@ def scenario_with_data(tmp_path: Path, data: str) -> Path:
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
 def test_data_file_that_is_a_device(tmp_path: Path) -> None:
-    with pytest.raises(ScenarioError, match=r"'/dev/zero' is a character device \(such as /dev/zero\), not a "
-                                            r"regular file") as info:
+    with pytest.raises(
+        ScenarioError,
+        match=r"'/dev/zero' is a character device \(such as /dev/zero\), not a "
+        r"regular file",
+    ) as info:
         load_scenario(scenario_with_data(tmp_path, 'file = "/dev/zero"'))
     assert "directory" not in str(info.value) and info.value.line == 10
 
 
 def run_in_a_process(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """A blocked open would hang: the timeout turns that into a failure instead."""
-    return subprocess.run([sys.executable, "-m", "bptui", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=60)
+    return subprocess.run([sys.executable, "-m", "bptui", *args], capture_output=True, text=True, cwd=cwd, timeout=60)
 
 
 @needs_fifo

@@ -4,40 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bptui.engine import Expectation, InitSpec, LayerSpec, Scenario, TrainingSpec
+from bptui.engine import InitSpec, LayerSpec, Scenario, TrainingSpec
 
-
-def streetlight(**overrides) -> Scenario:
-    """Grokking Deep Learning, ch. 6: 3 inputs → 4 relu → 1, seed 1, α = 0.2."""
-    fields = dict(
-        title="Streetlight",
-        inputs=3,
-        layers=(LayerSpec(4, "relu", bias=False), LayerSpec(1, "identity", bias=False)),
-        data_inputs=np.array([[1, 0, 1], [0, 1, 1], [0, 0, 1], [1, 1, 1]], float),
-        data_targets=np.array([[1], [1], [0], [0]], float),
-        training=TrainingSpec(loss="half_squared_error", reduction="sum", learning_rate=0.2, epochs=60),
-        init=InitSpec(seed=1),
-        convention="row",
-    )
-    fields.update(overrides)
-    return Scenario(**fields)
-
-
-def single_neuron() -> Scenario:
-    """Seed 000: y = w·x + b with x = 2, w = 0.5, b = 1, target 4, η = 0.1 (∂loss/∂w = −4)."""
-    return Scenario(
-        title="Single neuron",
-        inputs=1,
-        layers=(LayerSpec(1, "identity", weights=np.array([[0.5]]), biases=np.array([1.0])),),
-        data_inputs=np.array([[2.0]]),
-        data_targets=np.array([[4.0]]),
-        training=TrainingSpec(loss="half_squared_error", reduction="sum", learning_rate=0.1, epochs=10),
-        convention="column",
-        expectations=(
-            Expectation(epoch=1, sample=1, after="forward 1", tolerance=1e-9, values={"a1": np.array([2.0])}),
-            Expectation(epoch=1, sample=1, after="backward 1", tolerance=1e-9, values={"dW1": np.array([[-4.0]])}),
-        ),
-    )
+from ..builders import single_neuron, streetlight  # noqa: F401  (the TUI tests import them from here)
 
 
 def wide() -> Scenario:

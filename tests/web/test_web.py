@@ -6,10 +6,12 @@ whole process group, the per-tab app processes included). The Chromium test is d
 DevTools protocol with aiohttp (textual-serve's own dependency): it records every request the page
 makes and every websocket frame the app sends, which are the terminal bytes the browser draws.
 """
+
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import os
 import re
@@ -27,7 +29,7 @@ import aiohttp
 import pytest
 
 from bptui.cli import main
-from bptui.web.server import BptuiServer, app_command, is_loopback
+from bptui.web.server import app_command, is_loopback
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -48,9 +50,14 @@ class WebServer:
     def __init__(self, *args: str, cwd: Path) -> None:
         self.port = free_port()
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self.proc = subprocess.Popen([sys.executable, "-m", "bptui", "--web", *args, "--port", str(self.port)],
-                                     cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bptui", "--web", *args, "--port", str(self.port)],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.url = f"http://127.0.0.1:{self.port}/"
 
     def wait_ready(self, timeout: float = 15) -> None:
@@ -73,10 +80,8 @@ class WebServer:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(5)
-        try:  # the per-tab app processes are in the same group
+        with contextlib.suppress(ProcessLookupError):  # the per-tab app processes are in the same group
             os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         return self.proc.stdout.read().decode(errors="replace")
 
 
@@ -100,9 +105,8 @@ class _Links(HTMLParser):
 
 
 async def _get(url: str, **headers) -> tuple[int, str]:
-    async with aiohttp.ClientSession() as session:
-        async with session.get(url, headers=headers) as r:
-            return r.status, (await r.read()).decode("utf-8", errors="replace")
+    async with aiohttp.ClientSession() as session, session.get(url, headers=headers) as r:
+        return r.status, (await r.read()).decode("utf-8", errors="replace")
 
 
 def test_the_page_loads_nothing_from_outside(server):
@@ -162,8 +166,14 @@ def test_web_flags_wrong_input(capsys, tmp_path, monkeypatch):
 def test_a_port_in_use_or_a_bad_host_is_one_line_and_exit_2(server, tmp_path, where):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     args = ["--port", str(server.port)] if where == "port in use" else ["--host", "no such host", "--port", "8000"]
-    done = subprocess.run([sys.executable, "-m", "bptui", "--web", *args], cwd=tmp_path,
-                          env=env, capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [sys.executable, "-m", "bptui", "--web", *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert done.returncode == 2
     host = "127.0.0.1" if where == "port in use" else "no such host"
     assert f"bptui: error: cannot listen on {host}:{args[-1]} (" in done.stderr
@@ -202,8 +212,11 @@ class DevTools:
 
     def terminal_text(self) -> str:
         """Everything the app has drawn so far, escape sequences removed."""
-        raw = b"".join(base64.b64decode(e["params"]["response"]["payloadData"]) for e in self.events
-                       if e["method"] == "Network.webSocketFrameReceived" and e["params"]["response"]["opcode"] == 2)
+        raw = b"".join(
+            base64.b64decode(e["params"]["response"]["payloadData"])
+            for e in self.events
+            if e["method"] == "Network.webSocketFrameReceived" and e["params"]["response"]["opcode"] == 2
+        )
         return ANSI.sub("", raw.decode("utf-8", errors="replace"))
 
     async def wait_for_text(self, *needles: str, timeout: float = 20) -> str:
@@ -220,8 +233,9 @@ class DevTools:
         path.write_bytes(base64.b64decode(shot["data"]))
 
     async def press(self, key: str, code: str, key_code: int) -> None:
-        await self.send("Input.dispatchKeyEvent", type="keyDown", key=key, code=code, text=key,
-                        windowsVirtualKeyCode=key_code)
+        await self.send(
+            "Input.dispatchKeyEvent", type="keyDown", key=key, code=code, text=key, windowsVirtualKeyCode=key_code
+        )
         await self.send("Input.dispatchKeyEvent", type="keyUp", key=key, code=code, windowsVirtualKeyCode=key_code)
 
 
@@ -249,9 +263,19 @@ async def _chromium_session(server_port: int, profile: Path) -> None:
     tunnel = await _tunnel(server_port)
     port = tunnel.sockets[0].getsockname()[1]  # the browser only ever sees the tunnel's port
     browser = await asyncio.create_subprocess_exec(
-        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-port=0",
-        f"--user-data-dir={profile}", "--window-size=1280,900", "--no-first-run", "about:blank",
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE, start_new_session=True)
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--remote-debugging-port=0",
+        f"--user-data-dir={profile}",
+        "--window-size=1280,900",
+        "--no-first-run",
+        "about:blank",
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         endpoint = None
         while endpoint is None:
@@ -270,17 +294,21 @@ async def _chromium_session(server_port: int, profile: Path) -> None:
                 await tools.wait_for_text(*PANES, "epoch 1 · sample 1/4 · start (0/6)")
                 await asyncio.sleep(0.5)
                 await tools.screenshot(SCREENSHOTS / "bptui-web-start.png")
-                await tools.send("Runtime.evaluate", expression="document.querySelector('.xterm-helper-textarea').focus()")
+                await tools.send(
+                    "Runtime.evaluate", expression="document.querySelector('.xterm-helper-textarea').focus()"
+                )
                 await tools.press("n", "KeyN", 78)
                 await tools.wait_for_text("forward 1 (1/6)")
                 await asyncio.sleep(0.5)
                 await tools.screenshot(SCREENSHOTS / "bptui-web-step.png")
-                requested = [e["params"]["request"]["url"] for e in tools.events
-                             if e["method"] == "Network.requestWillBeSent"]
+                requested = [
+                    e["params"]["request"]["url"] for e in tools.events if e["method"] == "Network.requestWillBeSent"
+                ]
                 sockets = [e["params"]["url"] for e in tools.events if e["method"] == "Network.webSocketCreated"]
                 tools.reader.cancel()
-        assert requested and all(u.startswith(f"http://127.0.0.1:{port}/") or u.startswith("data:")
-                                 for u in requested), requested
+        assert requested and all(
+            u.startswith(f"http://127.0.0.1:{port}/") or u.startswith("data:") for u in requested
+        ), requested
         assert sockets == [f"ws://127.0.0.1:{port}/ws?width={sockets[0].split('width=')[1]}"]
     finally:
         if browser.returncode is None:
