@@ -1,4 +1,5 @@
 """The Textual front end: ``run_tui(scenario)`` opens the stepping debugger on a scenario."""
+
 from __future__ import annotations
 
 from bptui.engine import Scenario

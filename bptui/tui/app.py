@@ -4,15 +4,17 @@ Panes never touch the Debugger (it is not thread-safe): they are data-bound to `
 snapshot rebuilt after every command, and to ``layer`` (the selected layer). Long commands (run N,
 continue) go to a thread worker; while one is under way the other commands only say so.
 """
+
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Callable, Iterable
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
 from textual.containers import Grid
 from textual.events import DescendantFocus
 from textual.reactive import var
@@ -22,17 +24,17 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from bptui.engine import Debugger, Outcome, Scenario
 from bptui.printable import printable
 
+from .explain import explain, explain_parameter, gradient_check
+from .files import FilesMixin
 from .keys import COMMANDS, HELP, keys_of
 from .messages import RunDone, RunProgress
 from .screens import AboutScreen, HelpScreen, RunDialog
 from .state import State, capture, select, snapshot_values
-from .widgets import ChainRulePane, InspectorPane, LossPane, NetworkPane, PaneTabs, StatusLine
-from .explain import explain, explain_parameter, gradient_check
 from .teach import TeachMixin, edited_names
+from .widgets import ChainRulePane, InspectorPane, LossPane, NetworkPane, PaneTabs, StatusLine
 from .widgets.keybar import KeyBar
 from .widgets.loss_chart import Curve, CurveBuilder
 from .widgets.pane import Pane
-from .files import FilesMixin
 
 PANES = {"network": "Network", "inspector": "Inspector", "chain-rule": "Chain rule", "loss": "Loss"}
 PROGRESS_INTERVAL = 0.1  # seconds between progress messages from a run: ≤ 10 updates a second
@@ -42,7 +44,7 @@ DIGIT_LEVELS = (4, 6, 8, 17)  # significant digits offered by +/-; 17 prints any
 
 class BptuiApp(TeachMixin, FilesMixin, App[None]):
     CSS_PATH = ["app.tcss", "network.tcss"]
-    BINDINGS = COMMANDS
+    BINDINGS = list[Binding | tuple[str, str] | tuple[str, str, str]](COMMANDS)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
@@ -50,7 +52,7 @@ class BptuiApp(TeachMixin, FilesMixin, App[None]):
     log_scale: var[bool] = var(False, init=False)
     digits: var[int] = var(4, init=False)  # significant digits shown in every pane (+/-)
     progress: var[str] = var("", init=False)
-    live_curve: var["Curve | None"] = var(None, init=False)  # the loss curve of a run under way
+    live_curve: var[Curve | None] = var(None, init=False)  # the loss curve of a run under way
 
     def __init__(self, scenario: Scenario, ascii: bool = False) -> None:
         super().__init__()
@@ -76,8 +78,9 @@ class BptuiApp(TeachMixin, FilesMixin, App[None]):
         yield PaneTabs(list(PANES.values()), id="pane-tabs")
         with Grid(id="panes"):
             yield NetworkPane(sc, ascii_only=self.ascii_only, id="network").data_bind(BptuiApp.state, BptuiApp.digits)
-            yield LossPane(id="loss").data_bind(BptuiApp.state, BptuiApp.log_scale, BptuiApp.digits,
-                                                live=BptuiApp.live_curve)
+            yield LossPane(id="loss").data_bind(
+                BptuiApp.state, BptuiApp.log_scale, BptuiApp.digits, live=BptuiApp.live_curve
+            )
             yield InspectorPane(sc, id="inspector").data_bind(BptuiApp.state, BptuiApp.digits)
             yield ChainRulePane(id="chain-rule").data_bind(BptuiApp.state, BptuiApp.digits)
         yield KeyBar(id="keys")
@@ -160,9 +163,16 @@ class BptuiApp(TeachMixin, FilesMixin, App[None]):
             explanation = explain_parameter(dbg, self.pinned, self.digits)
         else:
             explanation = explain(dbg, selection.name, self.digits)
-        return capture(dbg, values, before, explanation=explanation, selection=selection, pinned=self.pinned,
-                       gradcheck=gradient_check(dbg, self.selected_layer) if self.checking else None,
-                       edited=frozenset(edited_names(dbg)))
+        return capture(
+            dbg,
+            values,
+            before,
+            explanation=explanation,
+            selection=selection,
+            pinned=self.pinned,
+            gradcheck=gradient_check(dbg, self.selected_layer) if self.checking else None,
+            edited=frozenset(edited_names(dbg)),
+        )
 
     def _republish(self) -> None:
         """The same position with another selection: rebuild what depends on it, keep the marks."""
@@ -331,8 +341,7 @@ class BptuiApp(TeachMixin, FilesMixin, App[None]):
                 last = now
                 self.post_message(RunProgress(epochs, loss, losses.snapshot() if losses is not None else None))
 
-        outcome = command(should_stop=lambda: worker.is_cancelled or self.stop_requested.is_set(),
-                          progress=progress)
+        outcome = command(should_stop=lambda: worker.is_cancelled or self.stop_requested.is_set(), progress=progress)
         self.post_message(RunDone(outcome))  # a failure arrives as Worker.StateChanged instead
 
     @on(Worker.StateChanged)
@@ -373,6 +382,7 @@ class BptuiApp(TeachMixin, FilesMixin, App[None]):
         for binding in COMMANDS:
             if binding.action != "quit":
                 yield SystemCommand(
-                    f"{binding.description} ({keys_of(binding)})", HELP[binding.action],
+                    f"{binding.description} ({keys_of(binding)})",
+                    HELP[binding.action],
                     partial(self.run_action, binding.action),
                 )

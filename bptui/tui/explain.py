@@ -4,6 +4,7 @@ The derivations and the gradient check are the engine's (``bptui.engine.derivati
 ``bptui.engine.gradcheck``); these adapters turn them into the immutable parts of :class:`State`,
 and keep a gap in either from ever putting a traceback in front of the user.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -84,6 +85,9 @@ def gradient_check(debugger: Debugger, layer: int) -> GradCheck:
                 continue  # not sampled (layers of more than a thousand elements)
             rel = float(fd.errors[idx])
             flag = "kink" if fd.skipped[idx] else ("ok" if rel <= TOLERANCE else "bad")
-            rows.append(GradRow(f"d{param}{layer}[{','.join(map(str, idx))}]", float(analytic[idx]),
-                                float(numeric[idx]), rel, flag))
+            rows.append(
+                GradRow(
+                    f"d{param}{layer}[{','.join(map(str, idx))}]", float(analytic[idx]), float(numeric[idx]), rel, flag
+                )
+            )
     return GradCheck(layer, tuple(rows), worst)

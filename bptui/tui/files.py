@@ -4,11 +4,13 @@ The App's action methods are thin and call these, so the logic sits in one modul
 reloading replace the scenario, the Debugger and every pane: the panes take the Scenario in their
 constructors, so the main screen's widgets are composed again from ``BptuiApp.compose``.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from textual.compose import compose  # what App.recompose uses; ours targets the main screen
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
     from .app import BptuiApp
 
 
-def blocked(app: "BptuiApp") -> bool:
+def blocked(app: BptuiApp) -> bool:
     """A file command waits for a run to end (its Debugger is in use) and for a dialog to close."""
     if app.busy:
         app.notify(f"a {app.busy} is under way: escape stops it", severity="warning")
@@ -36,7 +38,7 @@ def blocked(app: "BptuiApp") -> bool:
     return isinstance(app.screen, ConfirmDialog) or app._modal()
 
 
-def ask_unless_saved(app: "BptuiApp", doing: str, then: Callable[[], object]) -> None:
+def ask_unless_saved(app: BptuiApp, doing: str, then: Callable[[], object]) -> None:
     """Run ``then`` now, or after a yes when there are unsaved edits (``doing`` names what loses them)."""
     if not app.has_unsaved_edits():
         then()
@@ -46,12 +48,17 @@ def ask_unless_saved(app: "BptuiApp", doing: str, then: Callable[[], object]) ->
         if yes:
             then()
 
-    app.push_screen(ConfirmDialog("Unsaved edits", f"There are unsaved edits: {doing} and lose them? "
-                                                   f"(ctrl+s saves them as a scenario file first)", doing),
-                    answered)
+    app.push_screen(
+        ConfirmDialog(
+            "Unsaved edits",
+            f"There are unsaved edits: {doing} and lose them? (ctrl+s saves them as a scenario file first)",
+            doing,
+        ),
+        answered,
+    )
 
 
-async def replace_scenario(app: "BptuiApp", scenario: Scenario) -> None:
+async def replace_scenario(app: BptuiApp, scenario: Scenario) -> None:
     """Start over on ``scenario``: a new Debugger, the selection reset, every pane built again."""
     from .app import BptuiApp
 
@@ -74,7 +81,7 @@ async def replace_scenario(app: "BptuiApp", scenario: Scenario) -> None:
     app.show_pane("network")
 
 
-def reload_current(app: "BptuiApp") -> Scenario | None:
+def reload_current(app: BptuiApp) -> Scenario | None:
     """The current file read again, or ``None`` after saying why not (the current state is kept)."""
     path = app.scenario.path
     if path is None:
@@ -84,48 +91,62 @@ def reload_current(app: "BptuiApp") -> Scenario | None:
         return load_scenario(path)
     except ScenarioError as err:
         app.notify(f"not reloaded, the current state is kept: {printable(err, 400)}", severity="error", timeout=10)
-    except Exception as err:  # noqa: BLE001 - a file is data: never a traceback
-        app.notify(f"not reloaded ({type(err).__name__}: {printable(err, 300)}); the current state is kept",
-                   severity="error", timeout=10)
+    except Exception as err:
+        app.notify(
+            f"not reloaded ({type(err).__name__}: {printable(err, 300)}); the current state is kept",
+            severity="error",
+            timeout=10,
+        )
     return None
 
 
-def save_question(app: "BptuiApp") -> tuple[str, str] | None:
+def save_question(app: BptuiApp) -> tuple[str, str] | None:
     """(default file name, what will be saved) for the save dialog; ``None`` after saying why not."""
     dbg = app.debugger
     for name, value in dbg.params_values().items():
         if value is not None and not np.isfinite(value).all():
-            app.notify(f"{name} holds a non-finite number here: step back (p, u or home) to a position "
-                       f"with finite weights to save it", severity="error")
+            app.notify(
+                f"{name} holds a non-finite number here: step back (p, u or home) to a position "
+                f"with finite weights to save it",
+                severity="error",
+            )
             return None
     updates = dbg.g // dbg.layout.per_pass
     name = default_name(dbg.scenario, updates, dbg.layout.passes, Path.cwd())
-    what = (f"The weights and biases at {dbg.position.status()} ({updates:,} updates), with the data and "
-            f"training settings; the new file starts at epoch 1 from them.")
+    what = (
+        f"The weights and biases at {dbg.position.status()} ({updates:,} updates), with the data and "
+        f"training settings; the new file starts at epoch 1 from them."
+    )
     return name, what
 
 
-def save_to(app: "BptuiApp", path: Path, overwrite: bool) -> str | None:
+def save_to(app: BptuiApp, path: Path, overwrite: bool) -> str | None:
     """Save the current parameters and settings to ``path``: ``None`` when saved, else why not."""
     dbg = app.debugger
     scenario = dbg.timeline.scenario  # after an edit (=) of the learning rate or the data: the edited one
     snap = snapshot(scenario, dbg.params_values())
     origin = printable(scenario.path, 200) if scenario.path is not None else "a scenario built in code"
     dropped = len(scenario.expectations) - len(snap.expectations)
-    header = (f"Saved by bptui {__version__} from {origin}\n"
-              f"at {dbg.position.status()}: the weights and biases below are that position's;\n"
-              f"training starts again from them at epoch 1.")
+    header = (
+        f"Saved by bptui {__version__} from {origin}\n"
+        f"at {dbg.position.status()}: the weights and biases below are that position's;\n"
+        f"training starts again from them at epoch 1."
+    )
     if dropped:
-        header += (f"\n{dropped} [[expect]] block(s) of the original were left out: they check training "
-                   f"from the original starting weights.")
+        header += (
+            f"\n{dropped} [[expect]] block(s) of the original were left out: they check training "
+            f"from the original starting weights."
+        )
     try:
         saved = save_scenario(snap, path, overwrite=overwrite, header=header)
     except SaveError as err:
         return str(err)
     app.edits_unsaved = False
     note = f"; {dropped} [[expect]] block(s) left out (they check the original start)" if dropped else ""
-    app.notify(f"saved {printable(saved, 200)}: it starts at epoch 1 from the weights of "
-               f"{dbg.position.status()}{note}", timeout=8)
+    app.notify(
+        f"saved {printable(saved, 200)}: it starts at epoch 1 from the weights of {dbg.position.status()}{note}",
+        timeout=8,
+    )
     return None
 
 
@@ -141,8 +162,7 @@ class FilesMixin:
 
     def action_open_file(self) -> None:
         if not blocked(self):
-            ask_unless_saved(self, "open another scenario",
-                             lambda: self.push_screen(OpenFile(), self._open_chosen))
+            ask_unless_saved(self, "open another scenario", lambda: self.push_screen(OpenFile(), self._open_chosen))
 
     async def _open_chosen(self, scenario: Scenario | None) -> None:
         if scenario is not None:

@@ -1,4 +1,5 @@
 """How numbers are written in the panes: short for graph nodes, aligned columns for matrices."""
+
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
 """The key table of SPEC 6: one list feeds the App's bindings, the footer, help and the palette."""
+
 from __future__ import annotations
 
 from textual.binding import Binding
@@ -73,8 +74,19 @@ NAVIGATION: list[tuple[str, str]] = [
     ("ctrl+p", "command palette: every command by name"),
 ]
 
-_GLYPHS = {"right": "→", "left": "←", "backspace": "⌫", "question_mark": "?", "escape": "esc", "enter": "⏎",
-           "plus": "+", "minus": "-", "equals_sign": "=", "left_square_bracket": "[", "right_square_bracket": "]"}
+_GLYPHS = {
+    "right": "→",
+    "left": "←",
+    "backspace": "⌫",
+    "question_mark": "?",
+    "escape": "esc",
+    "enter": "⏎",
+    "plus": "+",
+    "minus": "-",
+    "equals_sign": "=",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+}
 
 
 def keys_of(binding: Binding) -> str:

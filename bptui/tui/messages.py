@@ -1,4 +1,5 @@
 """Messages that carry events up to the App, which alone owns the Debugger."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,6 +8,8 @@ from textual.message import Message
 
 from bptui.engine import Outcome
 
+from .widgets.loss_chart import Curve
+
 
 @dataclass
 class RunProgress(Message):
@@ -14,7 +17,7 @@ class RunProgress(Message):
 
     epochs: int
     loss: float
-    curve: object | None  # the loss_chart.Curve so far, for the live chart (None: a replay, no new epochs)
+    curve: Curve | None  # the loss_chart.Curve so far, for the live chart (None: a replay, no new epochs)
 
 
 @dataclass

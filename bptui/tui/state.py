@@ -3,10 +3,12 @@
 The App owns the Debugger (which is not thread-safe); panes never touch it. After every command
 the App builds a new :class:`State` and sets its ``state`` reactive, which is data-bound to each pane.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -33,10 +35,10 @@ class State:
     checks: tuple[CheckResult, ...]
     explanation: Explanation = field(default_factory=lambda: Explanation("", ()))
     pinned: str | None = None  # the parameter whose chain the Chain rule pane shows, e.g. "W1[0,1]"
-    gradcheck: "GradCheck | None" = None  # the gradient check of the selected layer, when toggled on
+    gradcheck: GradCheck | None = None  # the gradient check of the selected layer, when toggled on
     edited: frozenset[str] = frozenset()  # elements changed by an edit (=) in effect here, e.g. "W1[0,1]"
     asking: str | None = None  # predict mode: the element the open question asks for, e.g. "a1[0]"
-    selection: "Selection" = field(default_factory=lambda: Selection(1))  # the selected parameter element
+    selection: Selection = field(default_factory=lambda: Selection(1))  # the selected parameter element
 
     def changed(self, name: str) -> np.ndarray | bool:
         """Which elements of ``name`` the last command changed (all of them if it was absent)."""
@@ -101,7 +103,7 @@ def select(values: Mapping[str, Value], layer: int, element: int, row: bool) -> 
     e = min(max(element, 0), n - 1)
     if e >= n_w:
         return Selection(layer, e, n, f"b{layer}[{e - n_w}]", (e - n_w,), None, e - n_w)
-    r, c = divmod(e, int(np.shape(W)[1]))
+    r, c = divmod(e, int(np.shape(W)[1]))  # type: ignore[arg-type]  # n_w > 0: W is there
     source, unit = (r, c) if row else (c, r)
     return Selection(layer, e, n, f"W{layer}[{r},{c}]", (r, c), source, unit)
 
@@ -124,8 +126,7 @@ def snapshot_values(debugger: Debugger) -> dict[str, Value]:
     return {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in debugger.values().items()}
 
 
-def capture(debugger: Debugger, values: Mapping[str, Value], before: Mapping[str, Value] | None,
-            **parts: Any) -> State:
+def capture(debugger: Debugger, values: Mapping[str, Value], before: Mapping[str, Value] | None, **parts: Any) -> State:
     """A snapshot of ``debugger`` now with its ``values`` (see :func:`snapshot_values`); ``before``
     is the previous snapshot's values (``None``: none); ``parts`` are the App's own fields."""
     return State(
@@ -134,6 +135,6 @@ def capture(debugger: Debugger, values: Mapping[str, Value], before: Mapping[str
         before=values if before is None else before,
         losses=debugger.loss_array(),  # a read-only view: no list of millions of floats per key
         running=debugger.timeline.running_loss(),
-        checks=tuple(debugger.checks_here(values)),
+        checks=tuple(debugger.checks_here(dict(values))),
         **parts,
     )

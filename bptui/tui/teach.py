@@ -4,6 +4,7 @@ A mixin of :class:`~bptui.tui.app.BptuiApp`, kept apart so the App module stays 
 The engine decides what is asked and how it is judged (:mod:`bptui.engine.predict`) and how an
 edit enters the history (:mod:`bptui.engine.edit`); here are only the prompts and the messages.
 """
+
 from __future__ import annotations
 
 from functools import partial
@@ -41,7 +42,7 @@ class TeachMixin:
     def _show_score(self) -> None:
         from .widgets import StatusLine
 
-        for status in self.query(StatusLine):  # type: ignore[attr-defined]
+        for status in self.query(StatusLine):
             status.score = self.predict_score
 
     # --- predict mode ------------------------------------------------------------------------------
@@ -58,39 +59,41 @@ class TeachMixin:
             self.notify(f"predict mode off: {right} of {asked} right")
 
     def _ask_prediction(self) -> None:
-        if self.busy:  # type: ignore[attr-defined]
-            self.notify(f"a {self.busy} is under way: escape stops it", severity="warning")  # type: ignore[attr-defined]
+        if self.busy:
+            self.notify(f"a {self.busy} is under way: escape stops it", severity="warning")
             return
-        dbg: Debugger = self.debugger  # type: ignore[attr-defined]
+        dbg: Debugger = self.debugger
         try:
-            question = choose(dbg, self.selected_parameter(), self.scenario.predict)  # type: ignore[attr-defined]
+            question = choose(dbg, self.selected_parameter(), self.scenario.predict)
         except Exception as exc:  # never a traceback: step without a question
             self.notify(f"no question for this step ({exc})", severity="warning")
             question = None
         if question is None:
-            self._perform(dbg.step)  # type: ignore[attr-defined]
+            self._perform(dbg.step)
             return
         right, asked = self._predict_tally
         self._mark_question(question.label)
-        self.push_screen(PredictScreen(question.text(), TOLERANCE_RULE, f" · score {right}/{asked}"),
-                         partial(self._predicted, question, dbg.g))
+        self.push_screen(
+            PredictScreen(question.text(), TOLERANCE_RULE, f" · score {right}/{asked}"),
+            partial(self._predicted, question, dbg.g),
+        )
 
     def _mark_question(self, label: str | None) -> None:
         """Show ``?`` where the asked value goes (the Inspector; ``state.asking`` for other panes)."""
         from dataclasses import replace
 
-        self.state = replace(self.state, asking=label)  # type: ignore[attr-defined]
+        self.state = replace(self.state, asking=label)
 
     def _predicted(self, question: Question, g: int, guess: float | None) -> None:
         """The prompt's answer: step, then say right or wrong (with the derivation when wrong)."""
-        dbg: Debugger = self.debugger  # type: ignore[attr-defined]
+        dbg: Debugger = self.debugger
         self._mark_question(None)
         if guess is None:
             self.notify("prediction cancelled: nothing stepped")
             return
-        if dbg.g != g or self.busy:  # type: ignore[attr-defined]
+        if dbg.g != g or self.busy:
             return
-        self._perform(dbg.step)  # type: ignore[attr-defined]
+        self._perform(dbg.step)
         if dbg.g != g + 1:
             return
         true = question.true_value(dbg.values())
@@ -100,43 +103,45 @@ class TeachMixin:
         self._show_score()
         within = f"within ±{tolerance(true):.3g}"
         if ok:
-            self.notify(f"✓ right: {question.label} = {_fmt(true)} (you said {_fmt(guess)}, {within})",
-                        title="predict")
+            self.notify(f"✓ right: {question.label} = {_fmt(true)} (you said {_fmt(guess)}, {within})", title="predict")
             return
         why = self._derivation_line(question)
-        self.notify(f"✗ wrong: {question.label} = {_fmt(true)}, you said {_fmt(guess)} "
-                    f"(right would be {within})" + (f"\n{why}" if why else ""),
-                    title="predict", severity="warning", timeout=12)
+        self.notify(
+            f"✗ wrong: {question.label} = {_fmt(true)}, you said {_fmt(guess)} "
+            f"(right would be {within})" + (f"\n{why}" if why else ""),
+            title="predict",
+            severity="warning",
+            timeout=12,
+        )
 
     def _derivation_line(self, question: Question) -> str:
         """The derivation line of the element asked, from the engine, or "" if it has none."""
         from bptui.engine.derivation import derive_step
 
         try:
-            lines = derive_step(self.debugger, unit=question.unit, source=question.source,  # type: ignore[attr-defined]
-                                sample=question.sample).lines
+            lines = derive_step(self.debugger, unit=question.unit, source=question.source, sample=question.sample).lines
         except Exception:
             return ""
         for line in lines:
             if line.name in (question.label, question.name):
-                return line.unicode(self.digits)  # type: ignore[attr-defined]
+                return line.unicode(self.digits)
         return ""
 
     # --- edit --------------------------------------------------------------------------------------
 
     def action_edit(self) -> None:
         """Ask for a new value of the selected parameter (or an input, target, the learning rate)."""
-        if self.busy:  # type: ignore[attr-defined]
-            self.notify(f"a {self.busy} is under way: escape stops it", severity="warning")  # type: ignore[attr-defined]
+        if self.busy:
+            self.notify(f"a {self.busy} is under way: escape stops it", severity="warning")
             return
-        name = self.selected_parameter() or "learning_rate"  # type: ignore[attr-defined]
+        name = self.selected_parameter() or "learning_rate"
         self.push_screen(EditScreen(name, self._check_edit, self._value_now), self._edited)
 
     def _value_now(self, name: str) -> str:
         from bptui.engine.edit import current_value, parse_target
 
         try:
-            return repr(current_value(self.debugger, parse_target(name, self.debugger)))  # type: ignore[attr-defined]
+            return repr(current_value(self.debugger, parse_target(name, self.debugger)))
         except (ValueError, IndexError, KeyError):
             return ""
 
@@ -144,7 +149,7 @@ class TeachMixin:
         from bptui.engine.edit import parse_target
 
         try:
-            target = parse_target(name, self.debugger)  # type: ignore[attr-defined]
+            target = parse_target(name, self.debugger)
         except ValueError as exc:
             return str(exc)
         if value is not None and target.kind == "lr" and not value > 0:
@@ -157,15 +162,15 @@ class TeachMixin:
         name, value = result
 
         def edit():
-            outcome = self.debugger.edit(name, value)  # type: ignore[attr-defined]
+            outcome = self.debugger.edit(name, value)
             if outcome.moved:
                 self.edits_unsaved = True  # q, o and ctrl+r ask first; ctrl+s clears it
             return outcome
 
-        self._perform(edit)  # type: ignore[attr-defined]
+        self._perform(edit)
 
     # --- notation ----------------------------------------------------------------------------------
 
     def action_notation(self) -> None:
-        if not isinstance(self.screen, NotationScreen):  # type: ignore[attr-defined]
-            self.push_screen(NotationScreen(self.scenario))  # type: ignore[attr-defined]
+        if not isinstance(self.screen, NotationScreen):
+            self.push_screen(NotationScreen(self.scenario))

@@ -16,8 +16,10 @@ reporting the mouse. ``GuardedDriver`` closes those holes without patching Textu
 
 ``run_app`` runs an app on that driver and turns how it ended into an exit status and one line.
 """
+
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -25,8 +27,9 @@ import termios
 import threading
 import time
 from codecs import getincrementaldecoder
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from textual import events
@@ -42,7 +45,8 @@ if TYPE_CHECKING:
     from textual.app import App
 
 ENDING_SIGNALS = tuple(
-    getattr(signal, name) for name in ("SIGHUP", "SIGINT", "SIGQUIT", "SIGTERM", "SIGUSR1", "SIGUSR2", "SIGALRM")
+    getattr(signal, name)
+    for name in ("SIGHUP", "SIGINT", "SIGQUIT", "SIGTERM", "SIGUSR1", "SIGUSR2", "SIGALRM")
     if hasattr(signal, name)
 )
 GRACE = 3.0  # seconds a signalled app has to shut down before the terminal is restored by hand
@@ -71,10 +75,10 @@ class Session:
     restored: bool = False  # the driver gave the terminal back
 
 
-_SESSIONS: "WeakKeyDictionary[App, Session]" = WeakKeyDictionary()
+_SESSIONS: WeakKeyDictionary[App, Session] = WeakKeyDictionary()
 
 
-def session_of(app: "App") -> Session:
+def session_of(app: App) -> Session:
     """The record of ``app``'s run on the terminal (created on first use)."""
     return _SESSIONS.setdefault(app, Session())
 
@@ -115,7 +119,7 @@ class GuardedParser(XTermParser):
 class GuardedDriver(LinuxDriver):
     """Textual's Linux driver with guarded input and signal handling (see the module docstring)."""
 
-    def __init__(self, app: "App", **kwargs: Any) -> None:
+    def __init__(self, app: App, **kwargs: Any) -> None:
         super().__init__(app, **kwargs)
         self.session = session_of(app)
         self._previous_handlers: dict[int, Any] = {}
@@ -209,10 +213,8 @@ class GuardedDriver(LinuxDriver):
     def start_application_mode(self) -> None:
         if threading.current_thread() is threading.main_thread():
             for signum in ENDING_SIGNALS:
-                try:
+                with contextlib.suppress(OSError, ValueError):
                     self._previous_handlers[signum] = signal.signal(signum, self._on_signal)
-                except (OSError, ValueError):
-                    pass
         super().start_application_mode()
 
     def stop_application_mode(self) -> None:
@@ -222,10 +224,8 @@ class GuardedDriver(LinuxDriver):
     def close(self) -> None:
         super().close()
         for signum, handler in self._previous_handlers.items():
-            try:
+            with contextlib.suppress(OSError, ValueError):
                 signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
-            except (OSError, ValueError):
-                pass
         self._previous_handlers.clear()
 
     def _on_signal(self, signum: int, _frame) -> None:
@@ -233,8 +233,7 @@ class GuardedDriver(LinuxDriver):
         if self.session.signal is None:
             self.session.signal = signum
             self._request_exit(128 + signum)
-            threading.Thread(target=self._deadline, args=(128 + signum,), daemon=True,
-                             name="bptui-deadline").start()
+            threading.Thread(target=self._deadline, args=(128 + signum,), daemon=True, name="bptui-deadline").start()
         else:
             self._end_now(128 + self.session.signal)
 
@@ -251,18 +250,15 @@ class GuardedDriver(LinuxDriver):
         """The app did not end in time (a frozen event loop, a thread that will not stop): give
         the terminal back by hand and leave."""
         if not self.session.restored:
-            try:
-                os.write(self._file.fileno(), RESTORE_SEQUENCES.encode())
-            except (OSError, ValueError, AttributeError):
-                pass
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                os.write(self._file.fileno(), RESTORE_SEQUENCES.encode())  # type: ignore[union-attr]
             if self.attrs_before is not None:
-                try:
+                with contextlib.suppress(termios.error, OSError, ValueError):
                     termios.tcsetattr(self.fileno, termios.TCSANOW, self.attrs_before)
-                except (termios.error, OSError, ValueError):
-                    pass
             self.session.restored = True
             try:  # straight to the descriptor: Textual still captures sys.stderr
-                os.write(self._file.fileno(), f"{ending_message(self.session, None) or 'bptui: stopped'}\n".encode())
+                line = f"{ending_message(self.session, None) or 'bptui: stopped'}\n"
+                os.write(self._file.fileno(), line.encode())  # type: ignore[union-attr]
             except (OSError, ValueError, AttributeError):
                 pass
         os._exit(status)
@@ -279,7 +275,7 @@ def _write_line(line: str) -> None:
         pass
 
 
-def ending_message(session: Session, app: "App | None") -> str | None:
+def ending_message(session: Session, app: App | None) -> str | None:
     """One line saying why the app ended, or ``None`` when the user quit it."""
     if session.signal is not None:
         if session.signal == signal.SIGINT:
@@ -299,7 +295,7 @@ def ending_message(session: Session, app: "App | None") -> str | None:
     return None
 
 
-def exit_status(session: Session, app: "App") -> int:
+def exit_status(session: Session, app: App) -> int:
     """0 when the user quit; 128 + N after signal N; non-zero whenever the app ended on an error."""
     if session.signal is not None:
         return 128 + session.signal
@@ -310,7 +306,7 @@ def exit_status(session: Session, app: "App") -> int:
     return app.return_code
 
 
-def run_app(app: "App") -> int:
+def run_app(app: App) -> int:
     """Run ``app`` on the guarded driver; say in one line on stderr why it ended unless the user
     quit; return the exit status."""
     session = session_of(app)

@@ -136,8 +136,10 @@ def test_bytes_per_micro_step_at_120x40(name, tmp_path, capsys):
     region = network_region(scenario)
     network = [bytes_in(w, region) for w in writes]
     with capsys.disabled():
-        print(f"\n{name}: bytes per micro-step at 120x40: median {statistics.median(counts):,.0f}, "
-              f"max {max(counts):,}, all {counts}; of which the Network pane: median "
-              f"{statistics.median(network):,.0f}, all {network}; keypress to painted frame: median "
-              f"{1000 * statistics.median(latencies):.1f} ms, max {1000 * max(latencies):.1f} ms")
+        print(
+            f"\n{name}: bytes per micro-step at 120x40: median {statistics.median(counts):,.0f}, "
+            f"max {max(counts):,}, all {counts}; of which the Network pane: median "
+            f"{statistics.median(network):,.0f}, all {network}; keypress to painted frame: median "
+            f"{1000 * statistics.median(latencies):.1f} ms, max {1000 * max(latencies):.1f} ms"
+        )
     assert all(c > 0 for c in counts)

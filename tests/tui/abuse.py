@@ -7,6 +7,7 @@ each one); ``BPTUI_ABUSE_SEED`` changes the seed. The long run (about 10 minutes
 
     BPTUI_ABUSE_KEYS=20000 PYTHONPATH=$PWD python -m pytest tests/tui/test_abuse_pilot.py tests/tui/test_abuse_pty.py
 """
+
 from __future__ import annotations
 
 import os
@@ -33,10 +34,60 @@ SMALL, LARGE = (20, 5), (250, 80)  # terminal sizes tried, columns × rows
 EXCLUDED: set[str] = {"o", "ctrl+r", "ctrl+s", "equals_sign"}
 BOUND = sorted({k for b in COMMANDS if b.action != "quit" for k in b.key.split(",")} - EXCLUDED)
 NAVIGATION = ["tab", "shift+tab", "up", "down", "left", "right", "pageup", "pagedown", "home", "end", "ctrl+p"]
-OTHER = ["x", "Z", "1", "9", "+", "-", "=", "/", "ctrl+c", "ctrl+x", "ctrl+a", "alt+n", "shift+up",
-         "f1", "f5", "f12", "insert", "delete", "é", "ß", "λ", "٣", "１", "🙂", "ctrl+home", "ctrl+end"]
-REQUIRED = {"n", "p", "f", "s", "e", "r", "c", "u", "U", "home", "l", "question_mark", "enter", "g", "tab",
-            "shift+tab", "up", "down", "left", "right", "escape", "ctrl+p", "q (in a modal)", "run dialog"} - EXCLUDED
+OTHER = [
+    "x",
+    "Z",
+    "1",
+    "9",
+    "+",
+    "-",
+    "=",
+    "/",
+    "ctrl+c",
+    "ctrl+x",
+    "ctrl+a",
+    "alt+n",
+    "shift+up",
+    "f1",
+    "f5",
+    "f12",
+    "insert",
+    "delete",
+    "é",
+    "ß",
+    "λ",
+    "٣",
+    "１",
+    "🙂",
+    "ctrl+home",
+    "ctrl+end",
+]
+REQUIRED = {
+    "n",
+    "p",
+    "f",
+    "s",
+    "e",
+    "r",
+    "c",
+    "u",
+    "U",
+    "home",
+    "l",
+    "question_mark",
+    "enter",
+    "g",
+    "tab",
+    "shift+tab",
+    "up",
+    "down",
+    "left",
+    "right",
+    "escape",
+    "ctrl+p",
+    "q (in a modal)",
+    "run dialog",
+} - EXCLUDED
 TEXT = ["12", "3", "0", "-4", "+5", "1e3", "٣", "１２", " 7 ", "9" * 40, "abc", "1_000", "\x1b[31m", "\t", "🙂" * 30]
 PASTES = ["", "n" * 50, "1\n2\n3", "\x00\x01\x1b[2J", "e" * 200, "é" * 3000, "12", "r\rq"]
 

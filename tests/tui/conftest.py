@@ -1,4 +1,5 @@
 """Scenarios built by hand (the loader is another engineer's) and app fixtures for the TUI tests."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -5,8 +5,10 @@ draws on stderr), so resizes, termios flags and signals are the real ones. What 
 collected by a reader thread; ``screen_text()`` gives a rough plain-text view of it, enough to
 check that the app still answers.
 """
+
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import re
@@ -22,10 +24,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 # What Textual writes to take the terminal over, and what gives it back.
-TAKE = {"alt screen": "\x1b[?1049h", "mouse": "\x1b[?1000h", "mouse motion": "\x1b[?1003h",
-        "sgr mouse": "\x1b[?1006h", "bracketed paste": "\x1b[?2004h"}
-GIVE_BACK = {"alt screen": "\x1b[?1049l", "mouse": "\x1b[?1000l", "mouse motion": "\x1b[?1003l",
-             "sgr mouse": "\x1b[?1006l", "bracketed paste": "\x1b[?2004l"}
+TAKE = {
+    "alt screen": "\x1b[?1049h",
+    "mouse": "\x1b[?1000h",
+    "mouse motion": "\x1b[?1003h",
+    "sgr mouse": "\x1b[?1006h",
+    "bracketed paste": "\x1b[?2004h",
+}
+GIVE_BACK = {
+    "alt screen": "\x1b[?1049l",
+    "mouse": "\x1b[?1000l",
+    "mouse motion": "\x1b[?1003l",
+    "sgr mouse": "\x1b[?1006l",
+    "bracketed paste": "\x1b[?2004l",
+}
 
 _CSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[P\]][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]")
 
@@ -41,8 +53,15 @@ def _make_controlling_tty() -> None:  # runs in the child, after setsid()
 class PtySession:
     """One ``python -m bptui ARGS`` (or ``command``) on its own pty; ``close()`` always reaps it."""
 
-    def __init__(self, *args: str, cols: int = 100, rows: int = 30, env: dict | None = None,
-                 command: list[str] | None = None, cwd: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        *args: str,
+        cols: int = 100,
+        rows: int = 30,
+        env: dict | None = None,
+        command: list[str] | None = None,
+        cwd: str | Path | None = None,
+    ) -> None:
         self.master, slave = os.openpty()
         set_size(self.master, cols, rows)
         environment = dict(os.environ, PYTHONPATH=str(ROOT), TERM="xterm-256color", COLUMNS="", LINES="")
@@ -50,8 +69,14 @@ class PtySession:
         environment.pop("TEXTUAL_ALLOW_SIGNALS", None)
         environment.update(env or {})
         self.proc = subprocess.Popen(
-            command or [sys.executable, "-m", "bptui", *args], stdin=slave, stdout=slave, stderr=slave,
-            cwd=cwd or ROOT, env=environment, start_new_session=True, preexec_fn=_make_controlling_tty,
+            command or [sys.executable, "-m", "bptui", *args],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            cwd=cwd or ROOT,
+            env=environment,
+            start_new_session=True,
+            preexec_fn=_make_controlling_tty,
         )
         os.close(slave)
         self._chunks: list[bytes] = []
@@ -145,12 +170,10 @@ class PtySession:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(5)
         self._reader.join(2.0)
-        try:
+        with contextlib.suppress(OSError):
             os.close(self.master)
-        except OSError:
-            pass
 
-    def __enter__(self) -> "PtySession":
+    def __enter__(self) -> PtySession:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -5,6 +5,7 @@ exactly against a fresh Debugger at the same position count.
 Seeded (``BPTUI_ABUSE_SEED``) and sized by ``BPTUI_ABUSE_KEYS`` (see ``abuse.py``); a failure names
 the seed, the action number and the last actions, so it can be replayed.
 """
+
 from __future__ import annotations
 
 import random
@@ -17,11 +18,25 @@ from textual.command import CommandPalette
 from textual.screen import ModalScreen
 
 from bptui.tui import BptuiApp
-from bptui.tui.screens import HelpScreen, RunDialog
+from bptui.tui.screens import RunDialog
 from bptui.tui.screens.run_dialog import parse_epochs
 
-from .abuse import (PILOT_ACTIONS, BOUND, FREEZE, NAVIGATION, OTHER, PASTES, REQUIRED, SCENARIOS, SEED, TEXT,
-                    load, mismatch, random_size, same_values)
+from .abuse import (
+    BOUND,
+    FREEZE,
+    NAVIGATION,
+    OTHER,
+    PASTES,
+    PILOT_ACTIONS,
+    REQUIRED,
+    SCENARIOS,
+    SEED,
+    TEXT,
+    load,
+    mismatch,
+    random_size,
+    same_values,
+)
 
 PER_SCENARIO = max(PILOT_ACTIONS // len(SCENARIOS), 1)
 LONG_RUN = 200  # epochs: a run asked for beyond this is cancelled, or stopped with escape

@@ -10,6 +10,7 @@ generated; every generated sequence is checked with the parser before it is writ
 dialog is opened and answered (``r``), ``q`` is pressed inside the help. Sized by
 ``BPTUI_ABUSE_KEYS`` (see ``abuse.py``).
 """
+
 from __future__ import annotations
 
 import os
@@ -39,11 +40,38 @@ ESCDELAY_MS = 20  # the app's escape delay (Textual reads ESCDELAY; its default 
 ESC_GAP = 0.1  # seconds after a lone ESC, past that delay (ESC and the next key apart: not alt+key)
 
 KEY_BYTES = {
-    "n": "n", "p": "p", "f": "f", "s": "s", "e": "e", "r": "r", "c": "c", "u": "u", "U": "U", "l": "l",
-    "g": "g", "z": "z", "plus": "+", "minus": "-", "space": " ", "question_mark": "?", "enter": "\r",
-    "tab": "\t", "shift+tab": "\x1b[Z", "up": "\x1b[A", "down": "\x1b[B", "right": "\x1b[C",
-    "left": "\x1b[D", "home": "\x1b[H", "end": "\x1b[F", "pageup": "\x1b[5~", "pagedown": "\x1b[6~",
-    "backspace": "\x7f", "delete": "\x1b[3~", "f5": "\x1b[15~", "ctrl+c": "\x03", "alt+n": "\x1bn",
+    "n": "n",
+    "p": "p",
+    "f": "f",
+    "s": "s",
+    "e": "e",
+    "r": "r",
+    "c": "c",
+    "u": "u",
+    "U": "U",
+    "l": "l",
+    "g": "g",
+    "z": "z",
+    "plus": "+",
+    "minus": "-",
+    "space": " ",
+    "question_mark": "?",
+    "enter": "\r",
+    "tab": "\t",
+    "shift+tab": "\x1b[Z",
+    "up": "\x1b[A",
+    "down": "\x1b[B",
+    "right": "\x1b[C",
+    "left": "\x1b[D",
+    "home": "\x1b[H",
+    "end": "\x1b[F",
+    "pageup": "\x1b[5~",
+    "pagedown": "\x1b[6~",
+    "backspace": "\x7f",
+    "delete": "\x1b[3~",
+    "f5": "\x1b[15~",
+    "ctrl+c": "\x03",
+    "alt+n": "\x1bn",
 }
 # No q (random input never quits), no o or = (open and edit: a new scenario, unsaved edits that make
 # q ask first; see abuse.EXCLUDED).
@@ -51,11 +79,18 @@ TEXT = "0123456789abdhijkmtvwxyAZ _-+/.,é٣１🙂λ"
 FORBIDDEN = {"q", "ctrl+q", "ctrl+p"}  # what random input must never decode to
 # Not 200: ``ESC [200~`` without its ``ESC [201~`` makes Textual take every later byte as pasted
 # text (escape and q included), for good: a terminal never sends that, and the fuzz must not either.
-NUMBERS = [0, 1, 2, 5, 9, 27, 48, 97, 201, 1004, 2026, 2048, 57441, 0x10FFFF, 0x110000, 999999999,
-           2**31, 2**63, 10**30]
+NUMBERS = [0, 1, 2, 5, 9, 27, 48, 97, 201, 1004, 2026, 2048, 57441, 0x10FFFF, 0x110000, 999999999, 2**31, 2**63, 10**30]
 FINALS = "ABCDEFGHJKPRSTZ~umMthlnc"
-KILLERS = ["\x1b[1114112u", "\x1b[999999999;999999999H", "\x1b[1;1;1114112u", "\x1b[97;1;99999999999u",
-           "\x1b[48;0;0;0;0t", "\x1b[48;99999;99999;1;1t", "\x1b[::::u", "\x1b[1:2:3;4:5;6:7u"]
+KILLERS = [
+    "\x1b[1114112u",
+    "\x1b[999999999;999999999H",
+    "\x1b[1;1;1114112u",
+    "\x1b[97;1;99999999999u",
+    "\x1b[48;0;0;0;0t",
+    "\x1b[48;99999;99999;1;1t",
+    "\x1b[::::u",
+    "\x1b[1:2:3;4:5;6:7u",
+]
 # The status line; its end may be under a notification.
 STATUS = re.compile(r"epoch (\d+) · (?:sample|batch) (\d+)/(\d+)(?: · [a-z]+(?: \d+)? \((\d+)/(\d+)\))?")
 
@@ -79,8 +114,10 @@ def random_sequence(rng: random.Random) -> str:
     """An escape sequence: a CSI with odd parameters, an SS3, an OSC, a mouse report, alt+key."""
     kind = rng.random()
     if kind < 0.45:
-        params = [random_number(rng) + (f":{random_number(rng)}" if rng.random() < 0.2 else "")
-                  for _ in range(rng.randint(0, 4))]
+        params = [
+            random_number(rng) + (f":{random_number(rng)}" if rng.random() < 0.2 else "")
+            for _ in range(rng.randint(0, 4))
+        ]
         prefix = rng.choice(["", "", "?", "<", ">", "="])
         return f"\x1b[{prefix}{';'.join(params)}{rng.choice(FINALS)}"
     if kind < 0.55:
@@ -144,7 +181,9 @@ class PtyFuzz:
         elif roll < 0.9:
             self.send(mouse(rng, self.size), "mouse", "mouse")
         elif roll < 0.94:
-            raw = bytes(rng.choice([0x80, 0xBF, 0xC0, 0xC3, 0xE2, 0xF0, 0xF8, 0xFE, 0xFF]) for _ in range(rng.randint(1, 4)))
+            raw = bytes(
+                rng.choice([0x80, 0xBF, 0xC0, 0xC3, 0xE2, 0xF0, 0xF8, 0xFE, 0xFF]) for _ in range(rng.randint(1, 4))
+            )
             self.send(raw, repr(raw), "invalid utf-8")
         else:
             self.size = random_size(rng)
@@ -153,8 +192,9 @@ class PtyFuzz:
             self.s.resize(*self.size)
 
     def alive(self) -> None:
-        assert self.s.proc.poll() is None, f"the app ended with {self.s.proc.returncode} ({self.where()})\n" \
-            + plain(self.s.output)[-1500:]
+        assert self.s.proc.poll() is None, (
+            f"the app ended with {self.s.proc.returncode} ({self.where()})\n" + plain(self.s.output)[-1500:]
+        )
 
     def shows(self, text: str, start: int, timeout: float = ANSWER) -> bool:
         """``text`` was drawn after byte ``start``. Textual redraws only the cells that change, so
@@ -191,7 +231,7 @@ class PtyFuzz:
         assert positions, f"no status line in a full redraw ({self.where()})\n{plain(s.output[start:])[:3000]}"
         epoch, sample, samples, k, steps = (int(n or 0) for n in positions[-1])
         assert epoch >= 1 and 1 <= sample <= samples and 0 <= k <= steps, (positions[-1], self.where())
-        for attempt in range(3):  # (rarely, under load, a ? is not taken: once more from the top)
+        for _attempt in range(3):  # (rarely, under load, a ? is not taken: once more from the top)
             start, t0 = len(s.output), time.monotonic()
             s.write("?")
             if self.shows(HELP["step"], start):

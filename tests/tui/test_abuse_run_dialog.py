@@ -1,5 +1,6 @@
 """The Run dialog under abuse (issue 12): long, odd and pasted input is judged by a bounded check,
 the field never grows past its limit, the UI never freezes, and the answer is given once."""
+
 from __future__ import annotations
 
 import time
@@ -17,14 +18,33 @@ from bptui.tui.screens.run_dialog import MAX_CHARS, MAX_EPOCHS, parse_epochs
 from .conftest import streetlight
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("60", 60), (" 12 ", 12), ("1", 1), (str(MAX_EPOCHS), MAX_EPOCHS), ("0001", 1),
-    ("0", "out of range"), (str(MAX_EPOCHS + 1), "out of range"), ("", "type a whole number"),
-    ("   ", "type a whole number"), ("+5", "digits only"), ("-4", "digits only"), ("1e3", "digits only"),
-    ("1_000", "digits only"), ("1,000", "digits only"), ("١٢", "digits only"), ("１２", "digits only"),
-    ("²", "digits only"), ("12a", "digits only"), ("1 2", "digits only"), ("\t7", "digits only"),
-    ("9" * (MAX_CHARS + 1), "too long"), ("9" * 10**6 + "a", "too long"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("60", 60),
+        (" 12 ", 12),
+        ("1", 1),
+        (str(MAX_EPOCHS), MAX_EPOCHS),
+        ("0001", 1),
+        ("0", "out of range"),
+        (str(MAX_EPOCHS + 1), "out of range"),
+        ("", "type a whole number"),
+        ("   ", "type a whole number"),
+        ("+5", "digits only"),
+        ("-4", "digits only"),
+        ("1e3", "digits only"),
+        ("1_000", "digits only"),
+        ("1,000", "digits only"),
+        ("١٢", "digits only"),
+        ("１２", "digits only"),
+        ("²", "digits only"),
+        ("12a", "digits only"),
+        ("1 2", "digits only"),
+        ("\t7", "digits only"),
+        ("9" * (MAX_CHARS + 1), "too long"),
+        ("9" * 10**6 + "a", "too long"),
+    ],
+)
 def test_parse_epochs(text, expected):
     result = parse_epochs(text)
     if isinstance(expected, int):
@@ -70,10 +90,18 @@ async def test_digits_then_a_letter_do_not_freeze_the_ui():
         assert f"at most {MAX_CHARS} characters" in error(app)
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("+5", "digits only"), ("-4", "digits only"), ("١٢", "digits only"), ("１２", "digits only"),
-    ("12 x", "digits only"), ("0", "out of range"), ("9999999999", "out of range"),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("+5", "digits only"),
+        ("-4", "digits only"),
+        ("١٢", "digits only"),
+        ("１２", "digits only"),
+        ("12 x", "digits only"),
+        ("0", "out of range"),
+        ("9999999999", "out of range"),
+    ],
+)
 async def test_bad_answers_are_refused_with_a_message_and_the_dialog_stays(typed, message):
     app = BptuiApp(streetlight())
     async with app.run_test(size=(100, 30)) as pilot:

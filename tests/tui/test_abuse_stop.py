@@ -1,6 +1,7 @@
 """Found by the pty abuse run: escape right behind ``c`` (or behind the run dialog's enter) left the
 app "busy" for good: its worker was cancelled before it started, so it never said it was done,
 and every command after answered "a continue is under way"."""
+
 from __future__ import annotations
 
 import pytest

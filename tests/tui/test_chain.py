@@ -1,4 +1,5 @@
 """Selecting a parameter pins its chain rule; g toggles a gradient check of the selected layer."""
+
 from __future__ import annotations
 
 from bptui.engine.formulas import fmt_number
@@ -25,7 +26,9 @@ async def test_selecting_a_weight_shows_its_chain_ending_in_the_engines_gradient
         last = [l for l in text.splitlines() if l.startswith("dW1[0,1] = ")][-1]
         assert last.startswith("dW1[0,1] = " + fmt_number(app.debugger.values()["dW1"][0, 1]))
         chain = app.state.explanation.lines[0]  # the pane wraps it to its width
-        assert chain.startswith("∂loss/∂W1[0,1] =") and chain.endswith("= " + fmt_number(app.debugger.values()["dW1"][0, 1]))
+        assert chain.startswith("∂loss/∂W1[0,1] =") and chain.endswith(
+            "= " + fmt_number(app.debugger.values()["dW1"][0, 1])
+        )
         assert "".join(text.split()).find("".join(chain.split())) > 0
         await pilot.press("n")  # the pin follows the steps
         assert pane_text(app, "chain-rule").startswith("∂loss/∂W1[0,1]")

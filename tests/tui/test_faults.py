@@ -1,4 +1,5 @@
 """Regression tests for the faults that ended or wrecked a lesson (issue 8): each failed before its fix."""
+
 from __future__ import annotations
 
 import itertools
@@ -134,8 +135,12 @@ async def test_a_diverging_run_draws_its_finite_losses_and_says_what_is_missing(
     from .conftest import single_neuron
 
     sc = single_neuron()
-    sc = type(sc)(**{**sc.__dict__, "training": TrainingSpec(loss="half_squared_error", reduction="sum",
-                                                             learning_rate=1.5, epochs=2000)})
+    sc = type(sc)(
+        **{
+            **sc.__dict__,
+            "training": TrainingSpec(loss="half_squared_error", reduction="sum", learning_rate=1.5, epochs=2000),
+        }
+    )
     app = BptuiApp(sc)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("r", "enter")

@@ -3,6 +3,7 @@
 Every prompt is also given wrong input: a clear message, and the app's scenario, Debugger and
 position untouched.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -82,7 +83,7 @@ async def test_open_lists_bundled_and_local_files_and_replaces_the_scenario(fold
         assert isinstance(picker, OpenFile)
         names = [e.name for e in picker.entries]
         assert names[: len(bundled())] == [n for n, _ in bundled()]
-        assert names[len(bundled()):] == ["bad.toml", "evil.toml", "lesson.toml"]  # *.toml only, sorted
+        assert names[len(bundled()) :] == ["bad.toml", "evil.toml", "lesson.toml"]  # *.toml only, sorted
         lesson = next(e for e in picker.entries if e.name == "lesson.toml")
         assert lesson.title == "XOR in batch mode" and lesson.description.startswith("The classic problem")
         assert picker.query_one("#open-file").region.right <= size[0]  # the dialog fits the screen
@@ -241,7 +242,9 @@ async def test_save_writes_the_current_parameters_bit_for_bit(folder):
         loaded = load_scenario(saved)
         for l, layer in enumerate(loaded.layers, start=1):
             here = app.debugger.params_values()[f"W{l}"]
-            assert np.array_equal(layer.weights, here) and layer.weights.tobytes() == np.ascontiguousarray(here).tobytes()
+            assert (
+                np.array_equal(layer.weights, here) and layer.weights.tobytes() == np.ascontiguousarray(here).tobytes()
+            )
         assert loaded.expectations == ()
         assert str(saved) in rec.text() and "epoch 2 · sample 2/4 · forward 1" in rec.text()
         assert saved.read_text().startswith("# Saved by bptui")
@@ -258,8 +261,14 @@ async def test_save_prompt_refuses_wrong_names_and_asks_before_overwriting(folde
         await pilot.pause()
         field = app.screen.query_one(Input)
         before = sorted(p.name for p in folder.iterdir())
-        for wrong, says in [("", "type a file name"), ("   ", "type a file name"), ("nope/x.toml", "does not exist"),
-                            ("dir", "is a folder"), ("sub/", "is a folder"), ("a\x00b", "NUL")]:
+        for wrong, says in [
+            ("", "type a file name"),
+            ("   ", "type a file name"),
+            ("nope/x.toml", "does not exist"),
+            ("dir", "is a folder"),
+            ("sub/", "is a folder"),
+            ("a\x00b", "NUL"),
+        ]:
             field.value = wrong
             await pilot.press("enter")
             assert isinstance(app.screen, SaveDialog), wrong
@@ -294,10 +303,14 @@ async def test_save_cancelled_writes_nothing(folder):
 
 async def test_save_at_a_non_finite_position_is_refused_before_asking(folder):
     """w = 1e200, x = 1e100: z² overflows, dW = inf and the update makes W1 = -inf at step 4."""
-    overflowing = Scenario(title="Overflow", inputs=1, layers=(
-        LayerSpec(1, "identity", weights=np.array([[1e200]]), biases=np.array([0.0])),),
-        data_inputs=np.array([[1e100]]), data_targets=np.array([[0.0]]),
-        training=TrainingSpec(loss="half_squared_error", reduction="sum", learning_rate=1.0))
+    overflowing = Scenario(
+        title="Overflow",
+        inputs=1,
+        layers=(LayerSpec(1, "identity", weights=np.array([[1e200]]), biases=np.array([0.0])),),
+        data_inputs=np.array([[1e100]]),
+        data_targets=np.array([[0.0]]),
+        training=TrainingSpec(loss="half_squared_error", reduction="sum", learning_rate=1.0),
+    )
     app = BptuiApp(overflowing)
     rec = Recorder(app)
     async with app.run_test(size=(120, 40)) as pilot:

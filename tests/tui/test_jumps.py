@@ -1,4 +1,5 @@
 """Issue 8, fault 6: a jump that replays much (undo of home after a long run, redo) never freezes the UI."""
+
 from __future__ import annotations
 
 import numpy as np

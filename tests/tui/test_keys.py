@@ -1,4 +1,5 @@
 """Every key of SPEC 6 driven through Pilot: where the Debugger ends up and what the panes show."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -160,8 +161,9 @@ async def test_continue_stops_at_each_checkpoint_and_marks_it():
 
 async def test_a_failed_checkpoint_is_marked():
     sc = single_neuron()
-    wrong = sc.expectations[0].__class__(epoch=1, sample=1, after="loss", tolerance=1e-9,
-                                         values={"loss": np.array([3.0])})
+    wrong = sc.expectations[0].__class__(
+        epoch=1, sample=1, after="loss", tolerance=1e-9, values={"loss": np.array([3.0])}
+    )
     app = BptuiApp(type(sc)(**{**sc.__dict__, "expectations": (wrong,)}))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f")
@@ -175,8 +177,22 @@ async def test_help_lists_every_key(scenario):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = str(app.screen.query_one("#help Static").render())
-        for keys in ["n → space", "p ← ⌫", "f ", "s ", "e ", "r ", "c ", "u ", "U ", "home", "tab, shift+tab",
-                     "↑ ↓", "esc", "q "]:
+        for keys in [
+            "n → space",
+            "p ← ⌫",
+            "f ",
+            "s ",
+            "e ",
+            "r ",
+            "c ",
+            "u ",
+            "U ",
+            "home",
+            "tab, shift+tab",
+            "↑ ↓",
+            "esc",
+            "q ",
+        ]:
             assert keys in text, keys
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)

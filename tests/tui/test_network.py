@@ -1,4 +1,5 @@
 """The Network pane in the running app: selection, batch samples, About, ASCII, every size."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,8 +20,12 @@ def selected_cells(app) -> list[tuple[int, int]]:
     """Cells of the picture drawn as the selected edge (reverse video in the edge's colour)."""
     pane = app.query_one(NetworkPane)
     canvas, _ = pane.picture(app.state)
-    return [(x, y) for y, row in enumerate(canvas.cells) for x, (_, st) in enumerate(row)
-            if st.startswith(SELECTED) and "#" in st]
+    return [
+        (x, y)
+        for y, row in enumerate(canvas.cells)
+        for x, (_, st) in enumerate(row)
+        if st.startswith(SELECTED) and "#" in st
+    ]
 
 
 def anchors(app, layer: int, i: int, j: int) -> tuple[int, int]:
@@ -123,8 +128,16 @@ async def test_i_opens_and_closes_the_about_screen():
         await pilot.pause()
         assert isinstance(app.screen, AboutScreen)
         text = str(app.screen.query_one("Static").render())
-        for part in ("XOR in batch mode", "The classic problem", "learning rate", "1", "binary_cross_entropy",
-                     "batch", "column", "independent NumPy computation"):
+        for part in (
+            "XOR in batch mode",
+            "The classic problem",
+            "learning rate",
+            "1",
+            "binary_cross_entropy",
+            "batch",
+            "column",
+            "independent NumPy computation",
+        ):
             assert part in text
         await pilot.press("n")  # stepping keys do not reach the debugger under the About screen
         assert app.debugger.g == 0
@@ -137,8 +150,9 @@ async def test_i_opens_and_closes_the_about_screen():
 
 
 async def test_the_about_screen_shows_hostile_text_instead_of_obeying_it():
-    sc = streetlight(title="Evil\x1b[2J title", description="line one\nline two \x1b]0;owned\x07 end",
-                     source="\x9bsomewhere")
+    sc = streetlight(
+        title="Evil\x1b[2J title", description="line one\nline two \x1b]0;owned\x07 end", source="\x9bsomewhere"
+    )
     app = BptuiApp(sc)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("i")

@@ -1,5 +1,8 @@
 """The Network picture's geometry and drawing, without Textual: where neurons go, what is drawn."""
+
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 import pytest
@@ -23,7 +26,7 @@ def check_geometry(geo, sizes, keep):
         slots = col.slots
         # inside the neuron area, in order, no two overlapping
         assert slots[0].y >= top and slots[-1].y + slots[-1].height <= bottom
-        for a, b in zip(slots, slots[1:]):
+        for a, b in itertools.pairwise(slots):
             assert a.y + a.height <= b.y
         # nothing cut silently: the units shown and the units counted by markers add up to n
         shown = [s.unit for s in slots if s.unit is not None]
@@ -34,8 +37,11 @@ def check_geometry(geo, sizes, keep):
         # the units that must stay visible do
         assert keep.get(c, set()) <= set(shown)
         # spread evenly over the height: the free rows above, between and below differ by ≤ 1
-        gaps = [slots[0].y - top] + [b.y - (a.y + a.height) for a, b in zip(slots, slots[1:])] \
+        gaps = (
+            [slots[0].y - top]
+            + [b.y - (a.y + a.height) for a, b in itertools.pairwise(slots)]
             + [bottom - (slots[-1].y + slots[-1].height)]
+        )
         assert max(gaps) - min(gaps) <= 1
         # a neuron is as wide as its shape says
         assert col.width >= geo.node_width
@@ -96,9 +102,18 @@ def test_plan_units_keeps_the_first_units_and_the_selected_one():
 def scene(W, *, phase="forward", hot=1, selected=None, sizes=None):
     sizes = sizes or (W.shape[0], W.shape[1])
     return Scene(
-        sizes=sizes, names=("a0", "a1"), shown=(np.ones(sizes[0]), np.full(sizes[1], 0.5)),
-        a=(np.ones(sizes[0]), np.full(sizes[1], 0.5)), dz=(None, None), weights=(W,),
-        targets=np.zeros(sizes[1]), loss=0.25, phase=phase, hot=hot, selected=selected, labels=("a0", "a1 relu"),
+        sizes=sizes,
+        names=("a0", "a1"),
+        shown=(np.ones(sizes[0]), np.full(sizes[1], 0.5)),
+        a=(np.ones(sizes[0]), np.full(sizes[1], 0.5)),
+        dz=(None, None),
+        weights=(W,),
+        targets=np.zeros(sizes[1]),
+        loss=0.25,
+        phase=phase,
+        hot=hot,
+        selected=selected,
+        labels=("a0", "a1 relu"),
     )
 
 
@@ -135,8 +150,10 @@ def test_sign_reads_without_colour_negative_edges_are_dotted():
 
 def test_positive_and_negative_stay_apart_in_16_and_256_colours():
     for system in (ColorSystem.STANDARD, ColorSystem.EIGHT_BIT):
+
         def colour(style, system=system):
             return Color.parse(style.split()[-1]).downgrade(system).number
+
         pos = {colour(s) for s in POSITIVE}
         neg = {colour(s) for s in NEGATIVE}
         assert not pos & neg
@@ -150,15 +167,19 @@ def test_the_selected_edge_runs_from_its_input_to_its_unit():
         sc = scene(W, selected=(1, i, j))
         geo = layout(sc.sizes, 60, 12, value_width=7, annex_width=12)
         cv = draw(sc, geo, 7, fmt)
-        cells = [(x, y) for y, row in enumerate(cv.cells) for x, (_, st) in enumerate(row)
-                 if st.startswith(SELECTED) and "#" in st]  # the edge's colour, not a hot value
+        cells = [
+            (x, y)
+            for y, row in enumerate(cv.cells)
+            for x, (_, st) in enumerate(row)
+            if st.startswith(SELECTED) and "#" in st
+        ]  # the edge's colour, not a hot value
         src, dst = geo.columns[0].slot_of(i), geo.columns[1].slot_of(j)
         assert cells, (i, j)
         left, right = min(cells), max(cells)
         assert left[1] == src.anchor and right[1] == dst.anchor
         # the neurons at both ends are marked too (underlined)
         row_src = cv.cells[src.anchor]
-        assert any("underline" in st for _, st in row_src[:geo.node_width])
+        assert any("underline" in st for _, st in row_src[: geo.node_width])
 
 
 def test_the_hot_layer_and_the_flow_are_marked():
@@ -213,9 +234,18 @@ def test_a_diverged_network_is_drawn_not_crashed():
     W = np.array([[np.nan, np.inf], [-np.inf, 1.0]])
     values = (np.array([1.0, np.nan]), np.array([np.inf, -np.inf]))
     sc = Scene(
-        sizes=(2, 2), names=("a0", "a1"), shown=values,
-        a=values, dz=(None, None), weights=(W,), targets=np.zeros(2), loss=float("nan"),
-        phase="loss", hot=None, selected=(1, 0, 0), labels=("a0", "a1 tanh"),
+        sizes=(2, 2),
+        names=("a0", "a1"),
+        shown=values,
+        a=values,
+        dz=(None, None),
+        weights=(W,),
+        targets=np.zeros(2),
+        loss=float("nan"),
+        phase="loss",
+        hot=None,
+        selected=(1, 0, 0),
+        labels=("a0", "a1 tanh"),
     )
     geo = layout(sc.sizes, 60, 12, value_width=7, annex_width=12)
     text = "\n".join("".join(ch for ch, _ in row) for row in draw(sc, geo, 7, fmt).cells)

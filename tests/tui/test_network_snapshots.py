@@ -4,6 +4,7 @@
 Regenerate with ``pytest tests/tui/test_network_snapshots.py --snapshot-update`` after a deliberate
 change of the look, and look at the SVGs before committing.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -26,6 +27,7 @@ def steps(*keys):
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
+
     return run_before
 
 
@@ -45,4 +47,6 @@ def test_network_summarises_a_large_layer(snap_compare, size):
 def test_network_in_ascii_batch_sample(snap_compare):
     """XOR in batch mode, --ascii, the second sample of the batch drawn, at 120×40."""
     app = BptuiApp(load_scenario(resolve("xor")), ascii=True)
-    assert snap_compare(app, terminal_size=(120, 40), run_before=steps("n", "right_square_bracket", "right_square_bracket"))
+    assert snap_compare(
+        app, terminal_size=(120, 40), run_before=steps("n", "right_square_bracket", "right_square_bracket")
+    )

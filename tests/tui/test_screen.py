@@ -1,4 +1,5 @@
 """What the screen shows as a function of the position, and the Network at its largest."""
+
 from __future__ import annotations
 
 import re

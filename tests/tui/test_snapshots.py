@@ -2,6 +2,7 @@
 
 Regenerate with ``pytest tests/tui --snapshot-update`` after a deliberate change of the look.
 """
+
 from __future__ import annotations
 
 import pytest

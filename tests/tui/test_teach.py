@@ -1,4 +1,5 @@
 """Predict mode (P), edit (=) and the Notation legend (N) driven through Pilot, wrong input included."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -13,9 +14,15 @@ from bptui.tui.screens.predict import PredictScreen
 
 from .conftest import Recorder, pane_text, streetlight
 
-BAD_NUMBERS = [("", "type a number"), ("abc", "is not a number"), ("nan", "nan is not allowed"),
-               ("inf", "infinite"), ("-inf", "infinite"), ("1e999", "infinite"),
-               ("7" * 70, "characters long")]
+BAD_NUMBERS = [
+    ("", "type a number"),
+    ("abc", "is not a number"),
+    ("nan", "nan is not allowed"),
+    ("inf", "infinite"),
+    ("-inf", "infinite"),
+    ("1e999", "infinite"),
+    ("7" * 70, "characters long"),
+]
 
 
 def status(app: BptuiApp) -> str:
@@ -81,7 +88,7 @@ async def test_predictions_are_scored_against_the_books_numbers():
     app = BptuiApp(sc)
     rec = Recorder(app)
     W1, W2 = initial_params(sc).W
-    z1, a1 = book_forward(sc, W1, sc.data_inputs[0])
+    _z1, a1 = book_forward(sc, W1, sc.data_inputs[0])
     y = float(a1 @ W2[:, 0])
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("P", "n")
@@ -145,8 +152,12 @@ async def test_edit_refuses_bad_input_in_the_prompt_and_leaves_state_intact():
             await pilot.press("enter")
             assert message in app.screen.query_one("#edit-error").render().plain, text
         await pilot.press("shift+tab")  # to the name
-        for name, message in [("z1[0]", "computed by the network"), ("W9[0,0]", "layers 1 to 2"),
-                              ("W1[5,5]", "W1 is 3×4"), ("\x1b[2J", "cannot edit")]:
+        for name, message in [
+            ("z1[0]", "computed by the network"),
+            ("W9[0,0]", "layers 1 to 2"),
+            ("W1[5,5]", "W1 is 3×4"),
+            ("\x1b[2J", "cannot edit"),
+        ]:
             app.screen.query_one("#edit-name").value = name  # an escape sequence cannot be typed
             await pilot.press("enter")
             assert message in app.screen.query_one("#edit-error").render().plain, name
@@ -249,8 +260,12 @@ async def test_a_seed_000_lesson_in_predict_mode_with_the_books_numbers():
     app = BptuiApp(single_neuron())
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("P")
-        for asked, answer in (("a1[0] (forward 1)", "2"), ("loss (loss)", "2"),
-                              ("dW1[0,0] (backward 1)", "-4"), ("W1[0,0] (update)", "0.9")):
+        for asked, answer in (
+            ("a1[0] (forward 1)", "2"),
+            ("loss (loss)", "2"),
+            ("dW1[0,0] (backward 1)", "-4"),
+            ("W1[0,0] (update)", "0.9"),
+        ):
             await pilot.press("n")
             assert f"predict {asked}" in app.screen.query_one("#predict-question").render().plain
             await type_in(pilot, answer)

@@ -3,6 +3,7 @@ it, signals that end it with the terminal given back, and an exit status that te
 a quit. Parser tests feed Textual's xterm parser directly; the rest run ``python -m bptui`` (or a
 small app on the same driver) on a real pseudo-terminal.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,7 @@ from textual import events
 from textual._xterm_parser import XTermParser
 
 from bptui.tui.keys import HELP
-from bptui.tui.terminal import (EXIT_CRASHED, GRACE, GuardedParser, Session, ending_message,
-                                exit_status)
+from bptui.tui.terminal import EXIT_CRASHED, GRACE, GuardedParser, Session, ending_message, exit_status
 
 from .pty_session import PtySession, plain, restored
 
@@ -66,9 +66,41 @@ def test_textual_s_own_parser_dies_on_those_sequences():
     assert failures == len(KILLERS)
 
 
-ALPHABET = st.sampled_from(["\x1b", "[", "]", "O", "<", ">", "?", ";", ":", "0", "1", "9", "48", "200~",
-                            "201~", "1114112", "99999999999", "u", "~", "M", "m", "t", "H", "A", "Z",
-                            "\x07", "\x00", "é", "🙂", "\ud7ff", "x"])
+ALPHABET = st.sampled_from(
+    [
+        "\x1b",
+        "[",
+        "]",
+        "O",
+        "<",
+        ">",
+        "?",
+        ";",
+        ":",
+        "0",
+        "1",
+        "9",
+        "48",
+        "200~",
+        "201~",
+        "1114112",
+        "99999999999",
+        "u",
+        "~",
+        "M",
+        "m",
+        "t",
+        "H",
+        "A",
+        "Z",
+        "\x07",
+        "\x00",
+        "é",
+        "🙂",
+        "\ud7ff",
+        "x",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -108,8 +140,9 @@ def test_a_panic_sets_no_return_code_and_still_exits_non_zero():
     assert "internal error" in ending_message(Session(), app)
 
 
-@pytest.mark.parametrize("signum, word", [(signal.SIGINT, "interrupted"), (signal.SIGTERM, "SIGTERM"),
-                                          (signal.SIGHUP, "SIGHUP")])
+@pytest.mark.parametrize(
+    "signum, word", [(signal.SIGINT, "interrupted"), (signal.SIGTERM, "SIGTERM"), (signal.SIGHUP, "SIGHUP")]
+)
 def test_a_signal_exits_128_plus_its_number(signum, word):
     session = Session(signal=signum)
     assert exit_status(session, fake_app()) == 128 + signum
@@ -123,8 +156,9 @@ def probe(s: PtySession) -> None:
     """The app answers a key: ``?`` shows the help, ``q`` closes it."""
     start = len(s.output)
     s.write("?")
-    assert s.wait_for(HELP["step"].split()[0], ANSWER, start) and HELP["step"] in plain(s.output[start:]), \
-        plain(s.output[start:])[-800:]
+    assert s.wait_for(HELP["step"].split()[0], ANSWER, start) and HELP["step"] in plain(s.output[start:]), plain(
+        s.output[start:]
+    )[-800:]
     s.write("q")
     s.wait_quiet(0.2, ANSWER)
     assert s.proc.poll() is None
@@ -140,9 +174,11 @@ def assert_given_back(s: PtySession) -> None:
     assert s.cooked(), "the terminal is still raw (-icanon -echo)"
 
 
-HOSTILE_INPUT = {**{k: v.encode() for k, v in KILLERS.items()},
-                 "invalid UTF-8": b"\xff\xfe\xc3(",  # the decoder raised UnicodeDecodeError
-                 "in-band resize to 99999x99999": b"\x1b[48;99999;99999;1;1t"}  # the app froze
+HOSTILE_INPUT = {
+    **{k: v.encode() for k, v in KILLERS.items()},
+    "invalid UTF-8": b"\xff\xfe\xc3(",  # the decoder raised UnicodeDecodeError
+    "in-band resize to 99999x99999": b"\x1b[48;99999;99999;1;1t",
+}  # the app froze
 
 
 def test_hostile_input_on_a_real_terminal_leaves_the_app_alive_and_answering():
@@ -160,15 +196,18 @@ def test_hostile_input_on_a_real_terminal_leaves_the_app_alive_and_answering():
         assert "Traceback" not in plain(s.output)
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGQUIT],
-                         ids=lambda n: signal.Signals(n).name)
+@pytest.mark.parametrize(
+    "signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGQUIT], ids=lambda n: signal.Signals(n).name
+)
 def test_a_signal_ends_the_app_with_the_terminal_given_back(signum):
     with PtySession("xor") as s:
         assert s.wait_ready(), plain(s.output)[-1000:]
         s.signal(signum)
         assert s.wait(ANSWER) == 128 + signum
         assert_given_back(s)
-        expected = "bptui: interrupted" if signum == signal.SIGINT else f"bptui: terminated by {signal.Signals(signum).name}"
+        expected = (
+            "bptui: interrupted" if signum == signal.SIGINT else f"bptui: terminated by {signal.Signals(signum).name}"
+        )
         assert last_words(s) == expected
 
 
@@ -203,7 +242,7 @@ def test_a_hang_up_ends_the_app():
 
 
 # Small apps on the same driver, for what bptui's own app never does on purpose.
-SCRIPT = textwrap.dedent('''
+SCRIPT = textwrap.dedent("""
     import sys, time
     from textual.app import App
     from textual.widgets import Static
@@ -221,7 +260,7 @@ SCRIPT = textwrap.dedent('''
             self.panic("panic!")
 
     sys.exit(run_app(Probe()))
-''')
+""")
 
 
 def probe_app() -> PtySession:
@@ -241,8 +280,13 @@ def test_a_frozen_app_still_gives_the_terminal_back_on_sigterm():
         assert last_words(s) == "bptui: terminated by SIGTERM"
 
 
-@pytest.mark.parametrize("key, line", [("b", "bptui: the app stopped on an internal error: RuntimeError: boom"),
-                                       ("k", "bptui: the app stopped on an internal error (details above)")])
+@pytest.mark.parametrize(
+    "key, line",
+    [
+        ("b", "bptui: the app stopped on an internal error: RuntimeError: boom"),
+        ("k", "bptui: the app stopped on an internal error (details above)"),
+    ],
+)
 def test_a_crash_exits_non_zero_with_one_line(key, line):
     with probe_app() as s:
         assert s.wait_for("probe app ready", ANSWER)

@@ -1,4 +1,5 @@
 """Modal screens: the help, the scenario's About and the run-N question."""
+
 from .about import AboutScreen
 from .help import HelpScreen
 from .run_dialog import RunDialog

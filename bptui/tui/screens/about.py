@@ -3,6 +3,7 @@
 A scenario file is someone else's data: every text from it goes through ``printable`` (control
 characters shown, never obeyed), with its newlines kept so a description reads as written.
 """
+
 from __future__ import annotations
 
 from textual.app import ComposeResult
@@ -30,8 +31,11 @@ def about_text(sc: Scenario) -> Content:
         ("learning rate", f"{t.learning_rate:g}"),
         ("loss", f"{printable(t.loss, 60)} ({printable(t.reduction, 20)} over the samples)"),
         ("mode", f"{printable(t.mode, 20)} · {sc.samples} samples · {t.epochs} epochs by default"),
-        ("convention", printable(sc.convention, 20) + (
-            " (W is inputs × units, x·W)" if sc.convention == "row" else " (W is units × inputs, W·x)")),
+        (
+            "convention",
+            printable(sc.convention, 20)
+            + (" (W is inputs × units, x·W)" if sc.convention == "row" else " (W is units × inputs, W·x)"),
+        ),
         ("source", printable(sc.source, TEXT_LIMIT, keep_newlines=True) or "—"),
     ]
     if sc.path is not None:

@@ -1,4 +1,5 @@
 """A yes/no question (quit or open another file with unsaved edits): ``y`` yes, ``n``/escape no."""
+
 from __future__ import annotations
 
 from textual.app import ComposeResult
@@ -28,9 +29,16 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(id="confirm") as box:
             box.border_title = self.heading
             yield Label(Content(self.question))
-            yield Label(Content.assemble(("y", "bold $text-accent"), f" {self.yes}    ",
-                                         ("n", "bold $text-accent"), " or ", ("escape", "bold $text-accent"),
-                                         " no"))
+            yield Label(
+                Content.assemble(
+                    ("y", "bold $text-accent"),
+                    f" {self.yes}    ",
+                    ("n", "bold $text-accent"),
+                    " or ",
+                    ("escape", "bold $text-accent"),
+                    " no",
+                )
+            )
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

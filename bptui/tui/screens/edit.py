@@ -1,7 +1,8 @@
 """The edit prompt (``=``): which value (the Inspector's selection by default) and its new number."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -31,14 +32,23 @@ class EditScreen(ModalScreen[tuple[str, float] | None]):
         now = self.current(self.target)
         with Vertical(id="edit-dialog", classes="prompt") as box:
             box.border_title = "Edit"
-            yield Label("Value: W1[0,1], b2[0], a0[1] (input), t[0] (target) or learning_rate",
-                        classes="prompt-hint", markup=False)
+            yield Label(
+                "Value: W1[0,1], b2[0], a0[1] (input), t[0] (target) or learning_rate",
+                classes="prompt-hint",
+                markup=False,
+            )
             yield Input(self.target, id="edit-name", max_length=40)
             yield Label(f"now {now}", id="edit-now", markup=False)
-            yield Input(now, id="edit-value", placeholder="the new value, e.g. 0.5",
-                        max_length=MAX_CHARS + 8, select_on_focus=True)
-            yield Label("enter applies (u undoes it), tab switches fields, escape cancels",
-                        classes="prompt-hint", markup=False)
+            yield Input(
+                now,
+                id="edit-value",
+                placeholder="the new value, e.g. 0.5",
+                max_length=MAX_CHARS + 8,
+                select_on_focus=True,
+            )
+            yield Label(
+                "enter applies (u undoes it), tab switches fields, escape cancels", classes="prompt-hint", markup=False
+            )
             yield Label("", id="edit-error", classes="prompt-error", markup=False)
 
     def on_mount(self) -> None:

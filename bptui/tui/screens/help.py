@@ -1,4 +1,5 @@
 """The ``?`` screen: every key, generated from the same table as the bindings."""
+
 from __future__ import annotations
 
 from textual.app import ComposeResult

@@ -1,4 +1,5 @@
 """The Notation legend (``N``): what each value name means, as textbooks write it, and the file's own names."""
+
 from __future__ import annotations
 
 from textual.app import ComposeResult
@@ -24,8 +25,13 @@ def legend_rows(scenario: Scenario) -> list[tuple[str, str, str]]:
         rows.insert(1, (hidden, "activations of the hidden layers: f(z)", "h"))
     rows += [
         ("t", "the target of the sample", "y, t, target"),
-        ("W{l}, b{l}", f"weights and bias of layer l ({scenario.convention} convention: "
-                       + ("z = a·W + b" if scenario.convention == "row" else "z = W·a + b") + ")", "w, θ"),
+        (
+            "W{l}, b{l}",
+            f"weights and bias of layer l ({scenario.convention} convention: "
+            + ("z = a·W + b" if scenario.convention == "row" else "z = W·a + b")
+            + ")",
+            "w, θ",
+        ),
         ("z{l}", "pre-activation of layer l", "net, s"),
         ("a{l}", "activation of layer l: f(z{l})", "out, h"),
         ("loss", f"the loss ({scenario.training.loss.replace('_', ' ')})", "E, L, C, J"),
@@ -41,16 +47,24 @@ def legend_rows(scenario: Scenario) -> list[tuple[str, str, str]]:
 def legend_text(scenario: Scenario) -> Content:
     rows = legend_rows(scenario)
     width = max(len(n) for n, _, _ in rows)
-    lines = [Content.assemble((f"{'name':<{width}}", "bold"), "  ", ("meaning", "bold"), "  ",
-                              ("(often written)", "$text-muted"))]
+    lines = [
+        Content.assemble(
+            (f"{'name':<{width}}", "bold"), "  ", ("meaning", "bold"), "  ", ("(often written)", "$text-muted")
+        )
+    ]
     for name, meaning, often in rows:
-        lines.append(Content.assemble((f"{name:<{width}}", "bold $text-accent"), "  ", meaning,
-                                      ("  (" + often + ")" if often else "", "$text-muted")))
+        lines.append(
+            Content.assemble(
+                (f"{name:<{width}}", "bold $text-accent"),
+                "  ",
+                meaning,
+                ("  (" + often + ")" if often else "", "$text-muted"),
+            )
+        )
     if scenario.names:
         lines.append(Content.assemble(("\nThis scenario's names", "bold")))
         for name, label in scenario.names.items():
-            lines.append(Content.assemble((f"{name:<{width}}", "bold $text-accent"), "  ",
-                                          printable(label, 24)))
+            lines.append(Content.assemble((f"{name:<{width}}", "bold $text-accent"), "  ", printable(label, 24)))
     lines.append(Content.assemble(("\nescape, N or q closes this legend", "$text-muted")))
     return Content("\n").join(lines)
 

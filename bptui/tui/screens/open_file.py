@@ -4,6 +4,7 @@ It loads what is chosen itself and dismisses with the new :class:`Scenario` only
 a bad file shows its one-line error here and the picker stays open (the App's scenario is kept).
 Every name, title and description shown is the files' text, so it goes through ``printable``.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,8 +30,9 @@ ERROR_CHARS = 400  # of a refused file's message
 
 def entry_prompt(entry: Entry) -> Content:
     """The name and title, then the start of the description (or why the file looks wrong)."""
-    first = Content.assemble((printable(entry.name, 60), "bold"), "  ",
-                             printable(entry.title, 120) if entry.title else "")
+    first = Content.assemble(
+        (printable(entry.name, 60), "bold"), "  ", printable(entry.title, 120) if entry.title else ""
+    )
     if entry.note:
         second = Content.styled(f"  {entry.note}", "$text-warning")
     else:
@@ -71,16 +73,22 @@ class OpenFile(ModalScreen["Scenario | None"]):
         options.append(Option(Content.styled("bundled with bptui", "bold $text-accent"), disabled=True))
         for i, entry in enumerate(self.entries):
             if not entry.bundled and not shown_folder:
-                options.append(Option(Content.styled(f"in {printable(self.folder, 100)}", "bold $text-accent"),
-                                      disabled=True))
+                options.append(
+                    Option(Content.styled(f"in {printable(self.folder, 100)}", "bold $text-accent"), disabled=True)
+                )
                 shown_folder = True
             options.append(Option(entry_prompt(entry), id=f"entry-{i}"))
         if not shown_folder:
-            options.append(Option(Content.styled(f"no .toml files in {printable(self.folder, 100)}",
-                                                 "$text-muted"), disabled=True))
+            options.append(
+                Option(Content.styled(f"no .toml files in {printable(self.folder, 100)}", "$text-muted"), disabled=True)
+            )
         if self.left_out:
-            options.append(Option(Content.styled(f"… and {self.left_out:,} more .toml files: type a path",
-                                                 "$text-muted"), disabled=True))
+            options.append(
+                Option(
+                    Content.styled(f"… and {self.left_out:,} more .toml files: type a path", "$text-muted"),
+                    disabled=True,
+                )
+            )
         return options
 
     def on_mount(self) -> None:
@@ -112,7 +120,7 @@ class OpenFile(ModalScreen["Scenario | None"]):
         except ScenarioError as err:
             self.show_error(str(err))
             return
-        except Exception as err:  # noqa: BLE001 - never a traceback for a file someone chose
+        except Exception as err:
             self.show_error(f"{path}: cannot be opened ({type(err).__name__}: {err})")
             return
         self.dismiss(scenario)

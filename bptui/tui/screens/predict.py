@@ -1,4 +1,5 @@
 """The predict-mode question (``P``, then a step): type the value the next micro-step computes."""
+
 from __future__ import annotations
 
 from textual import on
@@ -26,8 +27,7 @@ class PredictScreen(ModalScreen[float | None]):
         with Vertical(id="predict-dialog", classes="prompt") as box:
             box.border_title = "Predict"
             yield Label(f"{self.question}: what will it be?", id="predict-question", markup=False)
-            yield Label(f"{self.rule} · enter answers, escape cancels{self.score}",
-                        classes="prompt-hint", markup=False)
+            yield Label(f"{self.rule} · enter answers, escape cancels{self.score}", classes="prompt-hint", markup=False)
             yield Input(placeholder="a number, e.g. 0.25", id="guess", max_length=MAX_CHARS + 8)
             yield Label("", id="predict-error", classes="prompt-error", markup=False)
 

@@ -5,6 +5,7 @@ type full-matches ``[-+]?(?:\\d*|\\d+_)*`` on every key, which backtracks expone
 then a letter froze the UI for 1.7 s, 28 for 36 s). The length is bounded too, so a paste of a
 megabyte cannot make each key cost a megabyte.
 """
+
 from __future__ import annotations
 
 from textual import on
@@ -16,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from bptui.engine import MAX_EPOCHS  # the most epochs a timeline holds
+
 MAX_CHARS = 16  # characters the field holds: room for the largest number and some spaces
 RANGE = f"a whole number from 1 to {MAX_EPOCHS:,}"
 

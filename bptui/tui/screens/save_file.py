@@ -4,10 +4,11 @@ The dialog calls back into the App to save, and closes only when the file was wr
 name, an existing file (enter again to overwrite), a missing folder or a failed write is said here
 and nothing changes.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -82,8 +83,7 @@ class SaveDialog(ModalScreen["Path | None"]):
         overwrite = path == self._confirm
         if path.exists() and not overwrite:
             self._confirm = path
-            self.show_error(f"{printable(path.name)} exists: press enter again to overwrite it, "
-                            f"or change the name")
+            self.show_error(f"{printable(path.name)} exists: press enter again to overwrite it, or change the name")
             return
         error = self.save(path, overwrite)
         if error:

@@ -1,4 +1,5 @@
 """The four panes and the status line; each watches the App's ``state`` snapshot."""
+
 from .chain_rule import ChainRulePane
 from .inspector import InspectorPane
 from .loss import LossPane

@@ -3,16 +3,15 @@
 The derivation itself is the engine's (``bptui.engine.derivation``); ``bptui.tui.explain`` asks for it on the
 App's side, where the Debugger lives, and the pane only shows the lines it produced.
 """
+
 from __future__ import annotations
 
 from textual.binding import Binding
 from textual.content import Content
 
-
 from ..state import GradCheck, State
 from .lines import LinesView
 from .pane import Pane
-
 
 MAX_ROWS = 64  # gradient-check rows drawn; the rest are summarised
 
@@ -41,8 +40,12 @@ class ChainRulePane(Pane):
         if state.pinned:
             lines.append(Content.assemble(("pinned: enter or escape goes back to the step", "$text-muted")))
         for check in state.checks:
-            lines.append(Content.assemble(("✓ " if check.ok else "✗ ", "bold " + ("$text-success" if check.ok else "$text-error")),
-                                          check.describe()))
+            lines.append(
+                Content.assemble(
+                    ("✓ " if check.ok else "✗ ", "bold " + ("$text-success" if check.ok else "$text-error")),
+                    check.describe(),
+                )
+            )
         if state.gradcheck is not None:
             lines += self.gradcheck_lines(state.gradcheck)
         return lines
@@ -56,17 +59,29 @@ class ChainRulePane(Pane):
         if gc.note:
             return [Content(""), head, Content.assemble((gc.note, "$text-warning"))]
         width = max([len(r.name) for r in gc.rows] + [7])
-        lines = [Content(""), head,
-                 Content.assemble((f"{'':<{width}}  {'backprop':>12}  {'numeric':>12}  {'rel err':>8}", "$text-muted"))]
+        lines = [
+            Content(""),
+            head,
+            Content.assemble((f"{'':<{width}}  {'backprop':>12}  {'numeric':>12}  {'rel err':>8}", "$text-muted")),
+        ]
         rows = list(gc.rows)
         if len(rows) > MAX_ROWS:  # flagged elements first, so none is ever hidden
             rows = ([r for r in rows if r.flag != "ok"] + [r for r in rows if r.flag == "ok"])[:MAX_ROWS]
         for r in rows:
-            flag = {"ok": ("✓", "$text-success"), "bad": ("✗", "bold $text-error"),
-                    "kink": ("~ relu kink, skipped", "$text-muted")}[r.flag]
-            lines.append(Content.assemble(f"{r.name:<{width}}  {r.analytic:>12.6g}  {r.numeric:>12.6g}  {r.rel:>8.1e} ", flag))
+            flag = {
+                "ok": ("✓", "$text-success"),
+                "bad": ("✗", "bold $text-error"),
+                "kink": ("~ relu kink, skipped", "$text-muted"),
+            }[r.flag]
+            lines.append(
+                Content.assemble(f"{r.name:<{width}}  {r.analytic:>12.6g}  {r.numeric:>12.6g}  {r.rel:>8.1e} ", flag)
+            )
         if len(rows) < len(gc.rows):
-            lines.append(Content.assemble((f"… {len(gc.rows) - len(rows)} more elements, all within the tolerance", "$text-muted")))
+            lines.append(
+                Content.assemble(
+                    (f"… {len(gc.rows) - len(rows)} more elements, all within the tolerance", "$text-muted")
+                )
+            )
         verdict = ("✓", "$text-success") if gc.worst <= TOLERANCE else ("✗", "bold $text-error")
         lines.append(Content.assemble(verdict, f" worst relative error {gc.worst:.1e} (flagged above {TOLERANCE:g})"))
         return lines

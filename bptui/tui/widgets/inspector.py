@@ -3,6 +3,7 @@
 Values the position has not computed yet say so instead of showing stale numbers; elements the
 last command changed are marked (bold, underlined, and a ● by the name, so it reads without colour).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -104,8 +105,13 @@ class InspectorPane(Pane):
         asked = state.asking is not None and state.asking.partition("[")[0] == name
         if value is None:
             if asked:  # predict mode: what the open question asks for
-                return [Content.assemble(label, ("?", "bold reverse $text-warning"),
-                                         (f" {state.asking}: predict it", "bold $text-warning"))]
+                return [
+                    Content.assemble(
+                        label,
+                        ("?", "bold reverse $text-warning"),
+                        (f" {state.asking}: predict it", "bold $text-warning"),
+                    )
+                ]
             return [Content.assemble(label, "  ", ("— not computed yet", "$text-muted"))]
         changed = state.changed(name)
         mark = ("●", CHANGED) if np.any(changed) else " "
@@ -137,18 +143,23 @@ class InspectorPane(Pane):
         """The widest element of the shown rows: columns stay aligned as ← → move the window."""
         shown = grid[[i for i in rows if i is not None]].ravel()
         finite = shown[np.isfinite(shown)]
-        if fmt == "repr":
-            candidates = list(finite[:4096])
-        else:  # fixed or scientific: the smallest or the largest is the widest
-            candidates = [finite.min(), finite.max()] if finite.size else []
+        # fixed or scientific: the smallest or the largest is the widest; repr: any of them
+        extremes = [finite.min(), finite.max()] if finite.size else []
+        candidates = list(finite[:4096]) if fmt == "repr" else extremes
         widths = [len(cell_text(v, fmt)) for v in candidates]
         if finite.size < shown.size:
             widths.append(4)  # "-inf"
         return max(widths, default=1)
 
     @staticmethod
-    def row_parts(text: dict, mask: np.ndarray, i: int | None, cols: list[int | None], width: int,
-                  at: tuple[int, ...] | None = None) -> list[Part]:
+    def row_parts(
+        text: dict,
+        mask: np.ndarray,
+        i: int | None,
+        cols: list[int | None],
+        width: int,
+        at: tuple[int, ...] | None = None,
+    ) -> list[Part]:
         """One matrix row of right-aligned cells; an ``i`` of ``None`` is the row of left-out rows."""
         parts: list[Part] = []
         for j in cols:

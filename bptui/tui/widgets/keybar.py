@@ -4,6 +4,7 @@ Textual's Footer cuts its last key at narrow widths (``q Qu▏^p palette`` and a
 columns). This bar drops whole entries from the end instead, says ``…`` when it did, and always keeps
 ``? Help``, where every key is listed.
 """
+
 from __future__ import annotations
 
 from textual.binding import Binding
@@ -36,7 +37,7 @@ def key_bar(width: int, bindings: list[Binding] = COMMANDS) -> Content:
     for b in rest:
         parts += ([GAP] if parts else []) + _entry(b)
     if _width(parts + tail) > width:  # not all fit: as many as leave room for "…"
-        more = [("…", "$text-muted")]
+        more: list[tuple[str, str] | str] = [("…", "$text-muted")]
         parts = []
         for b in rest:
             entry = ([GAP] if parts else []) + _entry(b)

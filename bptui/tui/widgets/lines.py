@@ -7,6 +7,7 @@ rows say how many are above and below, and which keys show them): a scrolled Tex
 would change its virtual size whenever the number of lines changes, and that relayouts and
 repaints the whole pane, border included, at every step.
 """
+
 from __future__ import annotations
 
 from textual.content import Content
@@ -131,8 +132,7 @@ class LinesView(RowsWidget):
             rows += lines[self._top : self._top + room]
             if down:
                 rows.append(_mark(f"▼ {n - self._top - room} more below (pgdn)"))
-        return [line if line.cell_length <= width else line.truncate(max(1, width - 1)) + Content("…")
-                for line in rows]
+        return [line if line.cell_length <= width else line.truncate(max(1, width - 1)) + Content("…") for line in rows]
 
     def _repaint(self, full: bool = False) -> None:
         self._set_rows(self._frame(), full)

@@ -4,6 +4,7 @@ The plot is rebuilt only when the curve or the axis scale change; the current ep
 is on a line of its own above it, which costs a line, not a plot, per step. During a run the App
 hands the pane the curve so far (``live``), so the chart grows while the run goes on.
 """
+
 from __future__ import annotations
 
 from rich.text import Text
@@ -30,7 +31,7 @@ class LossPlot(PlotextPlot):
 class LossPane(Pane):
     TITLE = "Loss"
     log_scale: var[bool] = var(False)
-    live: var["Curve | None"] = var(None)  # the curve of a run under way (set by the App)
+    live: var[Curve | None] = var(None)  # the curve of a run under way (set by the App)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

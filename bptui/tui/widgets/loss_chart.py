@@ -4,11 +4,12 @@ Kept apart from the widget so it can be tested with numbers. The log scale is do
 plotext: plotext's ``yscale("log")`` takes the log of its stored data on every build, so the second
 render (a resize, a tab switch) takes the log of a log and fails with a math domain error.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 
@@ -51,7 +52,7 @@ def _label(v: float) -> str:
 def _log_label(v: float) -> str:
     """A tick on the log10 axis, labelled with the loss it stands for (``1e-3``, ``0.5``)."""
     if abs(v - round(v)) < 1e-9:
-        k = int(round(v))
+        k = round(v)
         return "1" if k == 0 else ("10" if k == 1 else f"1e{k}")
     return _label(10.0**v)
 
@@ -64,7 +65,7 @@ class Curve:
     y: np.ndarray
 
 
-def curve(losses: Sequence[float]) -> Curve:
+def curve(losses: Sequence[float] | np.ndarray) -> Curve:
     """The curve of ``losses`` (epoch 1 first), thinned to ``MAX_POINTS``.
 
     Cheap enough to call from a run's worker thread ten times a second, whatever the run's length.
@@ -84,7 +85,7 @@ class CurveBuilder:
     shows).
     """
 
-    def __init__(self, losses: Sequence[float]) -> None:
+    def __init__(self, losses: Sequence[float] | np.ndarray) -> None:
         self.stride = 1
         self.x: list[float] = []
         self.y: list[float] = []
@@ -132,10 +133,10 @@ def chart(c: Curve, log: bool) -> Chart:
     if log:
         y = np.log10(y)
     xticks = integer_ticks(1, max(n, 1))
-    common = dict(xticks=[float(t) for t in xticks], xlabels=[f"{t:,}" for t in xticks],
-                  xlim=(1.0, float(max(n, 2))), note=" · ".join(notes))
+    xs, xlabels = [float(t) for t in xticks], [f"{t:,}" for t in xticks]
+    xlim, note = (1.0, float(max(n, 2))), " · ".join(notes)
     if not len(y):
-        return Chart(**common)
+        return Chart(xticks=xs, xlabels=xlabels, xlim=xlim, note=note)
     lo, hi = float(y.min()), float(y.max())
     if hi - lo <= 1e-12 * max(1.0, abs(hi)):  # one point, or a flat line: a band around it
         pad = 0.5 if log else max(abs(hi) * 0.1, 1e-12)
@@ -144,4 +145,14 @@ def chart(c: Curve, log: bool) -> Chart:
     if log and hi - lo >= 2:  # whole decades read best
         ticks = [float(k) for k in range(math.ceil(lo), math.floor(hi) + 1)]
     labels = [(_log_label if log else _label)(t) for t in ticks]
-    return Chart(x=x.tolist(), y=y.tolist(), yticks=ticks, ylabels=labels, ylim=(lo, hi), **common)
+    return Chart(
+        x=x.tolist(),
+        y=y.tolist(),
+        yticks=ticks,
+        ylabels=labels,
+        ylim=(lo, hi),
+        xticks=xs,
+        xlabels=xlabels,
+        xlim=xlim,
+        note=note,
+    )

@@ -7,6 +7,7 @@ hues that stay apart in 16 colours) and the weight's size relative to the layer'
 the shade (dim, plain, bold). Where edges cross, the cell takes the style of the strongest one;
 the selected parameter's edge is drawn last, in reverse video.
 """
+
 from __future__ import annotations
 
 import math
@@ -72,8 +73,16 @@ def edge_style(w: float, level: int) -> str:
 
 # --- edges ---------------------------------------------------------------------------------------
 
-_BRAILLE_BIT = {(0, 0): 0x01, (0, 1): 0x02, (0, 2): 0x04, (1, 0): 0x08,
-                (1, 1): 0x10, (1, 2): 0x20, (0, 3): 0x40, (1, 3): 0x80}
+_BRAILLE_BIT = {
+    (0, 0): 0x01,
+    (0, 1): 0x02,
+    (0, 2): 0x04,
+    (1, 0): 0x08,
+    (1, 1): 0x10,
+    (1, 2): 0x20,
+    (0, 3): 0x40,
+    (1, 3): 0x80,
+}
 
 
 def _bresenham(x0: int, y0: int, x1: int, y1: int) -> list[tuple[int, int]]:
@@ -214,8 +223,9 @@ def draw(scene: Scene, geo: Geometry, value_width: int, fmt: Format, ascii_only:
             if slot.unit is None:
                 cv.put(col.x, slot.y, f"{marker_text(slot.hidden, ascii_only):^{col.width}}", MUTED)
                 continue
-            chosen = sel is not None and ((c == sel[0] and slot.unit == sel[2])
-                                          or (c == sel[0] - 1 and slot.unit == sel[1]))
+            chosen = sel is not None and (
+                (c == sel[0] and slot.unit == sel[2]) or (c == sel[0] - 1 and slot.unit == sel[1])
+            )
             _node(cv, scene, geo, c, col, slot, hot, chosen, value_width, fmt, g)
             first, last = _node_span(geo, col)
             if hot and scene.phase == "forward" and c > 0:
@@ -227,10 +237,22 @@ def draw(scene: Scene, geo: Geometry, value_width: int, fmt: Format, ascii_only:
     return cv
 
 
-def _node(cv: Canvas, scene: Scene, geo: Geometry, c: int, col: Column, slot: Slot, hot: bool,
-          chosen: bool, vw: int, fmt: Format, g: Glyphs) -> None:
+def _node(
+    cv: Canvas,
+    scene: Scene,
+    geo: Geometry,
+    c: int,
+    col: Column,
+    slot: Slot,
+    hot: bool,
+    chosen: bool,
+    vw: int,
+    fmt: Format,
+    g: Glyphs,
+) -> None:
     L = geo.depth
     x, y, j = col.x, slot.y, slot.unit
+    assert j is not None  # a node slot, not the "⋮ N more" one
     pad = col.width - geo.node_width
     x += pad // 2
     border = HOT_BORDER if hot else BORDER
@@ -250,7 +272,7 @@ def _node(cv: Canvas, scene: Scene, geo: Geometry, c: int, col: Column, slot: Sl
         cv.put(x + 1, y, _value(scene.shown[c], j, vw, fmt, g), value_style)
         cv.put(x + 1 + vw, y, right, border)
         return
-    name = (f"[{j}]" if geo.shape == "tall" else f"{scene.names[c]}[{j}]")
+    name = f"[{j}]" if geo.shape == "tall" else f"{scene.names[c]}[{j}]"
     label = name if len(name) <= inner else ""
     cv.put(x, y, g.tl + label + g.h * (inner - len(label)) + g.tr, border)
     if geo.shape == "box":
@@ -260,7 +282,7 @@ def _node(cv: Canvas, scene: Scene, geo: Geometry, c: int, col: Column, slot: Sl
         cv.put(x, y + 2, g.bl + g.h * inner + g.br, border)
         return
     # tall: a and dz, like micrograd's data | grad
-    a_style = value_style if not (scene.phase in ("backward", "update")) else ""
+    a_style = value_style if scene.phase not in ("backward", "update") else ""
     d_style = value_style if scene.phase in ("backward", "update") else ""
     cv.put(x, y + 1, left, border)
     cv.put(x + 1, y + 1, "a  ", MUTED)
@@ -302,8 +324,17 @@ def _edges(cv: Canvas, scene: Scene, geo: Geometry, ascii_only: bool) -> None:
                 w = float(W[s.unit, t.unit])
                 level = edge_level(w, largest)
                 chosen = sel is not None and sel[0] == l and sel[1] == s.unit and sel[2] == t.unit
-                edges.append((s.anchor, t.anchor, -1 if w < 0 else 1, level, chosen, edge_style(w, level),
-                               abs(w) if math.isfinite(w) else math.inf))
+                edges.append(
+                    (
+                        s.anchor,
+                        t.anchor,
+                        -1 if w < 0 else 1,
+                        level,
+                        chosen,
+                        edge_style(w, level),
+                        abs(w) if math.isfinite(w) else math.inf,
+                    )
+                )
         for x, y, ch, style in gap_cells(x0, x1, tuple(edges), ascii_only):
             cv.put(x, y, ch, style)
 
@@ -337,10 +368,13 @@ def _header(cv: Canvas, scene: Scene, geo: Geometry, g: Glyphs) -> None:
 
     With the activations (``a1 relu``) if every label fits whole, else the names alone (``a1``)."""
     if geo.shape == "tall" and scene.tall_labels:
-        choices = (scene.tall_labels, tuple(t.rsplit(" ", 1)[0] for t in scene.tall_labels),
-                   tuple(t.replace("layer ", "L").split()[0] for t in scene.tall_labels))
+        choices = (
+            scene.tall_labels,
+            tuple(t.rsplit(" ", 1)[0] for t in scene.tall_labels),
+            tuple(t.replace("layer ", "L").split()[0] for t in scene.tall_labels),
+        )
     else:
-        choices = (scene.labels, scene.names)
+        choices = (scene.labels, scene.names, scene.names)
     for labels in choices:
         placed = _place_labels(cv.width, scene, geo, labels, g)
         if all(shown == text for _, _, text, shown, _ in placed):
@@ -360,7 +394,7 @@ def _place_labels(width: int, scene: Scene, geo: Geometry, labels: tuple[str, ..
         if c > 0:
             prev = geo.columns[c - 1]
             mid = (prev.right + col.x) // 2
-            hot_gap = scene.hot == c and scene.phase in ("forward", "backward") or scene.phase == "update"
+            hot_gap = (scene.hot == c and scene.phase in ("forward", "backward")) or scene.phase == "update"
             chosen = scene.selected is not None and scene.selected[0] == c
             style = ("reverse " if hot_gap else "") + ("bold underline $text-warning" if chosen else "$text-accent")
             wanted.append((mid, c, f"W{c}", style))
@@ -381,7 +415,23 @@ def _place_labels(width: int, scene: Scene, geo: Geometry, labels: tuple[str, ..
 def legend(ascii_only: bool) -> list[Run]:
     """What the lines mean, drawn with the same glyphs and styles as the edges."""
     if ascii_only:
-        return [("--", POSITIVE[2]), (" w>0  ", ""), ("..", NEGATIVE[2]), (" w<0  ", ""),
-                ("bold", "bold"), ("/", ""), ("dim", "dim"), (" = large/small |w|", "")]
-    return [("⠒⠒", POSITIVE[2]), (" w>0  ", ""), ("⠂⠂", NEGATIVE[2]), (" w<0  ", ""),
-            ("bold", "bold"), ("/", ""), ("dim", "dim"), (" = large/small |w|", "")]
+        return [
+            ("--", POSITIVE[2]),
+            (" w>0  ", ""),
+            ("..", NEGATIVE[2]),
+            (" w<0  ", ""),
+            ("bold", "bold"),
+            ("/", ""),
+            ("dim", "dim"),
+            (" = large/small |w|", ""),
+        ]
+    return [
+        ("⠒⠒", POSITIVE[2]),
+        (" w>0  ", ""),
+        ("⠂⠂", NEGATIVE[2]),
+        (" w<0  ", ""),
+        ("bold", "bold"),
+        ("/", ""),
+        ("dim", "dim"),
+        (" = large/small |w|", ""),
+    ]

@@ -8,6 +8,7 @@ one value) or a ``line`` (1 row). When even lines do not fit, a layer is summari
 units, the units that must stay visible (the selected ones), and a marker row ``⋮ 12 more`` for
 every run of units left out, so nothing is ever cut silently.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -71,7 +72,9 @@ def marker_text(hidden: int, ascii_only: bool = False) -> str:
     return f"{':' if ascii_only else '⋮'} {hidden} more"
 
 
-def plan_units(n: int, capacity: int, keep: set[int] = frozenset(), height: int = 1) -> list[tuple[int | None, int]]:
+def plan_units(
+    n: int, capacity: int, keep: frozenset[int] | set[int] = frozenset(), height: int = 1
+) -> list[tuple[int | None, int]]:
     """The units of a layer of ``n`` shown in ``capacity`` rows: ``(unit, 0)`` or ``(None, hidden)``.
 
     All units if they fit (``height`` rows each); else the first ones, every unit in ``keep``, and a
@@ -171,8 +174,7 @@ def layout(
     annex = None
     if annex_width:
         out = columns[-1]
-        annex = Column(x + ANNEX_GAP, annex_width, tuple(
-            Slot(s.unit, s.anchor, 1, s.hidden) for s in out.slots))
+        annex = Column(x + ANNEX_GAP, annex_width, tuple(Slot(s.unit, s.anchor, 1, s.hidden) for s in out.slots))
         x += ANNEX_GAP + annex_width
     total = max(width, x) if not fits else width
     return Geometry(total, height, chosen, top, rows, tuple(columns), annex, fits, nw)

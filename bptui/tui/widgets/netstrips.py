@@ -7,7 +7,10 @@ with its arrowheads is a strip, each gap of edges is a strip): the values and hi
 changes sit at the left of their own strip, and the edges, which only an update changes, are
 not written again.
 """
+
 from __future__ import annotations
+
+import itertools
 
 from textual.containers import Horizontal
 from textual.content import Content
@@ -99,7 +102,7 @@ def cuts(geo: Geometry, count: int) -> list[int]:
 def slices(canvas: Canvas, bounds: list[int]) -> list[list[Content]]:
     """The canvas cut at ``bounds`` into strips of rows of ``Content``."""
     out = []
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in itertools.pairwise(bounds):
         rows = []
         for y in range(canvas.height):
             runs = _runs(canvas.cells[y][a:b])

@@ -5,6 +5,7 @@ only turns the App's ``state`` into a :class:`~.netdraw.Scene` (one number per u
 shown, or the batch mean), picks the widest drawing that fits the pane at its current size, and
 hands the rows to the ``LinesView``, which repaints only the cells a micro-step changed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ import numpy as np
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.geometry import Size
 from textual.reactive import var
 
 from bptui.engine import Scenario
@@ -39,7 +41,7 @@ class Shape:
     samples: int
 
     @classmethod
-    def of(cls, sc: Scenario) -> "Shape":
+    def of(cls, sc: Scenario) -> Shape:
         return cls(
             (sc.inputs, *(l.units for l in sc.layers)),
             tuple(l.activation for l in sc.layers),
@@ -65,7 +67,7 @@ class NetworkPane(Pane):
     def __init__(self, scenario: Scenario, *, ascii_only: bool = False, id: str | None = None) -> None:
         self.shape = Shape.of(scenario)
         self.ascii_only = ascii_only
-        self._drawn_for = None  # the room the picture was last drawn for
+        self._drawn_for: Size | None = None  # the room the picture was last drawn for
         super().__init__(id=id)
         if ascii_only:
             self.add_class("-ascii")
@@ -125,9 +127,18 @@ class NetworkPane(Pane):
         picked = (sel.name, (sel.layer, sel.source, sel.unit)) if sel.name else None
         loss = values.get("loss")
         scene = Scene(
-            sizes=shape.sizes, names=tuple(names), shown=tuple(shown), a=a, dz=dz, weights=tuple(weights),
-            targets=self.per_unit(values.get("t")), loss=None if loss is None else float(loss),
-            phase=pos.phase, hot=pos.layer, selected=picked[1] if picked else None, labels=tuple(labels),
+            sizes=shape.sizes,
+            names=tuple(names),
+            shown=tuple(shown),
+            a=a,
+            dz=dz,
+            weights=tuple(weights),
+            targets=self.per_unit(values.get("t")),
+            loss=None if loss is None else float(loss),
+            phase=pos.phase,
+            hot=pos.layer,
+            selected=picked[1] if picked else None,
+            labels=tuple(labels),
             tall_labels=("input a0",) + tuple(f"layer {l} {shape.activations[l - 1]}" for l in range(1, L + 1)),
         )
         return scene, picked[0] if picked else None
@@ -139,7 +150,7 @@ class NetworkPane(Pane):
             items.append([(self.view_name(), "bold"), (" ([ ] steps)", "$text-muted")])
         if name:
             value = state.values.get(name.split("[")[0])
-            idx = tuple(int(i) for i in name[name.index("[") + 1: -1].split(","))
+            idx = tuple(int(i) for i in name[name.index("[") + 1 : -1].split(","))
             v = float(np.asarray(value)[idx]) if value is not None else None
             text = name + ("" if v is None else " = " + fit_digits(v, self.digits, 24))
             items.append([(text, "bold underline $text-warning")])
@@ -171,13 +182,23 @@ class NetworkPane(Pane):
             if i is not None:
                 keep.setdefault(l - 1, set()).add(i)
         widest = min(self.digits + 3, 22)
-        geo = None
+        geo: Geometry | None = None
         for vw in range(widest, MIN_VALUE_WIDTH - 1, -1):
             for shapes in (("tall", "box", "line"), ("box", "line"), ("line",)):
-                geo = layout(scene.sizes, width, height, value_width=vw, annex_width=vw + 5, keep=keep,
-                             footer=footer, shapes=shapes, ascii_only=self.ascii_only)
+                geo = layout(
+                    scene.sizes,
+                    width,
+                    height,
+                    value_width=vw,
+                    annex_width=vw + 5,
+                    keep=keep,
+                    footer=footer,
+                    shapes=shapes,
+                    ascii_only=self.ascii_only,
+                )
                 if geo.fits:
                     return geo, vw
+        assert geo is not None  # the loop ran: there is always a smallest layout, fitting or not
         return geo, MIN_VALUE_WIDTH
 
     def compose(self) -> ComposeResult:

@@ -1,4 +1,5 @@
 """What the four panes share: a focusable, scrollable box whose body is redrawn from ``state``."""
+
 from __future__ import annotations
 
 from textual.app import ComposeResult

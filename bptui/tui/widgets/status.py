@@ -1,4 +1,5 @@
 """The status line (title, position, checkpoints, run progress) and the pane tabs shown when narrow."""
+
 from __future__ import annotations
 
 from textual.content import Content
@@ -27,8 +28,13 @@ class StatusLine(Widget):
         if self.state is not None:
             parts.append((self.state.position.status(), "bold $text-accent"))
             for check in self.state.checks:
-                parts += ["  ", ("✓ checkpoint ok" if check.ok else "✗ checkpoint failed",
-                                 "bold " + ("$text-success" if check.ok else "$text-error"))]
+                parts += [
+                    "  ",
+                    (
+                        "✓ checkpoint ok" if check.ok else "✗ checkpoint failed",
+                        "bold " + ("$text-success" if check.ok else "$text-error"),
+                    ),
+                ]
         if self.progress:
             parts += ["  ", (self.progress, "bold $text-warning")]
         if self.score:
