@@ -54,3 +54,27 @@ def pane_text(app, pane_id: str) -> str:
     pane = app.query_one(f"#{pane_id}")
     view = pane.query_one(NetStrips) if pane.query(NetStrips) else pane.query_one(LinesView)
     return "\n".join(line.plain for line in view.lines)
+
+
+async def settle(pilot) -> None:
+    """Wait until the app has nothing left to draw: snapshots must not catch a half-drawn frame."""
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
+def steps(*keys):
+    """A ``run_before`` for ``snap_compare``: settle, then press each key and settle again."""
+
+    async def run_before(pilot):
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+def size_id(size: tuple[int, int]) -> str:
+    """Readable test and snapshot ids: ``120x40``."""
+    return f"{size[0]}x{size[1]}"

@@ -12,33 +12,17 @@ import pytest
 from bptui.scenario import load_scenario, resolve
 from bptui.tui import BptuiApp
 
-from .conftest import streetlight, wide
+from .conftest import size_id, steps, streetlight, wide
 
 
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause()
-
-
-def steps(*keys):
-    async def run_before(pilot):
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-
-    return run_before
-
-
-@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)], ids=size_id)
 def test_network_mid_backward_pass(snap_compare, size):
     """Streetlight after forward 1, forward 2, loss, backward 2: dz flowing back, W1[0,1] selected."""
     app = BptuiApp(streetlight())
     assert snap_compare(app, terminal_size=size, run_before=steps("tab", "right", "shift+tab", "n", "n", "n", "n"))
 
 
-@pytest.mark.parametrize("size", [(120, 40), (200, 60)])
+@pytest.mark.parametrize("size", [(120, 40), (200, 60)], ids=size_id)
 def test_network_summarises_a_large_layer(snap_compare, size):
     """784 inputs and five layers of 8, forward 2 highlighted."""
     assert snap_compare(BptuiApp(wide()), terminal_size=size, run_before=steps("n", "n"))

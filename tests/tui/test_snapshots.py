@@ -9,21 +9,28 @@ import pytest
 
 from bptui.tui import BptuiApp
 
-from .conftest import streetlight, wide
+from .conftest import size_id, steps, streetlight, wide
 
 MID_BACKWARD = ["n"] * 4  # forward 1, forward 2, loss, backward 2
 
 
-@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=size_id)
 def test_first_frame(snap_compare, size):
-    assert snap_compare(BptuiApp(streetlight()), terminal_size=size)
+    assert snap_compare(BptuiApp(streetlight()), terminal_size=size, run_before=steps())
 
 
-@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=size_id)
 def test_mid_backward_pass(snap_compare, size):
-    assert snap_compare(BptuiApp(streetlight()), terminal_size=size, press=MID_BACKWARD)
+    assert snap_compare(BptuiApp(streetlight()), terminal_size=size, run_before=steps(*MID_BACKWARD))
+
+
+@pytest.mark.parametrize("size", [(100, 30), (120, 40)], ids=size_id)
+def test_update_with_log_scale_and_more_digits(snap_compare, size):
+    """After two epochs and the next sample's update: log-scale chart, 6 digits, ● on the updated weights."""
+    keys = ("e", "e", "s", "l", "plus")
+    assert snap_compare(BptuiApp(streetlight()), terminal_size=size, run_before=steps(*keys))
 
 
 def test_wide_network_drawn_in_full(snap_compare):
     """Five layers of 8 units and a 784-unit input, summarised, at 120×40."""
-    assert snap_compare(BptuiApp(wide()), terminal_size=(120, 40), press=["f", "n", "n"])
+    assert snap_compare(BptuiApp(wide()), terminal_size=(120, 40), run_before=steps("f", "n", "n"))
