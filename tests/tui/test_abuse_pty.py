@@ -290,6 +290,10 @@ def test_the_plain_keys_and_text_of_the_fuzz_never_quit():
     assert not {k for b in KEY_BYTES.values() for k in decoded_keys(b)} & FORBIDDEN
 
 
+@pytest.mark.skipif(
+    not os.environ.get("BPTUI_ABUSE_PTY"),
+    reason="wall-clock bounds on a shared 2-core machine: run with BPTUI_ABUSE_PTY=1 (see README)",
+)
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_random_abuse_through_a_real_terminal(name, tmp_path):
     rng = random.Random(f"{SEED}:pty:{name}")
