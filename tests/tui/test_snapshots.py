@@ -24,13 +24,6 @@ def test_mid_backward_pass(snap_compare, size):
     assert snap_compare(BptuiApp(streetlight()), terminal_size=size, run_before=steps(*MID_BACKWARD))
 
 
-@pytest.mark.parametrize("size", [(100, 30), (120, 40)], ids=size_id)
-def test_update_with_log_scale_and_more_digits(snap_compare, size):
-    """After two epochs and the next sample's update: log-scale chart, 6 digits, ● on the updated weights."""
-    keys = ("e", "e", "s", "l", "plus")
-    assert snap_compare(BptuiApp(streetlight()), terminal_size=size, run_before=steps(*keys))
-
-
 def test_wide_network_drawn_in_full(snap_compare):
     """Five layers of 8 units and a 784-unit input, summarised, at 120×40."""
     assert snap_compare(BptuiApp(wide()), terminal_size=(120, 40), run_before=steps("f", "n", "n"))
