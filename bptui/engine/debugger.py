@@ -10,6 +10,7 @@ import bisect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .accuracy import Accuracy, accuracy
 from .expect import CheckResult, compare, expectation_g
 from .network import Params
 from .spec import Scenario
@@ -91,6 +92,28 @@ class Debugger:
     def loss_array(self):
         """The epoch losses as a read-only float64 array: no copy, cheap after millions of epochs."""
         return self.timeline.loss_array()
+
+    def test_accuracies(self):
+        """The test accuracy after each completed epoch (read-only float64 array), or ``None`` when
+        the scenario holds no test split (``[data] test_samples``)."""
+        return self.timeline.test_accuracies()
+
+    def accuracy(self) -> Accuracy | None:
+        """Training and test accuracy of the parameters here, or ``None`` without a test split.
+
+        Scored now (a forward pass over every sample, well under a millisecond for the digits): at
+        an epoch's end the test accuracy is that epoch's entry of :meth:`test_accuracies`."""
+        tl = self.timeline
+        sc = tl.scenario  # a branch's: an edited input counts
+        if sc.test_inputs is None or sc.test_targets is None:
+            return None
+        per = self.layout.per_epoch
+        epoch = self.g // per if self.g % per == 0 else -1
+        return Accuracy(
+            accuracy(tl.net, tl.params, sc.data_inputs, sc.data_targets),
+            accuracy(tl.net, tl.params, sc.test_inputs, sc.test_targets),
+            epoch,
+        )
 
     def replay_cost(self, target: int) -> int:
         """How many passes (whole or in part) a move to ``target`` would compute; cheap to call.
