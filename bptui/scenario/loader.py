@@ -138,9 +138,7 @@ class _Builder:
         tested = 0 if test_inputs is None else len(test_inputs)
         training = within_budget(r, doc, training, inputs, layers, len(data_inputs), tested)
         expectations = read_expectations(r, doc, inputs, layers, len(data_inputs), training.mode == BATCH)
-        check_expectation_budget(
-            r, expectations, training, inputs, layers, len(data_inputs), tested
-        )
+        check_expectation_budget(r, expectations, training, inputs, layers, len(data_inputs), tested)
         predict, names = self._teaching(doc, inputs, layers, len(data_inputs), training.mode == BATCH, convention)
         return Scenario(
             title=title,
