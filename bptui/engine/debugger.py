@@ -53,7 +53,7 @@ class Debugger:
         pairs = sorted((expectation_g(e, self.layout), i) for i, e in enumerate(scenario.expectations))
         self._expect_gs = [g for g, _ in pairs]
         self._expect_at = [scenario.expectations[i] for _, i in pairs]
-        self._scored: tuple[Scenario, bytes, float, float] | None = None  # accuracy()'s last (data, params, scores)
+        self._scored: tuple[object, int, float, float] | None = None  # accuracy()'s last (timeline, updates, scores)
 
     # --- what is shown ---------------------------------------------------------------------------
 
@@ -110,11 +110,14 @@ class Debugger:
             return None
         per = self.layout.per_epoch
         epoch = self.g // per if self.g % per == 0 else -1
-        # only an update changes the parameters: the steps between reuse the last score
-        key = b"".join(x.tobytes() for x in tl.params.W + tl.params.b if x is not None)
-        if self._scored is None or self._scored[0] is not sc or self._scored[1] != key:
+        # only an update changes the parameters: the steps between reuse the last score. A timeline
+        # is deterministic, so (the timeline in use, updates done) names the parameters; an edit
+        # starts another timeline
+        active = getattr(tl, "active", tl)
+        updates = self.g // self.layout.per_pass
+        if self._scored is None or self._scored[0] is not active or self._scored[1] != updates:
             train = accuracy(tl.net, tl.params, sc.data_inputs, sc.data_targets)
-            self._scored = (sc, key, train, accuracy(tl.net, tl.params, sc.test_inputs, sc.test_targets))
+            self._scored = (active, updates, train, accuracy(tl.net, tl.params, sc.test_inputs, sc.test_targets))
         return Accuracy(self._scored[2], self._scored[3], epoch)
 
     def replay_cost(self, target: int) -> int:

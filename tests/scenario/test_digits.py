@@ -268,3 +268,30 @@ def test_check_verifies_the_digits_checkpoints() -> None:
     result = bptui("check", str(DIGITS))
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count(": ok ") == 2
+
+
+def fresh_accuracy(dbg: Debugger) -> tuple[float, float]:
+    """Scored from scratch on the debugger's parameters (no cache)."""
+    tl = dbg.timeline
+    sc = tl.scenario
+    return (
+        accuracy(tl.net, tl.params, sc.data_inputs, sc.data_targets),
+        accuracy(tl.net, tl.params, sc.test_inputs, sc.test_targets),
+    )
+
+
+def test_the_accuracy_shown_is_always_that_of_the_parameters_here() -> None:
+    dbg = Debugger(load_scenario(DIGITS))
+    for command in (
+        lambda: dbg.run(1),
+        dbg.step,
+        dbg.finish_sample,  # through an update
+        lambda: dbg.edit("W2[3,4]", 4.0),  # the same position, other parameters
+        dbg.step,
+        dbg.undo,
+        dbg.undo,  # the edit undone: the scores of before
+        dbg.home,
+    ):
+        command()
+        now = dbg.accuracy()
+        assert (now.train, now.test) == fresh_accuracy(dbg)
