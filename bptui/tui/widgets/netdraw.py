@@ -353,7 +353,7 @@ def _annex(cv: Canvas, scene: Scene, geo: Geometry, vw: int, fmt: Format, g: Gly
             continue
         x = annex.x
         if scene.classes:  # the class each output unit stands for, the predicted one marked
-            width = class_label_width(len(scene.targets) if scene.targets is not None else 1)
+            width = class_label_width(scene.sizes[-1])  # as the layout reserved it
             chosen = slot.unit == scene.predicted
             cv.put(x, slot.y, f"{slot.unit:>{width - 2}}" + (g.back if chosen else " "), HOT if chosen else LABEL)
             x += width
