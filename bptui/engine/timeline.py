@@ -405,7 +405,8 @@ class Timeline:
         something non-finite, the stretch is replayed step by step to find the exact micro-step.
         """
         net, batches, passes = self.net, self._batches, self.layout.passes
-        params, losses, mean, cache, tests = self._params, self._losses, self._mean, self._pass_cache, self._tests
+        params, losses, mean, cache = self._params, self._losses, self._mean, self._pass_cache
+        tests = self._tests  # scores the test split at each epoch's end (None: the file has none)
         # the starts of the last passes before the target (at least an epoch, or a stride of
         # passes), so walking back from it costs one pass per step
         cache_from = tp - min(cache.slots - 1, max(passes, MIN_CHECKPOINT_GAP))
