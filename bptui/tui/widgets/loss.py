@@ -89,7 +89,8 @@ class LossPane(Pane):
         """The current epoch's loss so far (the pane is narrow: keep it short)."""
         if self.live is not None:
             c = self.live
-            return f"run: epoch {int(c.x[-1]):,}: {c.y[-1]:.4g}" if len(c.y) else "run: first epoch…"
+            text = f"run: epoch {int(c.x[-1]):,}: {c.y[-1]:.4g}" if len(c.y) else "run: first epoch…"
+            return text + ("\naccuracy: when the run ends" if state.accuracy is not None else "")  # same height
         if state.running is None:
             text = f"epoch {state.position.epoch}: no loss yet"
         else:
