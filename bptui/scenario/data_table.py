@@ -61,7 +61,7 @@ def split_test(
         r.fail(
             at,
             f"data.test_samples is {n}, but the data has {plural(len(X), 'sample')}: at least one must be "
-            f"left to train on; hold out fewer, e.g. test_samples = {max(1, len(X) // 5)} (a fifth)",
+            f"left to train on; hold out fewer, e.g. test_samples = {max(1, len(X) // 5)}",
         )
     cut = len(X) - n
     return X[:cut].copy(), Y[:cut].copy(), X[cut:].copy(), Y[cut:].copy()
