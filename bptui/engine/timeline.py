@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .accuracy import AccuracyLog
 from .history import CheckpointStore, LossLog, ParamCodec, PassCache
 from .network import Network, Params, initial_params, train_pass, train_pass_checked
 from .sample_pass import SamplePass
@@ -75,6 +76,7 @@ class Origin:
     acc: float = 0.0
     losses: tuple[float, ...] = ()
     computed: Params | None = None  # the parameters pass ``p``'s update computed (before the edit)
+    tests: tuple[float, ...] = ()  # the test accuracies of the epochs completed there (a test split)
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,11 @@ class Timeline:
         self._stride = max(1, -(-MIN_CHECKPOINT_GAP // self.layout.passes))
         self._pass_cache = PassCache(codec, pass_cache_budget)
         self._losses = LossLog(MAX_EPOCHS)
+        # the test accuracy at every epoch's end, when the file holds a test split (else no cost)
+        self._tests: AccuracyLog | None = None
+        if scenario.test_inputs is not None and scenario.test_targets is not None:
+            tests = origin.tests if origin is not None and origin.p >= 0 else ()
+            self._tests = AccuracyLog(self.net, scenario.test_inputs, scenario.test_targets, tests)
         self._params = params
         self._p = 0  # index of the current pass since the start
         self._acc = 0.0  # sum of the losses of the current epoch's passes before the current one
@@ -185,6 +192,7 @@ class Timeline:
             self._acc,
             tuple(self.epoch_losses),
             self._params.copy(),
+            () if self._tests is None else tuple(self.test_accuracies().tolist()),  # type: ignore[union-attr]
         )
 
     def computed_params(self) -> Params:
@@ -202,6 +210,10 @@ class Timeline:
     def loss_array(self) -> np.ndarray:
         """:attr:`epoch_losses` as a read-only float64 array, without a copy (cheap at any length)."""
         return self._losses.view(self.layout.completed_epochs(self.g))
+
+    def test_accuracies(self) -> np.ndarray | None:
+        """The test accuracy after each epoch completed here (read-only), or ``None`` without a test split."""
+        return None if self._tests is None else self._tests.view(self.layout.completed_epochs(self.g))
 
     def running_loss(self) -> tuple[float, int] | None:
         """(reduction so far, samples counted) of the current epoch's losses; ``None`` if none yet."""
@@ -352,6 +364,8 @@ class Timeline:
         if p % self.layout.passes == 0 and len(self._losses) < p // self.layout.passes:
             acc = self._acc + loss
             self._losses.append(acc / self.layout.passes if self._mean else acc)
+            if self._tests is not None:
+                self._tests.record(p // self.layout.passes, self._params)
 
     def _end_of_pass(self, loss: float) -> None:
         """Account for a finished pass: epoch loss and checkpoint at an epoch's end."""
@@ -392,6 +406,7 @@ class Timeline:
         """
         net, batches, passes = self.net, self._batches, self.layout.passes
         params, losses, mean, cache = self._params, self._losses, self._mean, self._pass_cache
+        tests = self._tests  # scores the test split at each epoch's end (None: the file has none)
         # the starts of the last passes before the target (at least an epoch, or a stride of
         # passes), so walking back from it costs one pass per step
         cache_from = tp - min(cache.slots - 1, max(passes, MIN_CHECKPOINT_GAP))
@@ -427,6 +442,8 @@ class Timeline:
                 if losses.n < epoch:
                     buf[losses.n] = acc / passes if mean else acc
                     losses.n += 1
+                    if tests is not None:
+                        tests.record(epoch, params)
                 acc = 0.0
                 if epoch % self._stride == 0:
                     self._save_checkpoint(epoch)

@@ -21,8 +21,20 @@ def size_text(samples: int, inputs: int, layers: tuple[LayerSpec, ...]) -> str:
     return f"{plural(samples, 'sample')} and {plural(parameters(inputs, layers), 'parameter')}"
 
 
+def _per_epoch(samples: int, inputs: int, layers: tuple[LayerSpec, ...], batch: bool, tested: int) -> int:
+    """One epoch's work; ``tested`` held-out samples are scored (one forward pass each) at its end."""
+    p = parameters(inputs, layers)
+    return work(1, samples, p, batch) + tested * p
+
+
 def within_budget(
-    r: Reader, doc: dict, training: TrainingSpec, inputs: int, layers: tuple[LayerSpec, ...], samples: int
+    r: Reader,
+    doc: dict,
+    training: TrainingSpec,
+    inputs: int,
+    layers: tuple[LayerSpec, ...],
+    samples: int,
+    tested: int = 0,
 ) -> TrainingSpec:
     """Batch memory and the file's ``epochs`` against :mod:`.limits`; a default ``epochs`` shrinks to fit."""
     batch = training.mode == BATCH
@@ -37,7 +49,7 @@ def within_budget(
                 f'{s.MAX_BATCH_VALUES:,}; use mode = "online", fewer samples or '
                 f"smaller layers",
             )
-    per_epoch = work(1, samples, parameters(inputs, layers), batch)
+    per_epoch = _per_epoch(samples, inputs, layers, batch, tested)
     fit = max(1, s.MAX_WORK // per_epoch)
     if "epochs" not in doc.get("training", {}):
         return replace(training, epochs=min(training.epochs, fit))
@@ -58,9 +70,10 @@ def check_expectation_budget(
     inputs: int,
     layers: tuple[LayerSpec, ...],
     samples: int,
+    tested: int = 0,
 ) -> None:
     """An ``[[expect]]`` is checked by running up to its epoch: that run must fit the work limit too."""
-    per_epoch = work(1, samples, parameters(inputs, layers), training.mode == BATCH)
+    per_epoch = _per_epoch(samples, inputs, layers, training.mode == BATCH, tested)
     fit = max(1, s.MAX_WORK // per_epoch)
     for i, e in enumerate(expectations):
         if e.epoch > fit:

@@ -21,7 +21,7 @@ from bptui.errors import ScenarioError
 
 from . import schema as s
 from .budget import check_expectation_budget, within_budget
-from .data_table import read_data
+from .data_table import read_data, split_test
 from .expectations import read_expectations, value_sizes
 from .fields import Reader, plural
 from .files import NotRegular, kind, open_regular
@@ -134,10 +134,11 @@ class _Builder:
         convention, inputs, layers = self._network(doc)
         training = self._training(doc, layers)
         init = self._init(doc)
-        data_inputs, data_targets = read_data(r, doc, inputs, layers)
-        training = within_budget(r, doc, training, inputs, layers, len(data_inputs))
+        data_inputs, data_targets, test_inputs, test_targets = split_test(r, doc, *read_data(r, doc, inputs, layers))
+        tested = 0 if test_inputs is None else len(test_inputs)
+        training = within_budget(r, doc, training, inputs, layers, len(data_inputs), tested)
         expectations = read_expectations(r, doc, inputs, layers, len(data_inputs), training.mode == BATCH)
-        check_expectation_budget(r, expectations, training, inputs, layers, len(data_inputs))
+        check_expectation_budget(r, expectations, training, inputs, layers, len(data_inputs), tested)
         predict, names = self._teaching(doc, inputs, layers, len(data_inputs), training.mode == BATCH, convention)
         return Scenario(
             title=title,
@@ -154,6 +155,8 @@ class _Builder:
             path=r.path,
             predict=predict,
             names=names,
+            test_inputs=test_inputs,
+            test_targets=test_targets,
         )
 
     # --- predict and names (bptui.scenario.teaching) -------------------------------------------------
