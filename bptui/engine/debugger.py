@@ -10,6 +10,7 @@ import bisect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .breakpoints import Breakpoints, Hit
 from .expect import CheckResult, compare, expectation_g
 from .network import Params
 from .spec import Scenario
@@ -30,6 +31,7 @@ class Outcome:
     message: str | None = None
     diverged: NonFinite | None = None
     cancelled: bool = False
+    hit: Hit | None = None  # the breakpoint that stopped the command, and where
 
 
 class Debugger:
@@ -52,6 +54,7 @@ class Debugger:
         pairs = sorted((expectation_g(e, self.layout), i) for i, e in enumerate(scenario.expectations))
         self._expect_gs = [g for g, _ in pairs]
         self._expect_at = [scenario.expectations[i] for _, i in pairs]
+        self.breakpoints = Breakpoints()  # what forward commands stop at (see .breakpoints)
 
     # --- what is shown ---------------------------------------------------------------------------
 
@@ -282,11 +285,22 @@ class Debugger:
                 False, f"training stops at epoch {MAX_EPOCHS:,} at the latest; this would reach epoch {epoch:,}"
             )
         forward = g > before
-        moved: Moved = self.timeline.goto(g, stop_on_nonfinite=forward, **kw)
+        bps = self.breakpoints
+        hit: Hit | None = None
+        if forward and bps.needs_scan():
+            from .scan import scan_move
+
+            moved, hit = scan_move(self, g, bps, **kw)
+        else:
+            moved = self.timeline.goto(g, stop_on_nonfinite=forward and bps.nonfinite is not None, **kw)
+            if moved.diverged is not None and bps.nonfinite is not None:
+                hit = Hit(bps.nonfinite, moved.diverged.position, moved.diverged.value)
+        if hit is not None:
+            bps.last_hit = hit
+        msg = moved.diverged.describe() if moved.diverged else (hit.describe() if hit else None)
         if moved.g == before:
-            msg = moved.diverged.describe() if moved.diverged else None
-            return Outcome(False, msg, moved.diverged, moved.cancelled)
+            return Outcome(False, msg, moved.diverged, moved.cancelled, hit)
         self._undo.append(before)
         self._stopped_at = None
         self._redo.clear()
-        return Outcome(True, moved.diverged.describe() if moved.diverged else None, moved.diverged, moved.cancelled)
+        return Outcome(True, msg, moved.diverged, moved.cancelled, hit)
