@@ -15,7 +15,7 @@ from .expect import CheckResult, compare, expectation_g
 from .network import Params
 from .spec import Scenario
 from .steps import Position
-from .timeline import CHECKPOINT_BUDGET, MAX_EPOCHS, PASS_CACHE_BUDGET, Moved, NonFinite, Progress, StopCheck, Timeline
+from .timeline import CHECKPOINT_BUDGET, MAX_EPOCHS, PASS_CACHE_BUDGET, NonFinite, Progress, StopCheck, Timeline
 from .values import current_values, params_in_convention
 from .view import PassView
 

@@ -23,7 +23,7 @@ import numpy as np
 from .breakpoints import Breakpoint, Breakpoints, Hit
 from .expect import compare
 from .network import Network, Params, backward_layer, forward_layer, loss_and_grad, sgd
-from .timeline import Moved, NonFinite
+from .timeline import Moved
 
 if TYPE_CHECKING:
     from .debugger import Debugger
@@ -81,7 +81,9 @@ class PassWatch:
         chk += loss
         sq = 0.0
         for i in range(len(acts) - 1, -1, -1):
-            _, dW, db, da = backward_layer(acts[i], Ws[i], has_bias[i], a_s[i], z_s[i + 1], a_s[i + 1], da, i > 0)
+            _, dW, db, da_prev = backward_layer(acts[i], Ws[i], has_bias[i], a_s[i], z_s[i + 1], a_s[i + 1], da, i > 0)
+            if da_prev is not None:
+                da = da_prev
             if self.grad:
                 v = dW.ravel()
                 sq = max(sq, float(v.dot(v)), float(db.dot(db)) if db is not None else 0.0)
@@ -148,7 +150,9 @@ def _set_watch(tl, watch) -> None:
         t.watch = watch
 
 
-def scan_move(dbg: Debugger, target: int, bps: Breakpoints, should_stop=None, progress=None) -> tuple[Moved, Hit | None]:
+def scan_move(
+    dbg: Debugger, target: int, bps: Breakpoints, should_stop=None, progress=None
+) -> tuple[Moved, Hit | None]:
     """Move forward from here towards ``target``, stopping at the first breakpoint that fires."""
     tl, layout = dbg.timeline, dbg.layout
     S, P = layout.per_pass, layout.passes
@@ -167,8 +171,8 @@ def scan_move(dbg: Debugger, target: int, bps: Breakpoints, should_stop=None, pr
         if any(not np.all(np.isfinite(v)) for v in vals.values()):
             nf = False  # it became non-finite before: nothing *becomes* non-finite from here
     grad_bps, loss_bps = bps.of("grad_norm"), bps.of("loss_below")
-    relu_bp = (bps.of("relu_dead") or [None])[0]
-    expect_bp = (bps.of("expect_fail") or [None])[0]
+    relu_bp = next(iter(bps.of("relu_dead")), None)
+    expect_bp = next(iter(bps.of("expect_fail")), None)
     q0 = layout.split(g0 + 1)[0]  # the pass of the first micro-step to watch
     ps = q0 - q0 % P if relu_bp is not None else q0  # relu: from the epoch's start
     watch = PassWatch(tl.net, ps, P, bool(grad_bps), relu_bp is not None)
@@ -186,7 +190,7 @@ def scan_move(dbg: Debugger, target: int, bps: Breakpoints, should_stop=None, pr
                 if expects:
                     b = min(b, layout.split(expects[0][0])[0] + 1)
                 e_before = layout.completed_epochs(max(g0, a * S))
-                moved = tl.goto(b * S, stop_on_nonfinite=nf, should_stop=should_stop, progress=progress)
+                moved = tl.goto(b * S, stop_on_nonfinite=nf, should_stop=should_stop, progress=progress, from_here=True)
                 if moved.diverged is not None and moved.g <= g0:
                     nf = False  # a divergence before the start, met again on the way: go on without it
                     tl.goto(a * S)
@@ -232,9 +236,9 @@ def scan_move(dbg: Debugger, target: int, bps: Breakpoints, should_stop=None, pr
                     ge, exp = expects.pop(0)
                     tl.goto(ge)
                     result = compare(exp, ge, dbg.values())
-                    if not result.ok:
-                        return Moved(ge), Hit(expect_bp, layout.position(ge), result.describe())  # type: ignore[arg-type]
-                    tl.goto(b * S)
+                    if not result.ok and expect_bp is not None:
+                        return Moved(ge), Hit(expect_bp, layout.position(ge), result.describe())
+                    tl.goto(b * S, from_here=True)
                 a = b
                 chunk = min(MAX_CHUNK, chunk * 2)
         finally:

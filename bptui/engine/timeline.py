@@ -247,6 +247,7 @@ class Timeline:
         stop_on_nonfinite: bool = False,
         should_stop: StopCheck | None = None,
         progress: Progress | None = None,
+        from_here: bool = False,
     ) -> Moved:
         """Move to the state after ``g`` micro-steps.
 
@@ -263,7 +264,7 @@ class Timeline:
             if self._base is not None and tp == self._base.p:  # a branch's origin itself
                 self._to_base()
                 return Moved(self.g)
-            start = self._plan(tp, tk)[1]
+            start = None if from_here and g >= self.g else self._plan(tp, tk)[1]  # from_here: a watch sees every pass
             if start is not None:
                 self._restore(start)
             return self._forward_to(tp, tk, stop_on_nonfinite, should_stop, progress)
