@@ -39,6 +39,8 @@ class State:
     edited: frozenset[str] = frozenset()  # elements changed by an edit (=) in effect here, e.g. "W1[0,1]"
     asking: str | None = None  # predict mode: the element the open question asks for, e.g. "a1[0]"
     selection: Selection = field(default_factory=lambda: Selection(1))  # the selected parameter element
+    stopped: str = ""  # the breakpoint that stopped the last command, while standing where it fired
+    passed: tuple[tuple[bool, str], ...] = ()  # checkpoints the last command passed: (held, "checkpoint 2/5")
 
     def changed(self, name: str) -> np.ndarray | bool:
         """Which elements of ``name`` the last command changed (all of them if it was absent)."""
