@@ -172,9 +172,12 @@ def scan_move(
             nf = False  # it became non-finite before: nothing *becomes* non-finite from here
     grad_bps, loss_bps = bps.of("grad_norm"), bps.of("loss_below")
     relu_bp = next(iter(bps.of("relu_dead")), None)
+    if layout.completed_epochs(end) == layout.completed_epochs(g0):
+        relu_bp = None  # no epoch ends in this move: nothing to check, no epoch to replay
     expect_bp = next(iter(bps.of("expect_fail")), None)
     q0 = layout.split(g0 + 1)[0]  # the pass of the first micro-step to watch
     ps = q0 - q0 % P if relu_bp is not None else q0  # relu: from the epoch's start
+    ps = max(ps, -(-tl.min_g // S))  # not before an edit's branch starts
     watch = PassWatch(tl.net, ps, P, bool(grad_bps), relu_bp is not None)
     expects = [(g, e) for g, e in zip(dbg._expect_gs, dbg._expect_at) if g0 < g <= end] if expect_bp else []
     pe = layout.split(end)[0]

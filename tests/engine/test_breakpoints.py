@@ -283,3 +283,36 @@ def test_breakpoint_list_add_remove_reset() -> None:
     assert "already" in bps.add(Breakpoint("epoch", 3))
     assert "no breakpoint 9" in bps.remove(8)
     assert "removed" in bps.remove(1) and len(bps.items) == 1
+
+
+def test_after_an_edit_a_watched_run_matches_a_plain_one() -> None:
+    def edited(*bps: Breakpoint) -> Debugger:
+        dbg = Debugger(streetlight())
+        dbg.run(3)
+        assert dbg.edit("learning_rate", 0.05).moved
+        for bp in bps:
+            dbg.breakpoints.add(bp)
+        return dbg
+
+    plain = edited()
+    plain.run(50)
+    watched = edited(Breakpoint("grad_norm", 1e9), Breakpoint("loss_below", -1.0))
+    assert watched.run(50).hit is None
+    same_state(watched, plain)
+    # the loss curve of the edited run decides where "loss < x" fires
+    losses = plain.epoch_losses
+    x = losses[20] * 1.0000001  # just above epoch 21's loss: fires at the first epoch below it
+    want = first_falling_below(losses[3:], x)
+    dbg = edited(Breakpoint("loss_below", x))
+    out = dbg.run(50)
+    assert want is not None and out.hit is not None and dbg.position.epoch == want + 3
+
+
+def test_a_single_step_with_relu_dead_set_does_not_replay_the_epoch() -> None:
+    dbg = with_bp(streetlight(), Breakpoint("relu_dead"))
+    dbg.goto(3 * 6 + 3)  # sample 4, mid-pass: a step cannot reach the epoch's end
+    before = dbg.timeline.passes_computed
+    out = dbg.step()
+    assert out.moved and out.hit is None and dbg.g == 22
+    # the pass under way walked again, whole, and found again: 3 (from the epoch's start it would be 5)
+    assert dbg.timeline.passes_computed - before <= 3
