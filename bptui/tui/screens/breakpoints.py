@@ -99,6 +99,7 @@ class BreakpointsScreen(ModalScreen[None]):
             return
         note = self.book.add(bp)
         self._say("" if note.startswith("breakpoint set") else note)
+        self.query_one("#bp-value", Input).value = ""
         self._refresh_list(note)
 
     @on(Input.Submitted, "#bp-value")
