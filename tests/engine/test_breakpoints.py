@@ -316,3 +316,71 @@ def test_a_single_step_with_relu_dead_set_does_not_replay_the_epoch() -> None:
     assert out.moved and out.hit is None and dbg.g == 22
     # the pass under way walked again, whole, and found again: 3 (from the epoch's start it would be 5)
     assert dbg.timeline.passes_computed - before <= 3
+
+
+def dead_epochs_by_stepping(sc: Scenario, epochs: int) -> list[int]:
+    """Walk one micro-step at a time; after each forward of a relu layer note which units fired."""
+    ref = Debugger(sc)
+    ref.breakpoints.reset()
+    relu = [l for l, layer in enumerate(sc.layers, start=1) if layer.activation == "relu"]
+    alive: dict[int, np.ndarray] = {}
+    found = []
+    while ref.layout.completed_epochs(ref.g) < epochs:
+        ref.timeline.goto(ref.g + 1)
+        pos = ref.position
+        if pos.phase == "forward" and pos.layer in relu:
+            a = np.asarray(ref.values()[f"a{pos.layer}"])
+            fired = (a > 0) if a.ndim == 1 else (a > 0).any(axis=0 if sc.convention == "row" else 1)
+            alive[pos.layer] = alive.get(pos.layer, np.zeros(fired.shape, bool)) | fired
+        if pos.step == "update" and pos.sample == pos.samples:
+            if any(not v.all() for v in alive.values()):
+                found.append(pos.epoch)
+            alive = {}
+    return found
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("mode", ["online", "batch"])
+@pytest.mark.parametrize("convention", ["row", "column"])
+def test_relu_dead_matches_stepping_in_both_modes(seed: int, mode: str, convention: str) -> None:
+    sc = random_network(seed, hidden="relu", sizes=(3, 6, 2), samples=3, mode=mode, convention=convention)
+    want = dead_epochs_by_stepping(sc, 8)
+    dbg = with_bp(sc, Breakpoint("relu_dead"))
+    got = []
+    while True:
+        out = dbg.run(8 - dbg.layout.completed_epochs(dbg.g)) if dbg.layout.completed_epochs(dbg.g) < 8 else None
+        if out is None or out.hit is None:
+            break
+        got.append(dbg.position.epoch)
+    assert got == want
+
+
+def test_expect_fail_among_checkpoints_of_the_same_pass() -> None:
+    from dataclasses import replace
+
+    from ..builders import single_neuron
+
+    sc = single_neuron()
+    wrong = Expectation(epoch=1, sample=1, after="loss", tolerance=1e-9, values={"loss": np.array(9.0)})
+    dbg = with_bp(replace(sc, expectations=sc.expectations + (wrong,)), Breakpoint("expect_fail"))
+    out = dbg.run(3)
+    assert out.hit is not None and dbg.position.step == "loss" and dbg.g == 2
+    assert "loss = [2.] expected [9.]" in out.hit.detail  # ½(2 − 4)² = 2
+    out = dbg.run(3)  # the others hold: the run goes on to its end
+    assert out.hit is None and dbg.g == 3 * dbg.layout.per_epoch
+
+
+def test_escape_stops_a_watched_run_at_an_epoch_end() -> None:
+    dbg = with_bp(streetlight(), Breakpoint("loss_below", -1.0), Breakpoint("grad_norm", 1e9))
+    polls = []
+
+    def stop() -> bool:
+        polls.append(1)
+        return len(polls) > 3
+
+    out = dbg.run(10_000, should_stop=stop)
+    assert out.cancelled and out.hit is None and out.moved
+    assert dbg.g % dbg.layout.per_epoch == 0 and dbg.layout.completed_epochs(dbg.g) < 10_000
+    plain = Debugger(streetlight())
+    plain.goto(dbg.g)
+    same_state(dbg, plain)
