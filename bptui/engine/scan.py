@@ -57,9 +57,14 @@ class PassWatch:
         if self.relu:
             for i in self.relu:
                 a = a_s[i + 1]
-                np.logical_or(self.alive[i], (a > 0).any(axis=0), out=self.alive[i])
+                np.logical_or(self.alive[i], a[0] > 0 if a.shape[0] == 1 else (a > 0).any(axis=0), out=self.alive[i])
             if (p + 1) % self.passes == 0:
-                dead = [f"a{i + 1}[{j}]" for i in self.relu for j in np.flatnonzero(~self.alive[i])]
+                dead = [
+                    f"a{i + 1}[{j}]"
+                    for i in self.relu
+                    if not self.alive[i].all()
+                    for j in np.flatnonzero(~self.alive[i])
+                ]
                 if dead:
                     self.dead.append(((p + 1) // self.passes, ", ".join(dead[:4]) + (" …" if len(dead) > 4 else "")))
                 for i in self.relu:
@@ -71,10 +76,12 @@ class PassWatch:
         acts, Ws, bs, has_bias = net.activations, params.W, params.b, net.has_bias
         lr = net.learning_rate
         a_s, z_s, a = [a0], [a0], a0
+        ones, one_row = net.hidden_sum_vectors, a0.shape[0] == 1
         chk = 0.0
         for i in range(len(acts)):
             z, a = forward_layer(acts[i], Ws[i], bs[i], a)
-            chk += float(z.sum())
+            if ones[i] is not None:  # as train_pass_checked: only where f could hide a non-finite z
+                chk += z.dot(ones[i])[0] if one_row else z.sum()
             z_s.append(z)
             a_s.append(a)
         loss, da = loss_and_grad(net, a, t)
