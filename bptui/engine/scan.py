@@ -80,8 +80,9 @@ class PassWatch:
         chk = 0.0
         for i in range(len(acts)):
             z, a = forward_layer(acts[i], Ws[i], bs[i], a)
-            if ones[i] is not None:  # as train_pass_checked: only where f could hide a non-finite z
-                chk += z.dot(ones[i])[0] if one_row else z.sum()
+            one = ones[i]
+            if one is not None:  # as train_pass_checked: only where f could hide a non-finite z
+                chk += z.dot(one)[0] if one_row else z.sum()
             z_s.append(z)
             a_s.append(a)
         loss, da = loss_and_grad(net, a, t)
