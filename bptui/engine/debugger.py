@@ -292,7 +292,8 @@ class Debugger:
 
             moved, hit = scan_move(self, g, bps, **kw)
         else:
-            moved = self.timeline.goto(g, stop_on_nonfinite=forward and bps.nonfinite is not None, **kw)
+            watch_nf = forward and bps.nonfinite is not None and self.timeline.params.all_finite() is None
+            moved = self.timeline.goto(g, stop_on_nonfinite=watch_nf, **kw)  # fires when a value *becomes* non-finite
             if moved.diverged is not None and bps.nonfinite is not None:
                 hit = Hit(bps.nonfinite, moved.diverged.position, moved.diverged.value)
         if hit is not None:

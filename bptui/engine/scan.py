@@ -173,11 +173,8 @@ def scan_move(
             end, hit = at, Hit(bp, layout.position(at))
     final = hit
     nf = bps.nonfinite is not None
-    if nf:
-        with np.errstate(all="ignore"):
-            vals = dbg.values()
-        if any(not np.all(np.isfinite(v)) for v in vals.values()):
-            nf = False  # it became non-finite before: nothing *becomes* non-finite from here
+    if nf and tl.params.all_finite() is not None:
+        nf = False  # it became non-finite before: nothing *becomes* non-finite from here
     grad_bps, loss_bps = bps.of("grad_norm"), bps.of("loss_below")
     relu_bp = next(iter(bps.of("relu_dead")), None)
     if layout.completed_epochs(end) == layout.completed_epochs(g0):

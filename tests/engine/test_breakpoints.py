@@ -384,3 +384,19 @@ def test_escape_stops_a_watched_run_at_an_epoch_end() -> None:
     plain = Debugger(streetlight())
     plain.goto(dbg.g)
     same_state(dbg, plain)
+
+
+@pytest.mark.parametrize("extra", [None, Breakpoint("epoch", 10**6)])
+def test_after_a_divergence_a_run_goes_on_through_nan(extra) -> None:
+    dbg = with_bp(diverging(), *([extra] if extra else []))
+    first = dbg.run(1000)
+    assert first.hit is not None and first.hit.breakpoint.kind == "nonfinite"
+    for _ in range(400):  # each new inf (the loss of each later pass) stops again, until W itself overflows
+        if not np.isfinite(dbg.params.W[0]).all():
+            break
+        dbg.run(1)
+    assert not np.isfinite(dbg.params.W[0]).all()
+    epochs = dbg.layout.completed_epochs(dbg.g)
+    out = dbg.run(5)  # nothing *becomes* non-finite any more: the same for the plain and the watched move
+    assert out.hit is None and out.diverged is None
+    assert dbg.layout.completed_epochs(dbg.g) == epochs + 5
