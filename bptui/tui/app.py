@@ -372,10 +372,7 @@ class BptuiApp(DebugMixin, TeachMixin, FilesMixin, App[None]):
         self.progress = ""
         self.live_curve = None
         outcome = event.outcome
-        try:
-            self._note_passed(self._started_at)
-        except Exception as exc:
-            self._internal_error(exc)
+        self._note_passed(self._started_at)
         self._publish(outcome)
         if outcome.cancelled:
             self.notify(f"stopped at {self.debugger.position.status()}")

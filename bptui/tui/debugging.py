@@ -67,7 +67,12 @@ class DebugMixin:
         if not total or dbg.g <= start:
             self._passed = ()
             return
-        states = passed_between(dbg, start, dbg.g)
+        try:
+            states = passed_between(dbg, start, dbg.g)
+        except Exception as exc:  # the session boundary: say so, keep going without the marks
+            self._passed = ()
+            self._internal_error(exc)
+            return
         self._passed = tuple((s.result is not None and s.result.ok, f"checkpoint {s.number}/{total}") for s in states)
 
     def stopped_by(self) -> str:
