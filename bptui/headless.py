@@ -46,7 +46,11 @@ def run_headless(
     else:
         print_table(dbg)
     if outcome.diverged is not None:
-        print(f"bptui: {outcome.diverged.describe()}; stopped there", file=sys.stderr)
+        from bptui.engine.diagnosis import diagnose
+
+        found = diagnose(dbg, outcome.diverged)
+        cause = f"; cause: {found.cause}" if found is not None else ""
+        print(f"bptui: {outcome.diverged.describe()}; stopped there{cause}", file=sys.stderr)
         return EXIT_DIVERGED
     return EXIT_OK
 

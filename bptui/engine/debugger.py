@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .accuracy import Accuracy, accuracy
+from .breakpoints import Breakpoints, Hit
 from .expect import CheckResult, compare, expectation_g
 from .network import Params
 from .spec import Scenario
 from .steps import Position
-from .timeline import CHECKPOINT_BUDGET, MAX_EPOCHS, PASS_CACHE_BUDGET, Moved, NonFinite, Progress, StopCheck, Timeline
+from .timeline import CHECKPOINT_BUDGET, MAX_EPOCHS, PASS_CACHE_BUDGET, NonFinite, Progress, StopCheck, Timeline
 from .values import current_values, params_in_convention
 from .view import PassView
 
@@ -31,6 +32,7 @@ class Outcome:
     message: str | None = None
     diverged: NonFinite | None = None
     cancelled: bool = False
+    hit: Hit | None = None  # the breakpoint that stopped the command, and where
 
 
 class Debugger:
@@ -54,6 +56,7 @@ class Debugger:
         self._expect_gs = [g for g, _ in pairs]
         self._expect_at = [scenario.expectations[i] for _, i in pairs]
         self._scored: tuple[object, int, float, float] | None = None  # accuracy()'s last (timeline, updates, scores)
+        self.breakpoints = Breakpoints()  # what forward commands stop at (see .breakpoints)
 
     # --- what is shown ---------------------------------------------------------------------------
 
@@ -310,11 +313,23 @@ class Debugger:
                 False, f"training stops at epoch {MAX_EPOCHS:,} at the latest; this would reach epoch {epoch:,}"
             )
         forward = g > before
-        moved: Moved = self.timeline.goto(g, stop_on_nonfinite=forward, **kw)
+        bps = self.breakpoints
+        hit: Hit | None = None
+        if forward and bps.needs_scan():
+            from .scan import scan_move
+
+            moved, hit = scan_move(self, g, bps, **kw)
+        else:
+            watch_nf = forward and bps.nonfinite is not None and self.timeline.params.all_finite() is None
+            moved = self.timeline.goto(g, stop_on_nonfinite=watch_nf, **kw)  # fires when a value *becomes* non-finite
+            if moved.diverged is not None and bps.nonfinite is not None:
+                hit = Hit(bps.nonfinite, moved.diverged.position, moved.diverged.value)
+        if hit is not None:
+            bps.last_hit = hit
+        msg = moved.diverged.describe() if moved.diverged else (hit.describe() if hit else None)
         if moved.g == before:
-            msg = moved.diverged.describe() if moved.diverged else None
-            return Outcome(False, msg, moved.diverged, moved.cancelled)
+            return Outcome(False, msg, moved.diverged, moved.cancelled, hit)
         self._undo.append(before)
         self._stopped_at = None
         self._redo.clear()
-        return Outcome(True, moved.diverged.describe() if moved.diverged else None, moved.diverged, moved.cancelled)
+        return Outcome(True, msg, moved.diverged, moved.cancelled, hit)

@@ -42,6 +42,7 @@ PASS_CACHE_BUDGET = 16 * 2**20
 
 StopCheck = Callable[[], bool]
 Progress = Callable[[int, float], None]  # (completed epochs, loss of the last one)
+PassHook = Callable[[Network, Params, np.ndarray, np.ndarray, int], tuple[float, bool]]  # → (loss, finite)
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,7 @@ class Timeline:
         self._p = 0  # index of the current pass since the start
         self._acc = 0.0  # sum of the losses of the current epoch's passes before the current one
         self.passes_computed = 0  # passes computed, whole or in part, by every move so far (an instrument)
+        self.watch: PassHook | None = None  # breakpoints' pass function (see .scan), used by the fast path
         self._begin_pass()
         self._base: Origin | None = None  # a branch's starting state (an edit); see Origin
         if origin is not None and origin.p >= 0:
@@ -257,6 +259,7 @@ class Timeline:
         stop_on_nonfinite: bool = False,
         should_stop: StopCheck | None = None,
         progress: Progress | None = None,
+        from_here: bool = False,
     ) -> Moved:
         """Move to the state after ``g`` micro-steps.
 
@@ -273,7 +276,7 @@ class Timeline:
             if self._base is not None and tp == self._base.p:  # a branch's origin itself
                 self._to_base()
                 return Moved(self.g)
-            start = self._plan(tp, tk)[1]
+            start = None if from_here and g >= self.g else self._plan(tp, tk)[1]  # from_here: a watch sees every pass
             if start is not None:
                 self._restore(start)
             return self._forward_to(tp, tk, stop_on_nonfinite, should_stop, progress)
@@ -428,9 +431,12 @@ class Timeline:
             if p >= cache_from and p > start:
                 cache.put(p, params, acc)
             a0, t = batches[p % passes]
-            if stop_on_nonfinite:
-                loss, finite = train_pass_checked(net, params, a0, t)
-                if not finite:
+            if self.watch is not None or stop_on_nonfinite:
+                if self.watch is not None:
+                    loss, finite = self.watch(net, params, a0, t, p)
+                else:
+                    loss, finite = train_pass_checked(net, params, a0, t)
+                if stop_on_nonfinite and not finite:
                     self.passes_computed += p + 1 - start
                     return self._locate_divergence(p, tp, tk)
             else:

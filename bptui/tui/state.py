@@ -41,6 +41,8 @@ class State:
     asking: str | None = None  # predict mode: the element the open question asks for, e.g. "a1[0]"
     selection: Selection = field(default_factory=lambda: Selection(1))  # the selected parameter element
     accuracy: Accuracy | None = None  # training and test accuracy here, when the file holds a test split
+    stopped: str = ""  # the breakpoint that stopped the last command, while standing where it fired
+    passed: tuple[tuple[bool, str], ...] = ()  # checkpoints the last command passed: (held, "checkpoint 2/5")
 
     def changed(self, name: str) -> np.ndarray | bool:
         """Which elements of ``name`` the last command changed (all of them if it was absent)."""
