@@ -68,7 +68,8 @@ class DebugMixin:
             self._passed = ()
             return
         try:
-            states = passed_between(dbg, start, dbg.g)
+            # the one standing here, if any, is marked by the State's ``checks`` already
+            states = passed_between(dbg, start, dbg.g - 1)
         except Exception as exc:  # the session boundary: say so, keep going without the marks
             self._passed = ()
             self._internal_error(exc)
