@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from rich.color import Color, ColorSystem
 
 from bptui.tui.formatting import fit_digits
-from bptui.tui.widgets.netdraw import NEGATIVE, POSITIVE, SELECTED, Scene, draw, gap_cells, legend
+from bptui.tui.widgets.netdraw import Scene, draw
+from bptui.tui.widgets.netedges import NEGATIVE, POSITIVE, SELECTED, gap_cells, legend
 from bptui.tui.widgets.netlayout import MIN_GAP, layout, plan_units
 from bptui.tui.widgets.netstrips import cuts
 
