@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 from bptui.engine import Debugger, LayerSpec, Scenario, TrainingSpec, verify
 from bptui.engine.network import initial_params
 from bptui.scenario import bundled, bundled_dir, load_scenario, resolve, writer
-from bptui.scenario.writer import SaveError, default_name, dumps, save_scenario, snapshot, toml_string
+from bptui.scenario.dump import dumps
+from bptui.scenario.toml_text import toml_string
+from bptui.scenario.writer import SaveError, default_name, save_scenario, snapshot
 
 BUNDLED = [name for name, _ in bundled()]
 HOSTILE_TITLES = [
