@@ -7,6 +7,7 @@ other. The engine's tests do not depend on the file loader, so none of these rea
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 
 import numpy as np
 from hypothesis import strategies as st
@@ -284,11 +285,19 @@ def engine_value(values: dict, name: str) -> float:
     return float(arr[tuple(int(x) for x in rest.rstrip("]").split(","))])
 
 
-def parameter_names(d: Debugger) -> list[str]:
+def layer_parameter_names(values: Mapping[str, object], layer: int) -> list[str]:
+    """Layer ``layer``'s parameter elements, ``W`` row by row then ``b``: the Inspector's order."""
     names = []
-    for l, layer in enumerate(d.scenario.layers, start=1):
-        W = d.params_values()[f"W{l}"]
-        names += [f"W{l}[{r},{c}]" for r in range(W.shape[0]) for c in range(W.shape[1])]
-        if layer.bias:
-            names += [f"b{l}[{j}]" for j in range(layer.units)]
+    W = values.get(f"W{layer}")
+    if W is not None:
+        names += [f"W{layer}[{i},{j}]" for i, j in np.ndindex(*np.shape(W))]
+    b = values.get(f"b{layer}")
+    if b is not None:
+        names += [f"b{layer}[{j}]" for j in range(np.size(b))]
     return names
+
+
+def parameter_names(d: Debugger) -> list[str]:
+    """Every parameter element of ``d``'s network, layer by layer."""
+    values = d.params_values()
+    return [name for l in range(1, len(d.scenario.layers) + 1) for name in layer_parameter_names(values, l)]
