@@ -1,13 +1,18 @@
-"""Scenarios built by hand for the tests, and small helpers to walk and read a Debugger.
+"""Scenarios built by hand for the tests, scenario files' text, and small helpers to walk and read
+a Debugger or run the command line.
 
 One place: test modules import from here (``from tests.builders import ...``) and never from each
-other. The engine's tests do not depend on the file loader, so none of these reads a file.
+other. The engine's tests do not depend on the file loader, so none of the Scenario builders reads a
+file; :func:`scenario_toml` writes the text the loader's tests feed it.
 """
 
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 from hypothesis import strategies as st
@@ -301,3 +306,34 @@ def parameter_names(d: Debugger) -> list[str]:
     """Every parameter element of ``d``'s network, layer by layer."""
     values = d.params_values()
     return [name for l in range(1, len(d.scenario.layers) + 1) for name in layer_parameter_names(values, l)]
+
+
+# --- scenario files and the command line ----------------------------------------------------------
+
+ONE_SAMPLE = "inputs = [[1.0]]\ntargets = [[1.0]]"
+Layer = tuple[int, str] | tuple[int, str, str]  # units, activation[, more lines: weights = ...]
+
+
+def scenario_toml(
+    *layers: Layer,
+    title: str = "t",
+    inputs: int = 1,
+    top: str = "",
+    network: str = "",
+    data: str | None = ONE_SAMPLE,
+    training: str = "learning_rate = 0.1",
+) -> str:
+    """A scenario file's text from its parts: ``layers`` (default one identity unit), the lines of
+    ``[data]`` (``None``: no table) and ``[training]``; ``top`` and ``network`` add their lines."""
+    lines = [f'title = "{title}"'] + ([top] if top else []) + ["[network]", f"inputs = {inputs}"]
+    lines += [network] if network else []
+    for units, activation, *more in layers or ((1, "identity"),):
+        lines += ["[[network.layers]]", f"units = {units}", f'activation = "{activation}"', *more]
+    lines += ["[data]", data] if data is not None else []
+    lines += ["[training]", training]
+    return "\n".join(lines) + "\n"
+
+
+def run_bptui(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """``python -m bptui ARGS`` as a user runs it: its exit status, stdout and stderr."""
+    return subprocess.run([sys.executable, "-m", "bptui", *args], capture_output=True, text=True, cwd=cwd, timeout=120)

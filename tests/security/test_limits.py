@@ -14,7 +14,6 @@ import json
 import struct
 import subprocess
 import sys
-import textwrap
 import zipfile
 from pathlib import Path
 
@@ -23,16 +22,9 @@ import pytest
 
 from bptui.scenario import ScenarioError, load_scenario, parse_scenario
 
-HEAD = textwrap.dedent("""\
-    title = "bomb"
-    [network]
-    inputs = 1
-    [[network.layers]]
-    units = 1
-    activation = "identity"
-    [training]
-    learning_rate = 0.1
-    """)
+from ..builders import scenario_toml
+
+HEAD = scenario_toml(title="bomb", data=None)
 DATA = "[data]\ninputs = [[1.0]]\ntargets = [[1.0]]\n"
 
 

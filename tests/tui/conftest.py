@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import numpy as np
 import pytest
+from textual import events
 
 from bptui.engine import InitSpec, LayerSpec, Scenario, TrainingSpec
 
@@ -61,6 +65,38 @@ async def settle(pilot) -> None:
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
+
+
+CHARS = {"enter": "\r", "escape": "\x1b", "backspace": "\x7f", "tab": "\t", "space": " "}
+
+
+def post_keys(app, *keys: str | tuple[str, str]) -> None:
+    """Keys queued together, as a terminal delivers them in one read (Pilot waits after each key).
+
+    A key is its name (``"n"``, ``"escape"``) or a (name, character) pair."""
+    for key in keys:
+        name, char = key if isinstance(key, tuple) else (key, CHARS.get(key, key if len(key) == 1 else None))
+        event = events.Key(name, char)
+        event.set_sender(app)
+        app.post_message(event)
+
+
+async def press_busy(pilot, *keys: str) -> None:
+    """Press ``keys`` while a worker computes. ``Pilot.press`` waits after each key until the process
+    goes idle, for up to a second, which it never does while a run trains: here each key is queued
+    and the screen given a turn; the caller then waits for what the key should do (:func:`until`)."""
+    for key in keys:
+        post_keys(pilot.app, key)
+        await pilot.pause(0)
+
+
+async def until(pilot, condition: Callable[[], object], timeout: float = 30.0) -> None:
+    """Wait for the app's state to satisfy ``condition``, not for a fixed time: as long as it takes
+    on a loaded machine, no longer on an idle one; fails after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"still not true after {timeout} s: {condition.__doc__ or condition}"
+        await pilot.pause(0.01)
 
 
 def steps(*keys):

@@ -15,7 +15,7 @@ from bptui.tui import BptuiApp
 from bptui.tui.screens import RunDialog
 from bptui.tui.screens.run_dialog import MAX_CHARS, MAX_EPOCHS, parse_epochs
 
-from .conftest import streetlight
+from .conftest import post_keys, streetlight
 
 
 @pytest.mark.parametrize(
@@ -136,14 +136,6 @@ async def test_a_paste_too_long_is_refused_whole_and_a_short_one_taken():
         field.post_message(events.Paste("12\n34"))  # the first line only
         await pilot.pause()
         assert field.value == "12" and error(app) == ""
-
-
-def post_keys(app, *keys: tuple[str, str]) -> None:
-    """Keys queued together, as a terminal delivers a fast double press (Pilot waits between keys)."""
-    for key, char in keys:
-        event = events.Key(key, char)
-        event.set_sender(app)
-        app.post_message(event)
 
 
 @pytest.mark.parametrize("second", [("enter", "\r"), ("escape", "\x1b")])

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from textual.command import CommandList
 from textual.widgets import Input, Label, OptionList
 
 from bptui.engine import LayerSpec, Scenario, TrainingSpec
@@ -21,7 +22,7 @@ from bptui.tui.screens.help import HelpScreen
 from bptui.tui.screens.open_file import OpenFile
 from bptui.tui.screens.save_file import SaveDialog
 
-from .conftest import Recorder
+from .conftest import Recorder, until
 
 SIZES = [(80, 24), (100, 30), (120, 40)]
 BAD = 'title = "Broken"\n[network]\ninputs = 2\n'  # no layers: refused by the loader
@@ -445,7 +446,13 @@ async def test_the_palette_runs_the_file_commands(folder, typed, screen):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("ctrl+p")
         await pilot.press(*typed)
-        await pilot.pause(0.3)
+        results = app.screen.query_one(CommandList)
+
+        def found() -> bool:
+            """the palette's search highlights the command typed"""
+            at = results.highlighted
+            return at is not None and str(results.get_option_at_index(at).prompt).startswith(typed)
+
+        await until(pilot, found)
         await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, screen)
+        await until(pilot, lambda: isinstance(app.screen, screen))

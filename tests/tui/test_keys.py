@@ -9,7 +9,7 @@ from bptui.engine import Debugger
 from bptui.tui import BptuiApp
 from bptui.tui.screens import HelpScreen, RunDialog
 
-from .conftest import Recorder, pane_text, single_neuron, streetlight
+from .conftest import Recorder, pane_text, press_busy, single_neuron, streetlight, until
 
 
 def status(app: BptuiApp) -> str:
@@ -126,12 +126,13 @@ async def test_a_run_keeps_the_ui_responsive_and_escape_stops_it(scenario):
     app = BptuiApp(scenario)
     rec = Recorder(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("r", *"1000000", "enter")
-        await pilot.pause(0.3)
+        await pilot.press("r", *"1000000")
+        await press_busy(pilot, "enter")
+        await until(pilot, lambda: app.progress.startswith("run: epoch "))  # the run is reporting progress
+        await press_busy(pilot, "n")  # handled during the run: a notice, the Debugger untouched
+        await until(pilot, lambda: "a run is under way" in rec.text())
         assert app.busy == "run"
-        await pilot.press("n")  # handled at once: a notice, the Debugger untouched
-        assert "a run is under way" in rec.text()
-        await pilot.press("escape")
+        await press_busy(pilot, "escape")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.busy is None
