@@ -132,6 +132,18 @@ OUTPUT_FOR_LOSS = {
 }
 
 
+def targets_for(loss: str, rng: np.random.RandomState, n: int, width: int, spread: str = "uniform") -> np.ndarray:
+    """``n`` targets of ``width`` that suit ``loss``: one-hot rows for cross-entropy, 0/1 for binary
+    cross-entropy, else real numbers (uniform in [−1, 1), or ``"normal"``: N(0, 0.5²))."""
+    if loss == "cross_entropy":
+        return np.eye(width)[rng.randint(0, width, n)]
+    if loss == "binary_cross_entropy":
+        return rng.randint(0, 2, (n, width)).astype(float)
+    if spread == "normal":
+        return rng.standard_normal((n, width)) * 0.5
+    return rng.uniform(-1, 1, (n, width))
+
+
 def random_scenario(
     seed: int,
     hidden: str,
@@ -149,12 +161,7 @@ def random_scenario(
     sizes = sizes or (int(rng.randint(1, 4)), int(rng.randint(1, 4)), int(rng.randint(2, 4)))
     n = samples or int(rng.randint(1, 4))
     X = rng.uniform(-1, 1, (n, sizes[0]))
-    if loss == "cross_entropy":
-        T = np.eye(sizes[-1])[rng.randint(0, sizes[-1], n)]
-    elif loss == "binary_cross_entropy":
-        T = rng.randint(0, 2, (n, sizes[-1])).astype(float)
-    else:
-        T = rng.uniform(-1, 1, (n, sizes[-1]))
+    T = targets_for(loss, rng, n, sizes[-1])
     acts = [hidden] * (len(sizes) - 2) + [output]
     layers = tuple(
         LayerSpec(units, act, slope=0.1, bias=bias, biases=rng.uniform(-0.5, 0.5, units) if bias else None)
@@ -199,12 +206,7 @@ def random_network(
     rng = np.random.RandomState(seed)
     X = rng.standard_normal((samples, sizes[0]))
     n_out = sizes[-1]
-    if loss == "cross_entropy":
-        T = np.eye(n_out)[rng.randint(0, n_out, samples)]
-    elif loss == "binary_cross_entropy":
-        T = rng.randint(0, 2, (samples, n_out)).astype(float)
-    else:
-        T = rng.standard_normal((samples, n_out)) * 0.5
+    T = targets_for(loss, rng, samples, n_out, spread="normal")
     hidden_layers = tuple(LayerSpec(u, hidden, slope=0.1, bias=bool(i % 2 == 0)) for i, u in enumerate(sizes[1:-1]))
     out = LayerSpec(n_out, OUTPUT_FOR_LOSS[loss], slope=0.2)
     return Scenario(

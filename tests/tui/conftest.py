@@ -90,6 +90,14 @@ async def press_busy(pilot, *keys: str) -> None:
         await pilot.pause(0)
 
 
+async def press_and_wait(pilot, *keys: str) -> None:
+    """Press ``keys``, then wait for the command they started in the worker (a run, a costly jump)
+    to finish and its result to be drawn."""
+    await pilot.press(*keys)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def until(pilot, condition: Callable[[], object], timeout: float = 30.0) -> None:
     """Wait for the app's state to satisfy ``condition``, not for a fixed time: as long as it takes
     on a loaded machine, no longer on an idle one; fails after ``timeout`` seconds."""

@@ -15,7 +15,7 @@ from bptui.tui import BptuiApp
 from bptui.tui.screens import RunDialog
 from bptui.tui.screens.run_dialog import MAX_CHARS, MAX_EPOCHS, parse_epochs
 
-from .conftest import post_keys, streetlight
+from .conftest import post_keys, press_and_wait, streetlight
 
 
 @pytest.mark.parametrize(
@@ -117,9 +117,7 @@ async def test_spaces_around_a_number_are_fine_and_the_run_happens():
     app = BptuiApp(streetlight())
     async with app.run_test(size=(100, 30)) as pilot:
         await open_dialog(pilot, app)
-        await pilot.press("space", "3", "space", "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(pilot, "space", "3", "space", "enter")
         reference = Debugger(streetlight())
         reference.run(3)
         assert app.debugger.g == reference.g

@@ -15,7 +15,7 @@ from bptui.tui.widgets.inspector import InspectorPane
 from bptui.tui.widgets.keybar import key_bar
 from bptui.tui.widgets.loss import LossPlot
 
-from .conftest import Recorder, pane_text, press_busy, single_neuron, streetlight, until
+from .conftest import Recorder, pane_text, press_and_wait, press_busy, single_neuron, streetlight, until
 
 PANES = ("#network", "#inspector", "#chain-rule", "#loss")
 
@@ -40,9 +40,7 @@ async def test_log_scale_survives_resizes_tab_switches_and_runs(scenario):
         for _ in range(4):
             await pilot.press("tab")
             await pilot.pause()
-        await pilot.press("r", "backspace", "backspace", "5", "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(pilot, "r", "backspace", "backspace", "5", "enter")
         assert app.is_running and app.debugger.position.epoch == 8
         assert "could not be drawn" not in plot_text(app)
 
@@ -145,9 +143,7 @@ async def test_a_diverging_run_draws_its_finite_losses_and_says_what_is_missing(
     )
     app = BptuiApp(sc)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("r", "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(pilot, "r", "enter")
         losses = np.asarray(app.state.losses)
         assert np.isfinite(losses).sum() > 100 and losses.max() > 1e100  # grew by orders of magnitude
         assert "no epoch completed yet" not in plot_text(app)
@@ -244,9 +240,7 @@ async def test_a_failing_background_command_is_reported_and_the_app_goes_on(scen
 
     async with app.run_test(size=(120, 40)) as pilot:
         monkeypatch.setattr(app.debugger, "run", broken_run)
-        await pilot.press("r", "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(pilot, "r", "enter")
         assert app.is_running and app.busy is None
         assert any("planted failure" in m and sev == "error" for m, sev in rec.messages)
         await pilot.press("n")

@@ -10,7 +10,7 @@ from bptui.engine import Debugger
 from bptui.tui import BptuiApp
 from bptui.tui import app as app_module
 
-from .conftest import Recorder, streetlight
+from .conftest import Recorder, press_and_wait, streetlight
 
 
 async def test_a_costly_jump_runs_in_the_worker_and_lands_exactly(scenario, monkeypatch):
@@ -20,9 +20,7 @@ async def test_a_costly_jump_runs_in_the_worker_and_lands_exactly(scenario, monk
         await pilot.press("e", "e", "n", "n")
         g = app.debugger.g
         for keys, expected in [(("home",), 0), (("u",), g), (("U",), 0), (("u",), g), (("p",), g - 1)]:
-            await pilot.press(*keys)
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await press_and_wait(pilot, *keys)
             assert app.busy is None and app.debugger.g == expected, keys
         reference = Debugger(streetlight())
         reference.goto(g - 1)
@@ -66,14 +64,10 @@ async def test_keys_during_a_costly_jump_say_it_is_under_way(scenario, monkeypat
 async def test_undo_after_home_after_a_long_run_replays_at_most_one_stride(scenario):
     app = BptuiApp(scenario)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("r", *"5000", "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(pilot, "r", *"5000", "enter")
         dbg = app.debugger
         end = dbg.g
         await pilot.press("home")
         assert dbg.replay_cost(end) <= app_module.INLINE_PASSES  # a checkpoint near the end: no full replay
-        await pilot.press("u")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(pilot, "u")
         assert dbg.g == end and dbg.position.epoch == 5000
