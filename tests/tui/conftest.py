@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
 from textual import events
+from textual.widgets import Label
 
 from bptui.engine import InitSpec, LayerSpec, Scenario, TrainingSpec
+from bptui.scenario import bundled_dir, load_scenario, resolve
+from bptui.tui import BptuiApp
 
 from ..builders import single_neuron, streetlight  # noqa: F401  (the TUI tests import them from here)
 
@@ -31,6 +36,35 @@ def wide() -> Scenario:
 @pytest.fixture
 def scenario() -> Scenario:
     return streetlight()
+
+
+# --- files (open, reload, save) --------------------------------------------------------------------
+
+BAD = 'title = "Broken"\n[network]\ninputs = 2\n'  # no layers: refused by the loader
+
+
+def error_of(app: BptuiApp, selector: str) -> str:
+    """The text of a dialog's message label (``#open-error``, ``#save-error``)."""
+    return str(app.screen.query_one(selector, Label).render())
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch) -> Path:
+    """The current folder of the app: a copy of xor (renamed), a bad file and a hostile title."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(bundled_dir() / "xor.toml", tmp_path / "lesson.toml")
+    (tmp_path / "bad.toml").write_text(BAD)
+    text = (bundled_dir() / "single_neuron.toml").read_text()
+    hostile = text.replace('title = "Single neuron, single input"', 'title = "evil \\u001b[2J\\u0007 title"', 1)
+    assert hostile != text
+    (tmp_path / "evil.toml").write_text(hostile)
+    (tmp_path / "notes.txt").write_text("not listed")
+    return tmp_path
+
+
+def streetlight_file() -> BptuiApp:
+    """The app on the bundled streetlight file (so that reload and save know its path)."""
+    return BptuiApp(load_scenario(resolve("streetlight")))
 
 
 class Recorder:
