@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bptui.engine import Debugger, InitSpec, LayerSpec, Scenario, TrainingSpec
@@ -54,7 +54,7 @@ def networks(draw) -> Scenario:
     )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60)
 @given(sc=networks(), passes=st.integers(0, 2), after_update=st.booleans())
 def test_chain_equals_gradient(sc, passes, after_update):
     d = Debugger(sc)

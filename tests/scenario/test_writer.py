@@ -143,7 +143,7 @@ def _matrix(shape):
 
 @pytest.mark.parametrize("convention", ["row", "column"])
 @pytest.mark.parametrize("bias", [True, False])
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(data=st.data())
 def test_any_finite_float64_parameters_round_trip(convention, bias, data, tmp_path_factory):
     shapes = [(3, 4), (4, 2)] if convention == "row" else [(4, 3), (2, 4)]
@@ -201,7 +201,7 @@ def test_hostile_titles_round_trip_and_the_file_holds_no_raw_control_characters(
     assert tomllib.loads(text)["title"] == title
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
 def test_toml_string_reads_back_as_the_same_text(text):
     assert tomllib.loads(f"x = {toml_string(text)}")["x"] == text

@@ -53,7 +53,7 @@ def damage(data: bytes, edits) -> bytes:
     return data
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, suppress_health_check=list(HealthCheck))
 @given(st.sampled_from(sorted(ORIGINALS)), st.lists(edit, min_size=1, max_size=3))
 def test_damaged_data_file(tmp_path_factory, name: str, edits) -> None:
     folder = tmp_path_factory.mktemp("d")

@@ -53,7 +53,7 @@ def test_parse_epochs(text, expected):
         assert isinstance(result, str) and result.startswith(expected) and f"1 to {MAX_EPOCHS:,}" in result
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(st.text(max_size=40))
 def test_parse_epochs_takes_exactly_plain_ascii_numbers_in_range(text):
     result = parse_epochs(text)

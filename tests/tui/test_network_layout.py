@@ -66,7 +66,7 @@ def test_columns_fill_the_area_and_never_overlap(sizes, area):
     assert geo.fits == (sum(max(c.width, 0) for c in geo.columns) + 14 + len(sizes[1:]) * MIN_GAP <= width)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(
     sizes=st.lists(st.integers(1, 1000), min_size=2, max_size=7).map(tuple),
     width=st.integers(20, 240),
