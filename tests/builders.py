@@ -1,12 +1,18 @@
-"""Scenarios built by hand for the tests, and small helpers to walk and read a Debugger.
+"""Scenarios built by hand for the tests, scenario files' text, and small helpers to walk and read
+a Debugger or run the command line.
 
 One place: test modules import from here (``from tests.builders import ...``) and never from each
-other. The engine's tests do not depend on the file loader, so none of these reads a file.
+other. The engine's tests do not depend on the file loader, so none of the Scenario builders reads a
+file; :func:`scenario_toml` writes the text the loader's tests feed it.
 """
 
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 from hypothesis import strategies as st
@@ -126,6 +132,18 @@ OUTPUT_FOR_LOSS = {
 }
 
 
+def targets_for(loss: str, rng: np.random.RandomState, n: int, width: int, spread: str = "uniform") -> np.ndarray:
+    """``n`` targets of ``width`` that suit ``loss``: one-hot rows for cross-entropy, 0/1 for binary
+    cross-entropy, else real numbers (uniform in [−1, 1), or ``"normal"``: N(0, 0.5²))."""
+    if loss == "cross_entropy":
+        return np.eye(width)[rng.randint(0, width, n)]
+    if loss == "binary_cross_entropy":
+        return rng.randint(0, 2, (n, width)).astype(float)
+    if spread == "normal":
+        return rng.standard_normal((n, width)) * 0.5
+    return rng.uniform(-1, 1, (n, width))
+
+
 def random_scenario(
     seed: int,
     hidden: str,
@@ -143,12 +161,7 @@ def random_scenario(
     sizes = sizes or (int(rng.randint(1, 4)), int(rng.randint(1, 4)), int(rng.randint(2, 4)))
     n = samples or int(rng.randint(1, 4))
     X = rng.uniform(-1, 1, (n, sizes[0]))
-    if loss == "cross_entropy":
-        T = np.eye(sizes[-1])[rng.randint(0, sizes[-1], n)]
-    elif loss == "binary_cross_entropy":
-        T = rng.randint(0, 2, (n, sizes[-1])).astype(float)
-    else:
-        T = rng.uniform(-1, 1, (n, sizes[-1]))
+    T = targets_for(loss, rng, n, sizes[-1])
     acts = [hidden] * (len(sizes) - 2) + [output]
     layers = tuple(
         LayerSpec(units, act, slope=0.1, bias=bias, biases=rng.uniform(-0.5, 0.5, units) if bias else None)
@@ -193,12 +206,7 @@ def random_network(
     rng = np.random.RandomState(seed)
     X = rng.standard_normal((samples, sizes[0]))
     n_out = sizes[-1]
-    if loss == "cross_entropy":
-        T = np.eye(n_out)[rng.randint(0, n_out, samples)]
-    elif loss == "binary_cross_entropy":
-        T = rng.randint(0, 2, (samples, n_out)).astype(float)
-    else:
-        T = rng.standard_normal((samples, n_out)) * 0.5
+    T = targets_for(loss, rng, samples, n_out, spread="normal")
     hidden_layers = tuple(LayerSpec(u, hidden, slope=0.1, bias=bool(i % 2 == 0)) for i, u in enumerate(sizes[1:-1]))
     out = LayerSpec(n_out, OUTPUT_FOR_LOSS[loss], slope=0.2)
     return Scenario(
@@ -284,11 +292,50 @@ def engine_value(values: dict, name: str) -> float:
     return float(arr[tuple(int(x) for x in rest.rstrip("]").split(","))])
 
 
-def parameter_names(d: Debugger) -> list[str]:
+def layer_parameter_names(values: Mapping[str, object], layer: int) -> list[str]:
+    """Layer ``layer``'s parameter elements, ``W`` row by row then ``b``: the Inspector's order."""
     names = []
-    for l, layer in enumerate(d.scenario.layers, start=1):
-        W = d.params_values()[f"W{l}"]
-        names += [f"W{l}[{r},{c}]" for r in range(W.shape[0]) for c in range(W.shape[1])]
-        if layer.bias:
-            names += [f"b{l}[{j}]" for j in range(layer.units)]
+    W = values.get(f"W{layer}")
+    if W is not None:
+        names += [f"W{layer}[{i},{j}]" for i, j in np.ndindex(*np.shape(W))]
+    b = values.get(f"b{layer}")
+    if b is not None:
+        names += [f"b{layer}[{j}]" for j in range(np.size(b))]
     return names
+
+
+def parameter_names(d: Debugger) -> list[str]:
+    """Every parameter element of ``d``'s network, layer by layer."""
+    values = d.params_values()
+    return [name for l in range(1, len(d.scenario.layers) + 1) for name in layer_parameter_names(values, l)]
+
+
+# --- scenario files and the command line ----------------------------------------------------------
+
+ONE_SAMPLE = "inputs = [[1.0]]\ntargets = [[1.0]]"
+Layer = tuple[int, str] | tuple[int, str, str]  # units, activation[, more lines: weights = ...]
+
+
+def scenario_toml(
+    *layers: Layer,
+    title: str = "t",
+    inputs: int = 1,
+    top: str = "",
+    network: str = "",
+    data: str | None = ONE_SAMPLE,
+    training: str = "learning_rate = 0.1",
+) -> str:
+    """A scenario file's text from its parts: ``layers`` (default one identity unit), the lines of
+    ``[data]`` (``None``: no table) and ``[training]``; ``top`` and ``network`` add their lines."""
+    lines = [f'title = "{title}"'] + ([top] if top else []) + ["[network]", f"inputs = {inputs}"]
+    lines += [network] if network else []
+    for units, activation, *more in layers or ((1, "identity"),):
+        lines += ["[[network.layers]]", f"units = {units}", f'activation = "{activation}"', *more]
+    lines += ["[data]", data] if data is not None else []
+    lines += ["[training]", training]
+    return "\n".join(lines) + "\n"
+
+
+def run_bptui(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """``python -m bptui ARGS`` as a user runs it: its exit status, stdout and stderr."""
+    return subprocess.run([sys.executable, "-m", "bptui", *args], capture_output=True, text=True, cwd=cwd, timeout=120)

@@ -7,6 +7,7 @@ counts commands started from, so a run of 500 epochs is undone in one go.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -130,7 +131,7 @@ class Debugger:
         is worth a worker thread before running it."""
         return self.timeline.replay_cost(target)
 
-    def checks_here(self, values: dict | None = None) -> list[CheckResult]:
+    def checks_here(self, values: Mapping[str, object] | None = None) -> list[CheckResult]:
         """Results of the ``[[expect]]`` blocks that refer to exactly this position.
 
         ``values``: this position's :meth:`values`, when the caller has them already."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -63,7 +64,7 @@ class CheckResult:
         return f"FAIL  {self.where()}: " + "; ".join(parts)
 
 
-def compare(exp: Expectation, g: int, values: dict) -> CheckResult:
+def compare(exp: Expectation, g: int, values: Mapping[str, object]) -> CheckResult:
     """Compare an expectation's values with ``values`` (as from :func:`current_values`)."""
     mismatches = []
     for name, expected in exp.values.items():

@@ -127,22 +127,34 @@ def numpy_script(sc: Scenario) -> str:
         body.append(f"W{l} -= learning_rate * dW{l}")
         if layer.bias:
             body.append(f"b{l} -= learning_rate * db{l}")
-    out += ["", "", "for epoch in range(1, epochs + 1):"]
-    if batch:
-        out.append("    a0, t = X, T  # batch mode: one pass over the whole data set")
-        out += ["    " + line for line in body]
-        out.append('    print(f"epoch {epoch} loss {loss!r}")')
-    else:
-        out += [
-            "    total = 0.0",
-            "    for i in range(len(X)):",
-            "        a0, t = X[i:i + 1], T[i:i + 1]  # online: one sample, as a 1-row matrix",
-        ]
-        out += ["        " + line for line in body]
-        out.append("        total += loss")
-        epoch_loss = "total / len(X)" if mean else "total"
-        out.append(f'    print(f"epoch {{epoch}} loss {{{epoch_loss}!r}}")  # reduction: {sc.training.reduction}')
+    notes = (
+        "  # batch mode: one pass over the whole data set",
+        "  # online: one sample, as a 1-row matrix",
+        f"  # reduction: {sc.training.reduction}",
+    )
+    out += _epoch_loop(body, "loss", batch=batch, mean=mean, notes=notes)
     return "\n".join(out) + "\n"
+
+
+def _epoch_loop(
+    body: list[str], loss: str, *, batch: bool, mean: bool, notes: tuple[str, str, str] = ("", "", "")
+) -> list[str]:
+    """The epochs around one update's ``body``: the whole data set per update (batch) or one sample
+    at a time (online). ``loss`` is the body's loss as a float; ``notes`` end three lines with comments."""
+    batch_note, online_note, reduction_note = notes
+    out = ["", "", "for epoch in range(1, epochs + 1):"]
+    if batch:
+        out.append("    a0, t = X, T" + batch_note)
+        out += ["    " + line for line in body]
+        out.append(f'    print(f"epoch {{epoch}} loss {{{loss}!r}}")')
+    else:
+        out += ["    total = 0.0", "    for i in range(len(X)):"]
+        out.append("        a0, t = X[i:i + 1], T[i:i + 1]" + online_note)
+        out += ["        " + line for line in body]
+        out.append(f"        total += {loss}")
+        epoch_loss = "total / len(X)" if mean else "total"
+        out.append(f'    print(f"epoch {{epoch}} loss {{{epoch_loss}!r}}")' + reduction_note)
+    return out
 
 
 def torch_script(sc: Scenario) -> str:
@@ -177,14 +189,5 @@ def torch_script(sc: Scenario) -> str:
     else:
         out.append("    return per[0]")
     step = ["optimizer.zero_grad()", "loss = pass_loss(a0, t)", "loss.backward()", "optimizer.step()"]
-    out += ["", "", "for epoch in range(1, epochs + 1):"]
-    if batch:
-        out.append("    a0, t = X, T")
-        out += ["    " + s for s in step]
-        out.append('    print(f"epoch {epoch} loss {loss.item()!r}")')
-    else:
-        out += ["    total = 0.0", "    for i in range(len(X)):", "        a0, t = X[i:i + 1], T[i:i + 1]"]
-        out += ["        " + s for s in step]
-        out.append("        total += loss.item()")
-        out.append(f'    print(f"epoch {{epoch}} loss {{{"total / len(X)" if mean else "total"}!r}}")')
+    out += _epoch_loop(step, "loss.item()", batch=batch, mean=mean)
     return "\n".join(out) + "\n"

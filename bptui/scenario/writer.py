@@ -1,10 +1,8 @@
 """Writing a scenario back to TOML (issue 9, ``ctrl+s``): a lesson can start again mid-training.
 
-No third-party TOML writer: the format is small, and what matters is exactness. Floats are written
-with ``repr`` (the shortest text that reads back to the same float64), strings with TOML's escapes
-(a title is someone else's data: quotes, backslashes, newlines and control characters included),
-and every file written is read back with :func:`load_scenario` and compared bit for bit before it
-takes its name, so a save that would not load the same is never left behind.
+The text comes from :mod:`.dump` (exact TOML values from :mod:`.toml_text`); every file written is
+read back with :func:`load_scenario` and compared bit for bit (:mod:`.bits`) before it takes its
+name, so a save that would not load the same is never left behind.
 
 Decisions (README, "Files"):
 - Every layer gets explicit ``weights`` (in the file's convention) and, if it has a bias,
@@ -20,7 +18,6 @@ Decisions (README, "Files"):
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
 import re
 import tempfile
@@ -29,90 +26,17 @@ from pathlib import Path
 
 import numpy as np
 
-from bptui.engine.network import initial_params
-from bptui.engine.spec import COLUMN, Expectation, LayerSpec, Scenario, TrainingSpec
-from bptui.printable import is_unsafe, printable
+from bptui.engine.spec import LayerSpec, Scenario
+from bptui.printable import printable
 
 from . import schema as s
+from .bits import same_as_start, same_scenario
+from .dump import DataFile, dumps
 from .loader import load_scenario
+from .toml_text import SaveError as SaveError  # re-exported: callers catch it from here
 
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SAFE_STEM = re.compile(r"[^A-Za-z0-9_.-]+")
-_HANDLED_TOP = ("title", "description", "source")  # written first; network/init/data/training/expect are tables
-_HANDLED_LAYER = ("units", "activation", "slope", "bias", "weights", "biases")
-_CORE_TRAINING = ("loss", "reduction", "learning_rate", "mode", "epochs")  # always written
 INLINE_DATA_LIMIT = 1 << 20  # bytes of inline data text above which a data file is referenced if there is one
-
-
-class SaveError(Exception):
-    """A save that cannot be done; the text says why in one line (nothing was written)."""
-
-
-# --- TOML values ----------------------------------------------------------------------------------
-
-
-def toml_string(text: str) -> str:
-    """A TOML basic string holding exactly ``text``; unsafe characters are escaped, never raw."""
-    out: list[str] = []
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif is_unsafe(ch):
-            code = ord(ch)
-            if 0xD800 <= code <= 0xDFFF:
-                raise SaveError(
-                    f"the text {printable(text, 40)!r} holds a lone surrogate (U+{code:04X}), "
-                    f"which a TOML file cannot hold; remove it"
-                )
-            out.append(f"\\u{code:04X}" if code < 0x10000 else f"\\U{code:08X}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
-def toml_float(x: float) -> str:
-    """``repr`` of the float64: the shortest text that reads back to the same bits (``-0.0`` too)."""
-    x = float(x)
-    if not math.isfinite(x):
-        raise SaveError(f"{x!r} is not a finite number; a scenario holds finite numbers only")
-    return repr(x)
-
-
-def toml_key(key: str) -> str:
-    return key if _BARE_KEY.fullmatch(key) else toml_string(key)
-
-
-def toml_value(value: object) -> str:
-    """A TOML value for a bool, int, float, str, array (nested lists, tuples, ndarrays) or a flat dict."""
-    if isinstance(value, (bool, np.bool_)):
-        return "true" if value else "false"
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    if isinstance(value, (float, np.floating)):
-        return toml_float(float(value))
-    if isinstance(value, str):
-        return toml_string(value)
-    if isinstance(value, np.ndarray):
-        if value.ndim == 0:
-            return toml_float(value.item())
-        return toml_value(value.tolist())
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{toml_key(str(k))} = {toml_value(v)}" for k, v in value.items()) + "}"
-    raise SaveError(f"cannot write a {type(value).__name__} to a scenario file")
-
-
-def _matrix(key: str, rows: np.ndarray) -> list[str]:
-    """``key = [`` one row per line ``]``: long matrices stay readable and diffable."""
-    lines = [f"{key} = ["]
-    lines += [f"    [{', '.join(toml_float(x) for x in row.tolist())}]," for row in rows]
-    lines.append("]")
-    return lines
-
-
-# --- the scenario to save -------------------------------------------------------------------------
 
 
 def snapshot(
@@ -137,161 +61,6 @@ def snapshot(
     return dataclasses.replace(
         scenario, layers=tuple(layers), expectations=scenario.expectations if keep_expectations else ()
     )
-
-
-def same_as_start(scenario: Scenario, params: dict[str, np.ndarray | None]) -> bool:
-    """Whether ``params`` are bit for bit the parameters ``scenario`` starts from."""
-    start = initial_params(scenario)
-    for l, (w, b) in enumerate(zip(start.W, start.b), start=1):
-        w_file = w.T if scenario.convention == COLUMN else w
-        if not _same_bits(w_file, params[f"W{l}"]):
-            return False
-        if b is not None and not _same_bits(b, params.get(f"b{l}")):
-            return False
-    return True
-
-
-def _same_bits(a: np.ndarray | None, b: np.ndarray | None) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    return a.shape == b.shape and np.ascontiguousarray(a).tobytes() == np.ascontiguousarray(b).tobytes()
-
-
-# --- the text -------------------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class DataFile:
-    """A ``[data] file`` reference: the file, and ``target_columns`` for a .csv."""
-
-    path: Path
-    target_columns: int | None = None
-
-
-def dumps(
-    scenario: Scenario, *, data_file: DataFile | None = None, folder: Path | None = None, header: str = ""
-) -> str:
-    """The scenario as TOML text. Layers with explicit ``weights`` write them (use :func:`snapshot`);
-    a layer without would be drawn from ``[init]``, which is then written too.
-
-    ``data_file`` references a data file instead of writing the data inline, relative to ``folder``
-    (the new file's folder) where possible. ``header`` becomes ``#`` comment lines at the top.
-    """
-    out: list[str] = [f"# {printable(line, 300)}" for line in header.splitlines()]
-    out.append(f"title = {toml_string(scenario.title)}")
-    if scenario.description:
-        out.append(f"description = {toml_string(scenario.description)}")
-    if scenario.source:
-        out.append(f"source = {toml_string(scenario.source)}")
-    out += _extra_fields(
-        scenario, Scenario, s.TOP_KEYS, _HANDLED_TOP + ("network", "init", "data", "training", "expect")
-    )
-    out += ["", "[network]", f"inputs = {scenario.inputs}", f"convention = {toml_string(scenario.convention)}"]
-    drawn = False
-    for layer in scenario.layers:
-        out += ["", "[[network.layers]]", f"units = {layer.units}", f"activation = {toml_string(layer.activation)}"]
-        if layer.activation == "leaky_relu":
-            out.append(f"slope = {toml_float(layer.slope)}")
-        out.append(f"bias = {toml_value(layer.bias)}")
-        out += _extra_fields(layer, LayerSpec, s.LAYER_KEYS, _HANDLED_LAYER)
-        if layer.weights is None:
-            drawn = True
-        else:
-            out += _matrix("weights", np.atleast_2d(np.asarray(layer.weights, dtype=np.float64)))
-        if layer.bias and layer.biases is not None:
-            out.append(f"biases = {toml_value(np.asarray(layer.biases, dtype=np.float64).ravel())}")
-    if drawn:
-        out += ["", "[init]"] + _init_lines(scenario)
-    out += ["", "[data]"] + _data_lines(scenario, data_file, folder)
-    out += ["", "[training]"] + _training_lines(scenario.training)
-    for e in scenario.expectations:
-        out += ["", "[[expect]]"] + _expect_lines(e)
-    return "\n".join(out) + "\n"
-
-
-def _extra_fields(obj: object, cls: type, allowed: tuple[str, ...], handled: tuple[str, ...]) -> list[str]:
-    """Fields a newer format adds (a dataclass field named like an allowed key), when not default."""
-    lines = []
-    for f in dataclasses.fields(cls):
-        if f.name in allowed and f.name not in handled:
-            value = getattr(obj, f.name)
-            default = (
-                f.default
-                if f.default is not dataclasses.MISSING
-                else (f.default_factory() if f.default_factory is not dataclasses.MISSING else dataclasses.MISSING)
-            )
-            if value is None or _equal(value, default):
-                continue
-            lines.append(f"{f.name} = {toml_value(value)}")
-    return lines
-
-
-def _equal(a: object, b: object) -> bool:
-    try:
-        return bool(a == b)
-    except (ValueError, TypeError):  # arrays
-        return False
-
-
-def _init_lines(sc: Scenario) -> list[str]:
-    it = sc.init
-    lines = [f"distribution = {toml_string(it.distribution)}"]
-    if it.distribution == "uniform":
-        lines += [f"low = {toml_float(it.low)}", f"high = {toml_float(it.high)}"]
-    elif it.distribution == "normal":
-        lines.append(f"std = {toml_float(it.std)}")
-    lines.append(f"seed = {it.seed}")
-    return lines
-
-
-def _data_lines(sc: Scenario, data_file: DataFile | None, folder: Path | None) -> list[str]:
-    if data_file is not None:
-        target = data_file.path
-        if folder is not None:
-            try:
-                common = Path(os.path.commonpath([data_file.path, folder]))
-                if common != Path(common.anchor):  # they share a folder that is not the root
-                    target = Path(os.path.relpath(data_file.path, folder))
-            except ValueError:  # another drive (Windows): keep the absolute path
-                pass
-        lines = [f"file = {toml_string(target.as_posix())}"]
-        if data_file.target_columns is not None:
-            lines.append(f"target_columns = {data_file.target_columns}")
-        return lines + _test_lines(sc)
-    X, T = sc.data_inputs, sc.data_targets
-    if sc.test_inputs is not None and sc.test_targets is not None:  # the test split follows the training rows
-        X, T = np.vstack([X, sc.test_inputs]), np.vstack([T, sc.test_targets])
-    return _matrix("inputs", X) + _matrix("targets", T) + _test_lines(sc)
-
-
-def _test_lines(sc: Scenario) -> list[str]:
-    return [f"test_samples = {sc.test_samples}"] if sc.test_samples else []
-
-
-def _training_lines(tr: TrainingSpec) -> list[str]:
-    lines = []
-    for f in dataclasses.fields(TrainingSpec):
-        if f.name not in s.TRAINING_KEYS:
-            continue
-        value = getattr(tr, f.name)
-        if value is not None and (f.name in _CORE_TRAINING or not _equal(value, f.default)):
-            lines.append(f"{f.name} = {toml_value(value)}")
-    return lines
-
-
-def _expect_lines(e: Expectation) -> list[str]:
-    lines = [
-        f"epoch = {e.epoch}",
-        f"sample = {e.sample}",
-        f"after = {toml_string(e.after)}",
-        f"tolerance = {toml_float(e.tolerance)}",
-    ]
-    lines += [f"{toml_key(name)} = {toml_value(np.asarray(v, dtype=np.float64))}" for name, v in e.values.items()]
-    return lines
-
-
-# --- the file -------------------------------------------------------------------------------------
 
 
 def data_file_of(scenario: Scenario) -> DataFile | None:
@@ -379,44 +148,6 @@ def _write_checked(scenario: Scenario, text: str, folder: Path) -> Path | None:
         temp.unlink(missing_ok=True)
         return None
     return temp
-
-
-def same_scenario(a: Scenario, b: Scenario) -> bool:
-    """Bit-for-bit equality of everything a save must keep (parameters, data, settings, checkpoints)."""
-    if (a.title, a.description, a.source, a.inputs, a.convention, a.training) != (
-        b.title,
-        b.description,
-        b.source,
-        b.inputs,
-        b.convention,
-        b.training,
-    ):
-        return False
-    if len(a.layers) != len(b.layers) or len(a.expectations) != len(b.expectations):
-        return False
-    for x, y in zip(a.layers, b.layers):
-        if (x.units, x.activation, x.bias) != (y.units, y.activation, y.bias):
-            return False
-        if x.activation == "leaky_relu" and x.slope != y.slope:
-            return False
-        if not _same_bits(x.weights, y.weights) or not (_same_bits(x.biases, y.biases) if x.bias else y.biases is None):
-            return False
-    if not (_same_bits(a.data_inputs, b.data_inputs) and _same_bits(a.data_targets, b.data_targets)):
-        return False
-    if not (_same_bits(a.test_inputs, b.test_inputs) and _same_bits(a.test_targets, b.test_targets)):
-        return False
-    for ex, ey in zip(a.expectations, b.expectations):
-        if (ex.epoch, ex.sample, ex.after, ex.tolerance, list(ex.values)) != (
-            ey.epoch,
-            ey.sample,
-            ey.after,
-            ey.tolerance,
-            list(ey.values),
-        ):
-            return False
-        if not all(_same_bits(ex.values[k], ey.values[k]) for k in ex.values):
-            return False
-    return True
 
 
 def default_name(scenario: Scenario, updates: int, passes: int, folder: Path) -> str:

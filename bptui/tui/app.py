@@ -191,8 +191,7 @@ class BptuiApp(DebugMixin, TeachMixin, FilesMixin, App[None]):
 
     def _perform(self, command: Callable[[], Outcome]) -> None:
         """Run a quick command on the Debugger, then publish the new state and its message."""
-        if self.busy:
-            self.notify(f"a {self.busy} is under way: escape stops it", severity="warning")
+        if self.refuse_while_busy():
             return
         start = self.debugger.g
         try:
@@ -202,6 +201,14 @@ class BptuiApp(DebugMixin, TeachMixin, FilesMixin, App[None]):
             self._internal_error(exc)
             return
         self._publish(outcome)
+
+    def refuse_while_busy(self) -> bool:
+        """Whether a background command is under way; if so, say so (the key does nothing else)."""
+        if not self.busy:
+            return False
+        article = "an" if self.busy[0] in "aeiou" else "a"
+        self.notify(f"{article} {self.busy} is under way: escape stops it", severity="warning")
+        return True
 
     def _internal_error(self, exc: BaseException) -> None:
         """A bug, not a user's mistake: log it, say so, and show the Debugger's state as it really is."""
@@ -222,8 +229,7 @@ class BptuiApp(DebugMixin, TeachMixin, FilesMixin, App[None]):
         Any jump replays at most one checkpoint stride, but a stride of a large network (or a
         finish over a large data set) can still take seconds: the UI must never wait for it.
         """
-        if self.busy:
-            self.notify(f"a {self.busy} is under way: escape stops it", severity="warning")
+        if self.refuse_while_busy():
             return
         dbg = self.debugger
         if target is not None and dbg.replay_cost(target) > INLINE_PASSES:
@@ -303,8 +309,7 @@ class BptuiApp(DebugMixin, TeachMixin, FilesMixin, App[None]):
     # --- long commands, in a worker ----------------------------------------------------------------
 
     def action_run(self) -> None:
-        if self.busy:
-            self.notify(f"a {self.busy} is under way: escape stops it", severity="warning")
+        if self.refuse_while_busy():
             return
         self.push_screen(RunDialog(self.scenario.training.epochs), self.start_run)
 
@@ -317,8 +322,7 @@ class BptuiApp(DebugMixin, TeachMixin, FilesMixin, App[None]):
         self._background("run", partial(dbg.run, epochs))
 
     def action_continue(self) -> None:
-        if self.busy:
-            self.notify(f"a {self.busy} is under way: escape stops it", severity="warning")
+        if self.refuse_while_busy():
             return
         dbg = self.debugger
         target = dbg.target_continue()

@@ -32,8 +32,7 @@ if TYPE_CHECKING:
 
 def blocked(app: BptuiApp) -> bool:
     """A file command waits for a run to end (its Debugger is in use) and for a dialog to close."""
-    if app.busy:
-        app.notify(f"a {app.busy} is under way: escape stops it", severity="warning")
+    if app.refuse_while_busy():
         return True
     return isinstance(app.screen, ConfirmDialog) or app._modal()
 

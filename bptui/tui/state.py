@@ -112,18 +112,6 @@ def select(values: Mapping[str, Value], layer: int, element: int, row: bool) -> 
     return Selection(layer, e, n, f"W{layer}[{r},{c}]", (r, c), source, unit)
 
 
-def parameter_names(values: Mapping[str, Value], layer: int) -> list[str]:
-    """Layer ``layer``'s parameter elements, ``W`` row by row then ``b`` (the order of :func:`select`)."""
-    names = []
-    W = values.get(f"W{layer}")
-    if W is not None:
-        names += [f"W{layer}[{i},{j}]" for i, j in np.ndindex(*np.shape(W))]
-    b = values.get(f"b{layer}")
-    if b is not None:
-        names += [f"b{layer}[{j}]" for j in range(np.size(b))]
-    return names
-
-
 def snapshot_values(debugger: Debugger) -> dict[str, Value]:
     """Every value at this position, copied: the engine updates parameters in place, and a
     snapshot must not change after the fact (else "changed" marks compare a value with itself)."""
@@ -139,7 +127,7 @@ def capture(debugger: Debugger, values: Mapping[str, Value], before: Mapping[str
         before=values if before is None else before,
         losses=debugger.loss_array(),  # a read-only view: no list of millions of floats per key
         running=debugger.timeline.running_loss(),
-        checks=tuple(debugger.checks_here(dict(values))),
+        checks=tuple(debugger.checks_here(values)),
         accuracy=debugger.accuracy(),
         **parts,
     )

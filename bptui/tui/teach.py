@@ -59,8 +59,7 @@ class TeachMixin:
             self.notify(f"predict mode off: {right} of {asked} right")
 
     def _ask_prediction(self) -> None:
-        if self.busy:
-            self.notify(f"a {self.busy} is under way: escape stops it", severity="warning")
+        if self.refuse_while_busy():
             return
         dbg: Debugger = self.debugger
         try:
@@ -131,8 +130,7 @@ class TeachMixin:
 
     def action_edit(self) -> None:
         """Ask for a new value of the selected parameter (or an input, target, the learning rate)."""
-        if self.busy:
-            self.notify(f"a {self.busy} is under way: escape stops it", severity="warning")
+        if self.refuse_while_busy():
             return
         name = self.selected_parameter() or "learning_rate"
         self.push_screen(EditScreen(name, self._check_edit, self._value_now), self._edited)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -13,48 +12,34 @@ import pytest
 from bptui.cli import main
 from bptui.scenario import bundled, bundled_dir
 
-DIVERGING = textwrap.dedent(
-    """
-    title = "Too large a step"
-    [network]
-    inputs = 1
-    [[network.layers]]
-    units = 1
-    activation = "identity"
-    weights = [[0.5]]
-    [data]
-    inputs = [[2.0], [3.0]]
-    targets = [[1.0], [-1.0]]
-    [training]
-    loss = "half_squared_error"
-    learning_rate = 5.0
-    epochs = 5000
-    """
+from ..builders import run_bptui, scenario_toml
+
+DIVERGING = scenario_toml(
+    (1, "identity", "weights = [[0.5]]"),
+    title="Too large a step",
+    data="inputs = [[2.0], [3.0]]\ntargets = [[1.0], [-1.0]]",
+    training='loss = "half_squared_error"\nlearning_rate = 5.0\nepochs = 5000',
 )
-
-
-def bptui(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bptui", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
 def test_every_bundled_scenario_checks_out() -> None:
     """Golden test: each bundled file's [[expect]] blocks (the textbooks' numbers) hold."""
     names = [name for name, _ in bundled()]
     assert {"streetlight", "single_neuron", "chain", "sigmoid_221", "sigmoid_221_bias", "xor"} <= set(names)
-    result = bptui("check", *names)
+    result = run_bptui("check", *names)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert lines and all(": ok " in line for line in lines)
 
 
 def test_list_names_and_titles() -> None:
-    result = bptui("--list")
+    result = run_bptui("--list")
     assert result.returncode == 0
     assert any(line.split()[0] == "streetlight" and "Streetlight" in line for line in result.stdout.splitlines())
 
 
 def test_run_json_is_the_spec_document(tmp_path: Path) -> None:
-    result = bptui("run", "streetlight", "--json", cwd=tmp_path)  # bundled name, from any directory
+    result = run_bptui("run", "streetlight", "--json", cwd=tmp_path)  # bundled name, from any directory
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""  # no progress bar when stderr is not a terminal
     doc = json.loads(result.stdout)
@@ -68,7 +53,7 @@ def test_run_json_is_the_spec_document(tmp_path: Path) -> None:
 
 
 def test_run_steps_stops_mid_pass() -> None:
-    result = bptui("run", "chain", "--steps", "4", "--json")
+    result = run_bptui("run", "chain", "--steps", "4", "--json")
     doc = json.loads(result.stdout)
     assert doc["position"] == {"epoch": 1, "sample": 1, "step": "backward 2"}
     assert doc["values"]["da1"] == [-1.0]  # seed 000: ∂Loss/∂h = −2 × 0.5
@@ -76,7 +61,7 @@ def test_run_steps_stops_mid_pass() -> None:
 
 
 def test_run_table() -> None:
-    result = bptui("run", "single_neuron", "--epochs", "3")
+    result = run_bptui("run", "single_neuron", "--epochs", "3")
     assert result.returncode == 0
     assert "epoch 3 · sample 1/1 · update (4/4)" in result.stdout
 
@@ -84,7 +69,7 @@ def test_run_table() -> None:
 def test_diverging_run_exits_3_with_valid_json(tmp_path: Path) -> None:
     path = tmp_path / "diverge.toml"
     path.write_text(DIVERGING)
-    result = bptui("run", str(path), "--json")
+    result = run_bptui("run", str(path), "--json")
     assert result.returncode == 3
     doc = json.loads(result.stdout)  # still one valid JSON document
     assert doc["position"]["epoch"] < 5000
@@ -96,7 +81,7 @@ def test_bad_file_is_one_line_exit_2(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     path.write_text('title = "x"\n[network]\ninputs = 2\nconvetion = "row"\n')
     for args in (("run", str(path)), ("check", str(path)), (str(path),)):
-        result = bptui(*args)
+        result = run_bptui(*args)
         assert result.returncode == 2
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith(f"bptui: error: {path}:4:"), lines
@@ -108,13 +93,13 @@ def test_check_reports_a_mismatch_with_exit_1(tmp_path: Path) -> None:
     text = (bundled_dir() / "single_neuron.toml").read_text().replace("W1 = [[0.9]]", "W1 = [[0.95]]")
     path = tmp_path / "wrong.toml"
     path.write_text(text)
-    result = bptui("check", str(path))
+    result = run_bptui("check", str(path))
     assert result.returncode == 1
     assert any(line.startswith(f"{path}: FAIL") and "W1" in line for line in result.stdout.splitlines())
 
 
 def test_missing_scenario_name() -> None:
-    result = bptui("run", "no_such_thing")
+    result = run_bptui("run", "no_such_thing")
     assert result.returncode == 2
     assert "bptui --list" in result.stderr
 
@@ -136,5 +121,5 @@ def test_bad_epochs_argument() -> None:
 
 
 def test_version() -> None:
-    result = bptui("--version")
+    result = run_bptui("--version")
     assert result.returncode == 0 and result.stdout.startswith("bptui ")

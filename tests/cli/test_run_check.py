@@ -5,40 +5,22 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
-HIDDEN = textwrap.dedent(
-    """
-    title = "relu hides -inf"
-    [network]
-    inputs = 2
-    [[network.layers]]
-    units = 1
-    activation = "relu"
-    weights = [[-1e308, -1e308]]
-    biases = [0.0]
-    [[network.layers]]
-    units = 1
-    activation = "identity"
-    weights = [[0.5]]
-    biases = [0.1]
-    [data]
-    inputs = [[1.0, 1.0], [0.5, 1.0]]
-    targets = [[1.0], [0.0]]
-    [training]
-    learning_rate = 0.1
-    epochs = 50
-    """
+from ..builders import run_bptui, scenario_toml
+
+HIDDEN = scenario_toml(
+    (1, "relu", "weights = [[-1e308, -1e308]]\nbiases = [0.0]"),
+    (1, "identity", "weights = [[0.5]]\nbiases = [0.1]"),
+    title="relu hides -inf",
+    inputs=2,
+    data="inputs = [[1.0, 1.0], [0.5, 1.0]]\ntargets = [[1.0], [0.0]]",
+    training="learning_rate = 0.1\nepochs = 50",
 )
 WHERE = "training diverged: z1 became non-finite at epoch 1, sample 1/2, step forward 1"
 CAUSE = "a product overflowed: z1 = a0·W1 + b1 with |a0| up to 1 and |W1| up to 1e+308 (the largest float64 is 1.8e308)"
-
-
-def bptui(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bptui", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
 @pytest.fixture
@@ -50,7 +32,7 @@ def hidden(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("how", [["--epochs", "50"], ["--steps", "1"], ["--json", "--epochs", "50"]])
 def test_run_reports_the_first_non_finite_value_even_when_the_activation_hides_it(hidden, how) -> None:
-    result = bptui("run", str(hidden), *how)
+    result = run_bptui("run", str(hidden), *how)
     assert result.returncode == 3
     # one line, no RuntimeWarning; the cause (engine/diagnosis.py) closes it
     assert result.stderr.splitlines() == [f"bptui: {WHERE}; stopped there; cause: {CAUSE}"]
@@ -65,20 +47,20 @@ def test_run_reports_the_first_non_finite_value_even_when_the_activation_hides_i
 def test_check_reports_the_same_place(hidden, tmp_path: Path) -> None:
     with_expect = tmp_path / "expect.toml"
     with_expect.write_text(HIDDEN + '\n[[expect]]\nepoch = 3\nafter = "forward 2"\na2 = [0.1]\n')
-    result = bptui("check", str(with_expect))
+    result = run_bptui("check", str(with_expect))
     lines = result.stdout.splitlines()
     assert lines[0] == f"{with_expect}: warning: {WHERE}"
     assert lines[1].startswith(f"{with_expect}: FAIL  epoch 3 sample 1 after forward 2: a2")  # still compared
     assert result.returncode == 1
     assert result.stderr == ""
-    result = bptui("check", "--gradients", str(hidden))
+    result = run_bptui("check", "--gradients", str(hidden))
     assert f"not checked after epoch 1: {WHERE}" in result.stdout
     assert result.stderr == ""
 
 
 @pytest.mark.parametrize("which", ["all", "params", "none"])
 def test_values_chooses_what_the_json_document_holds(which) -> None:
-    result = bptui("run", "xor", "--json", "--epochs", "3", "--values", which)
+    result = run_bptui("run", "xor", "--json", "--epochs", "3", "--values", which)
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
     assert list(doc) == ["title", "position", "loss", "params", "values"]  # docs/SPEC.md §5.1: `values` always there
@@ -122,7 +104,13 @@ def interrupted(args: list[str], after: float) -> subprocess.CompletedProcess:
     import time
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bptui", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "bptui", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # ctrl+c as a terminal sends it, even when this suite runs in the background (where the
+        # shell starts it with SIGINT ignored, and a child inherits that)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     time.sleep(after)
     proc.send_signal(signal.SIGINT)
@@ -142,32 +130,13 @@ def test_ctrl_c_ends_a_long_gradient_check_with_130_and_one_line(tmp_path: Path)
     rng = np.random.RandomState(0)
     np.savez(tmp_path / "d.npz", inputs=rng.rand(2, 300), targets=np.eye(4)[[1, 2]])
     (tmp_path / "big.toml").write_text(
-        textwrap.dedent(
-            """
-        title = "wide and deep: each nudge recomputes 1000×1000 layers in extended precision"
-        [network]
-        inputs = 300
-        [[network.layers]]
-        units = 1000
-        activation = "tanh"
-        [[network.layers]]
-        units = 1000
-        activation = "tanh"
-        [[network.layers]]
-        units = 1000
-        activation = "tanh"
-        [[network.layers]]
-        units = 1000
-        activation = "tanh"
-        [[network.layers]]
-        units = 4
-        activation = "softmax"
-        [data]
-        file = "d.npz"
-        [training]
-        loss = "cross_entropy"
-        learning_rate = 0.1
-        """
+        scenario_toml(
+            *[(1000, "tanh")] * 4,
+            (4, "softmax"),
+            title="wide and deep: each nudge recomputes 1000×1000 layers in extended precision",
+            inputs=300,
+            data='file = "d.npz"',
+            training='loss = "cross_entropy"\nlearning_rate = 0.1',
         )
     )
     result = interrupted(["check", "--gradients", str(tmp_path / "big.toml")], after=2.5)

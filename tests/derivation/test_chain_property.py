@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bptui.engine import Debugger, InitSpec, LayerSpec, Scenario, TrainingSpec
 from bptui.engine.derivation import derive_parameter
 
-from ..builders import HIDDEN, engine_value, parameter_names
+from ..builders import HIDDEN, engine_value, parameter_names, targets_for
 
 
 @st.composite
@@ -33,12 +33,7 @@ def networks(draw) -> Scenario:
     rng = np.random.RandomState(seed)
     n = draw(st.integers(1, 3))
     X = rng.uniform(-1, 1, (n, widths[0]))
-    if loss == "cross_entropy":
-        T = np.eye(widths[-1])[rng.randint(0, widths[-1], n)]
-    elif loss == "binary_cross_entropy":
-        T = rng.randint(0, 2, (n, widths[-1])).astype(float)
-    else:
-        T = rng.uniform(-1, 1, (n, widths[-1]))
+    T = targets_for(loss, rng, n, widths[-1])
     layers = tuple(
         LayerSpec(w, a, slope=0.05, bias=draw(st.booleans()), biases=None) for w, a in zip(widths[1:], acts + [out])
     )
@@ -59,7 +54,7 @@ def networks(draw) -> Scenario:
     )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60)
 @given(sc=networks(), passes=st.integers(0, 2), after_update=st.booleans())
 def test_chain_equals_gradient(sc, passes, after_update):
     d = Debugger(sc)

@@ -20,6 +20,8 @@ from bptui.export.handout import handout
 from bptui.export.scripts import numpy_script
 from bptui.scenario.loader import parse_scenario
 
+from ..builders import scenario_toml
+
 SOFTSIGN = activations.ActivationOp(
     "softsign",
     lambda slope: (
@@ -114,18 +116,7 @@ def test_numpy_script_reproduces_the_losses_bit_for_bit(softsign):
 
 
 def test_loader_accepts_it_only_while_registered(softsign, tmp_path: Path):
-    text = """title = "t"
-[network]
-inputs = 1
-[[network.layers]]
-units = 1
-activation = "softsign"
-[data]
-inputs = [[1.0]]
-targets = [[0.5]]
-[training]
-learning_rate = 0.1
-"""
+    text = scenario_toml((1, "softsign"), data="inputs = [[1.0]]\ntargets = [[0.5]]")
     assert parse_scenario(text, tmp_path / "t.toml").layers[0].activation == "softsign"
     activations.unregister("softsign")
     with pytest.raises(Exception, match="softsign"):

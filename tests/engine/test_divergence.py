@@ -71,7 +71,7 @@ FINITE = st.floats(-1e3, 1e3, allow_nan=False)
 HUGE = st.sampled_from([1e150, -1e200, 1e300, -1e308, 1.7e308])
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(
     w=st.lists(st.one_of(FINITE, HUGE), min_size=4, max_size=4),
     x=st.lists(st.one_of(FINITE, HUGE), min_size=4, max_size=4),

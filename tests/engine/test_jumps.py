@@ -155,7 +155,7 @@ def test_undo_redo_and_jumps_accept_the_callbacks_of_run() -> None:
 MOVES = commands(run=60, goto=3000, size=20)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(commands=MOVES, which=st.sampled_from(["street", "batch"]), budget=st.sampled_from([1, 2**20]))
 def test_replay_cost_is_what_a_move_computes_and_never_more_than_a_stride(commands, which, budget) -> None:
     sc = streetlight() if which == "street" else random_network(3, mode="batch", hidden="relu")

@@ -14,7 +14,7 @@ from ..builders import apply, commands, random_network, same_state, stepped, str
 COMMANDS = commands(run=4, goto=400, size=25)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(commands=COMMANDS, which=st.sampled_from(["street", "batch", "column"]))
 def test_any_walk_equals_replay_from_start(commands, which) -> None:
     scenario = {

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bptui.engine import Debugger
@@ -53,7 +53,7 @@ def titled(title: str, epochs: int = 3):
     )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150)
 @given(st.text(max_size=60))
 @example(HOSTILE[0])
 @example(HOSTILE[2])
@@ -111,7 +111,7 @@ def head(markdown: str) -> list[str]:
     return [line for line in markdown[: markdown.index("## Setup")].split("\n") if line]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(st.text(max_size=80))
 @example("$$\n\\begin{x}\n$$")
 @example("<script>alert(1)</script> & %comment {x}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bptui.scenario import ScenarioError, parse_scenario
@@ -83,13 +83,13 @@ def load(text: str) -> None:
         assert "\n" not in str(err)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300)
 @given(st.text(max_size=300))
 def test_junk_text(text: str) -> None:
     load(text)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(st.tuples(st.integers(0, GOOD.count("\n")), st.sampled_from(KEYS), values), max_size=4))
 def test_mutated_scenario(edits: list[tuple[int, str, object]]) -> None:
     """Insert ``key = value`` lines into a good file: deep in the validation, not just the parser."""
@@ -102,7 +102,7 @@ def test_mutated_scenario(edits: list[tuple[int, str, object]]) -> None:
 VALUE_LINES = [n for n, line in enumerate(GOOD.split("\n")) if " = " in line]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400)
 @given(st.lists(st.tuples(st.sampled_from(VALUE_LINES), values), min_size=1, max_size=3))
 def test_replaced_values(edits: list[tuple[int, object]]) -> None:
     """Give existing keys values of any type or shape."""
@@ -112,7 +112,7 @@ def test_replaced_values(edits: list[tuple[int, object]]) -> None:
     load("\n".join(lines))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.integers(0, len(GOOD)), st.integers(0, 40), st.text(max_size=20))
 def test_spliced_scenario(start: int, length: int, junk: str) -> None:
     load(GOOD[:start] + junk + GOOD[start + length :])

@@ -21,20 +21,16 @@ from bptui.scenario import (
     resolve,
 )
 
-MINIMAL = """title = "Minimal"
-[network]
-inputs = 2
-[[network.layers]]
-units = 3
-activation = "tanh"
-[[network.layers]]
-units = 1
-activation = "sigmoid"
-[data]
-{data}
-[training]
-learning_rate = 0.5
-"""
+from ..builders import scenario_toml
+
+
+def minimal(data: str) -> str:
+    """A 2-3-1 network whose ``[data]`` table holds ``data``."""
+    return scenario_toml(
+        (3, "tanh"), (1, "sigmoid"), title="Minimal", inputs=2, data=data, training="learning_rate = 0.5"
+    )
+
+
 INLINE = "inputs = [[0, 0], [0, 1], [1, 0], [1, 1]]\ntargets = [[0], [1], [1], [0]]"
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 XOR_Y = np.array([[0], [1], [1], [0]], dtype=float)
@@ -47,7 +43,7 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 
 def test_defaults_applied(tmp_path: Path) -> None:
-    sc = load_scenario(write(tmp_path, "m.toml", MINIMAL.format(data=INLINE)))
+    sc = load_scenario(write(tmp_path, "m.toml", minimal(INLINE)))
     assert sc.title == "Minimal" and sc.description == "" and sc.source == ""
     assert sc.convention == "column"
     assert [(l.units, l.activation, l.bias, l.slope) for l in sc.layers] == [
@@ -134,7 +130,7 @@ dW1 = [[1, 2], [3, 4]]
     ("convention", "weights"), [("column", "[[1, 2], [3, 4], [5, 6]]"), ("row", "[[1, 3, 5], [2, 4, 6]]")]
 )
 def test_weight_shapes_follow_the_convention(tmp_path: Path, convention: str, weights: str) -> None:
-    text = MINIMAL.format(data=INLINE).replace("inputs = 2\n", f'inputs = 2\nconvention = "{convention}"\n', 1)
+    text = minimal(INLINE).replace("inputs = 2\n", f'inputs = 2\nconvention = "{convention}"\n', 1)
     text = text.replace('activation = "tanh"', f'activation = "tanh"\nweights = {weights}')
     sc = parse_scenario(text, tmp_path / "w.toml")
     expected = np.array([[1, 2], [3, 4], [5, 6]], dtype=float)
@@ -148,7 +144,7 @@ def test_weight_shapes_follow_the_convention(tmp_path: Path, convention: str, we
 def test_csv_with_and_without_header(tmp_path: Path, header: str) -> None:
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "xor.csv").write_text(header + "0,0,0\n0,1,1\n\n1,0,1\r\n1,1,0", encoding="utf-8")
-    path = write(tmp_path, "c.toml", MINIMAL.format(data='file = "data/xor.csv"\ntarget_columns = 1'))
+    path = write(tmp_path, "c.toml", minimal('file = "data/xor.csv"\ntarget_columns = 1'))
     sc = load_scenario(path)
     np.testing.assert_array_equal(sc.data_inputs, XOR_X)
     np.testing.assert_array_equal(sc.data_targets, XOR_Y)
@@ -157,7 +153,7 @@ def test_csv_with_and_without_header(tmp_path: Path, header: str) -> None:
 def test_data_path_is_relative_to_the_scenario_not_the_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "xor.csv").write_text("0,0,0\n0,1,1\n1,0,1\n1,1,0\n", encoding="utf-8")
-    write(tmp_path / "sub", "c.toml", MINIMAL.format(data='file = "xor.csv"'))
+    write(tmp_path / "sub", "c.toml", minimal('file = "xor.csv"'))
     monkeypatch.chdir(tmp_path)
     sc = load_scenario("sub/c.toml")
     np.testing.assert_array_equal(sc.data_targets, XOR_Y)
@@ -165,7 +161,7 @@ def test_data_path_is_relative_to_the_scenario_not_the_cwd(tmp_path: Path, monke
 
 def test_npz(tmp_path: Path) -> None:
     np.savez(tmp_path / "xor.npz", inputs=XOR_X.astype(np.float32), targets=XOR_Y.astype(np.int64), extra=np.zeros(3))
-    sc = load_scenario(write(tmp_path, "n.toml", MINIMAL.format(data='file = "xor.npz"')))
+    sc = load_scenario(write(tmp_path, "n.toml", minimal('file = "xor.npz"')))
     assert sc.data_inputs.dtype == np.float64 and sc.data_targets.dtype == np.float64
     np.testing.assert_array_equal(sc.data_inputs, XOR_X)
     np.testing.assert_array_equal(sc.data_targets, XOR_Y)
@@ -186,14 +182,14 @@ def test_npz(tmp_path: Path) -> None:
 def test_bad_npz(tmp_path: Path, arrays: dict, message: str) -> None:
     np.savez(tmp_path / "d.npz", **arrays)
     with pytest.raises(ScenarioError, match=message) as info:
-        load_scenario(write(tmp_path, "n.toml", MINIMAL.format(data='file = "d.npz"')))
+        load_scenario(write(tmp_path, "n.toml", minimal('file = "d.npz"')))
     assert info.value.path == str(tmp_path / "d.npz")
 
 
 def test_npz_object_array_is_never_unpickled(tmp_path: Path) -> None:
     np.savez(tmp_path / "d.npz", inputs=np.array([[0, {}]] * 4, dtype=object), targets=XOR_Y)
     with pytest.raises(ScenarioError, match="must hold numbers"):
-        load_scenario(write(tmp_path, "n.toml", MINIMAL.format(data='file = "d.npz"')))
+        load_scenario(write(tmp_path, "n.toml", minimal('file = "d.npz"')))
 
 
 def test_npz_declared_shape_beyond_limit_is_refused_before_loading(tmp_path: Path) -> None:
@@ -204,19 +200,19 @@ def test_npz_declared_shape_beyond_limit_is_refused_before_loading(tmp_path: Pat
             npy_format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (10**9, width)})
             archive.writestr(f"{name}.npy", header.getvalue())
     with pytest.raises(ScenarioError, match="more than the limits"):
-        load_scenario(write(tmp_path, "n.toml", MINIMAL.format(data='file = "d.npz"')))
+        load_scenario(write(tmp_path, "n.toml", minimal('file = "d.npz"')))
 
 
 def test_not_a_zip(tmp_path: Path) -> None:
     (tmp_path / "d.npz").write_bytes(b"not a zip")
     with pytest.raises(ScenarioError, match=r"not a valid \.npz"):
-        load_scenario(write(tmp_path, "n.toml", MINIMAL.format(data='file = "d.npz"')))
+        load_scenario(write(tmp_path, "n.toml", minimal('file = "d.npz"')))
 
 
 def test_data_file_that_is_a_directory(tmp_path: Path) -> None:
     (tmp_path / "d.csv").mkdir()
     with pytest.raises(ScenarioError, match="is a directory") as info:
-        load_scenario(write(tmp_path, "n.toml", MINIMAL.format(data='file = "d.csv"')))
+        load_scenario(write(tmp_path, "n.toml", minimal('file = "d.csv"')))
     assert info.value.line == 11
 
 
@@ -237,12 +233,12 @@ def test_oversized_scenario_file_is_not_read(tmp_path: Path) -> None:
 
 def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "bom.toml"
-    path.write_bytes(b"\xef\xbb\xbf" + MINIMAL.format(data=INLINE).encode())
+    path.write_bytes(b"\xef\xbb\xbf" + minimal(INLINE).encode())
     assert load_scenario(path).title == "Minimal"
 
 
 def test_batch_mode_expect_counts_all_samples(tmp_path: Path) -> None:
-    text = MINIMAL.format(data=INLINE).replace("learning_rate = 0.5", 'learning_rate = 0.5\nmode = "batch"')
+    text = minimal(INLINE).replace("learning_rate = 0.5", 'learning_rate = 0.5\nmode = "batch"')
     ok = text + '[[expect]]\nafter = "forward 1"\na1 = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]\n'
     assert parse_scenario(ok, tmp_path / "b.toml").expectations[0].values["a1"].shape == (3, 4)
     with pytest.raises(ScenarioError, match="give exactly 12"):
@@ -250,7 +246,7 @@ def test_batch_mode_expect_counts_all_samples(tmp_path: Path) -> None:
 
 
 def test_resolve_path_and_bundled_name(tmp_path: Path) -> None:
-    path = write(tmp_path, "mine.toml", MINIMAL.format(data=INLINE))
+    path = write(tmp_path, "mine.toml", minimal(INLINE))
     assert resolve(str(path)) == path
     folder = bundled_dir()
     assert (folder / f"{DEFAULT_SCENARIO}.toml").is_file()

@@ -8,27 +8,21 @@ import pytest
 
 from bptui.scenario import ScenarioError, parse_scenario
 
-BASE = """title = "Teaching"
-{top}
-[network]
-inputs = 2
-convention = "{convention}"
-[[network.layers]]
-units = 3
-activation = "tanh"
-[[network.layers]]
-units = 1
-activation = "sigmoid"
-[data]
-inputs = [[0, 1], [1, 0]]
-targets = [[1], [0]]
-[training]
-learning_rate = 0.5
-"""
+from ..builders import scenario_toml
 
 
 def load(top: str, convention: str = "column"):
-    return parse_scenario(BASE.format(top=top, convention=convention), Path("t.toml"))
+    text = scenario_toml(
+        (3, "tanh"),
+        (1, "sigmoid"),
+        title="Teaching",
+        inputs=2,
+        top=top,
+        network=f'convention = "{convention}"',
+        data="inputs = [[0, 1], [1, 0]]\ntargets = [[1], [0]]",
+        training="learning_rate = 0.5",
+    )
+    return parse_scenario(text, Path("t.toml"))
 
 
 def test_absent_keys_default_to_nothing():

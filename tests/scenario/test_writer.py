@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 from bptui.engine import Debugger, LayerSpec, Scenario, TrainingSpec, verify
 from bptui.engine.network import initial_params
 from bptui.scenario import bundled, bundled_dir, load_scenario, resolve, writer
-from bptui.scenario.writer import SaveError, default_name, dumps, save_scenario, snapshot, toml_string
+from bptui.scenario.dump import dumps
+from bptui.scenario.toml_text import toml_string
+from bptui.scenario.writer import SaveError, default_name, save_scenario, snapshot
 
 BUNDLED = [name for name, _ in bundled()]
 HOSTILE_TITLES = [
@@ -141,7 +143,7 @@ def _matrix(shape):
 
 @pytest.mark.parametrize("convention", ["row", "column"])
 @pytest.mark.parametrize("bias", [True, False])
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(data=st.data())
 def test_any_finite_float64_parameters_round_trip(convention, bias, data, tmp_path_factory):
     shapes = [(3, 4), (4, 2)] if convention == "row" else [(4, 3), (2, 4)]
@@ -199,7 +201,7 @@ def test_hostile_titles_round_trip_and_the_file_holds_no_raw_control_characters(
     assert tomllib.loads(text)["title"] == title
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
 def test_toml_string_reads_back_as_the_same_text(text):
     assert tomllib.loads(f"x = {toml_string(text)}")["x"] == text

@@ -137,7 +137,7 @@ def mutate(text: str, edits: list[tuple[str, int, object]]) -> str:
     return text
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, suppress_health_check=list(HealthCheck))
 @given(st.sampled_from(BUNDLED), st.lists(mutation, min_size=1, max_size=4))
 def test_mutated_bundled_file_loads_or_says_one_clean_line(path: Path, edits) -> None:
     text = mutate(TEXTS[path], edits)

@@ -17,18 +17,9 @@ from hypothesis import strategies as st
 from bptui.printable import is_unsafe
 from bptui.scenario import ScenarioError, load_scenario
 
+from ..builders import scenario_toml
+
 EXAMPLES = int(os.environ.get("BPTUI_FUZZ_EXAMPLES", "2000")) // 5
-SCENARIO = """title = "x"
-[network]
-inputs = 2
-[[network.layers]]
-units = 1
-activation = "identity"
-[training]
-learning_rate = 0.1
-[data]
-file = "{name}"
-"""
 
 
 def valid_npz(compressed: bool) -> bytes:
@@ -62,13 +53,13 @@ def damage(data: bytes, edits) -> bytes:
     return data
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, suppress_health_check=list(HealthCheck))
 @given(st.sampled_from(sorted(ORIGINALS)), st.lists(edit, min_size=1, max_size=3))
 def test_damaged_data_file(tmp_path_factory, name: str, edits) -> None:
     folder = tmp_path_factory.mktemp("d")
     (folder / name).write_bytes(damage(ORIGINALS[name], edits))
     path = folder / "s.toml"
-    path.write_text(SCENARIO.format(name=name))
+    path.write_text(scenario_toml(title="x", inputs=2, data=f'file = "{name}"'))
     try:
         sc = load_scenario(path)
     except ScenarioError as err:
@@ -81,5 +72,5 @@ def test_damaged_data_file(tmp_path_factory, name: str, edits) -> None:
 def test_the_originals_load(tmp_path: Path) -> None:
     for name, data in ORIGINALS.items():
         (tmp_path / name).write_bytes(data)
-        (tmp_path / "s.toml").write_text(SCENARIO.format(name=name))
+        (tmp_path / "s.toml").write_text(scenario_toml(title="x", inputs=2, data=f'file = "{name}"'))
         assert load_scenario(tmp_path / "s.toml").samples == (4 if name.endswith("npz") else 3)

@@ -17,19 +17,10 @@ import pytest
 from bptui.cli import main
 from bptui.printable import is_unsafe
 
+from ..builders import scenario_toml
+
 EVIL = "\\u001b]0;PWNED\\u0007\\u001b[2J\\nbptui: error: forged second line\\r\\u202e"
-BASE = """title = "ok"
-[network]
-inputs = 1
-[[network.layers]]
-units = 1
-activation = "identity"
-[data]
-inputs = [[1.0]]
-targets = [[1.0]]
-[training]
-learning_rate = 0.1
-"""
+BASE = scenario_toml(title="ok")
 
 CASES = {
     "title_in_a_bad_file": BASE.replace('"ok"', f'"{EVIL}"').replace("learning_rate = 0.1", "learning_rate = 0"),

@@ -7,32 +7,20 @@ said "no such file"; a file in the current folder named like a bundled scenario 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bptui.scenario import ScenarioError, bundled_dir, load_scenario, resolve
 
-needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+from ..builders import run_bptui, scenario_toml  # run_bptui's timeout: a blocked open fails, never hangs
 
-SCENARIO = """title = "{title}"
-[network]
-inputs = 1
-[[network.layers]]
-units = 1
-activation = "identity"
-[training]
-learning_rate = 0.1
-[data]
-{data}
-"""
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 
 
 def scenario_with_data(tmp_path: Path, data: str) -> Path:
     path = tmp_path / "s.toml"
-    path.write_text(SCENARIO.format(title="x", data=data))
+    path.write_text(scenario_toml(title="x", data=data))
     return path
 
 
@@ -43,20 +31,17 @@ def test_data_file_that_is_a_device(tmp_path: Path) -> None:
         match=r"'/dev/zero' is a character device \(such as /dev/zero\), not a "
         r"regular file",
     ) as info:
-        load_scenario(scenario_with_data(tmp_path, 'file = "/dev/zero"'))
-    assert "directory" not in str(info.value) and info.value.line == 10
-
-
-def run_in_a_process(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """A blocked open would hang: the timeout turns that into a failure instead."""
-    return subprocess.run([sys.executable, "-m", "bptui", *args], capture_output=True, text=True, cwd=cwd, timeout=60)
+        path = scenario_with_data(tmp_path, 'file = "/dev/zero"')
+        load_scenario(path)
+    line = path.read_text().splitlines().index('file = "/dev/zero"') + 1
+    assert "directory" not in str(info.value) and info.value.line == line
 
 
 @needs_fifo
 def test_data_file_that_is_a_fifo_never_blocks(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.csv")
     scenario_with_data(tmp_path, 'file = "pipe.csv"')
-    run = run_in_a_process("check", "s.toml", cwd=tmp_path)
+    run = run_bptui("check", "s.toml", cwd=tmp_path)
     assert run.returncode == 2
     assert "is a named pipe (FIFO), not a regular file" in run.stderr and run.stderr.count("\n") == 1
 
@@ -64,7 +49,7 @@ def test_data_file_that_is_a_fifo_never_blocks(tmp_path: Path) -> None:
 @needs_fifo
 def test_scenario_that_is_a_fifo_never_blocks(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "s.toml")
-    run = run_in_a_process("run", "./s.toml", cwd=tmp_path)
+    run = run_bptui("run", "./s.toml", cwd=tmp_path)
     assert run.returncode == 2
     assert run.stderr == "bptui: error: s.toml: is a named pipe (FIFO), not a scenario file; name a .toml file\n"
     with pytest.raises(ScenarioError, match="is a named pipe"):
@@ -79,7 +64,7 @@ def test_scenario_that_is_a_directory(tmp_path: Path) -> None:
 def test_a_bare_name_is_the_bundled_scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``bptui xor`` is the bundled XOR even beside a file named ``xor``; ``xor.toml`` or ``./xor`` is the file."""
     monkeypatch.chdir(tmp_path)
-    fake = SCENARIO.format(title="Not the bundled one", data="inputs = [[1.0]]\ntargets = [[1.0]]")
+    fake = scenario_toml(title="Not the bundled one")
     for name in ("xor", "xor.toml", "streetlight"):
         (tmp_path / name).write_text(fake)
     bundled_xor = bundled_dir() / "xor.toml"

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
 import numpy as np
 import pytest
+from textual import events
+from textual.widgets import Label
 
 from bptui.engine import InitSpec, LayerSpec, Scenario, TrainingSpec
+from bptui.scenario import bundled_dir, load_scenario, resolve
+from bptui.tui import BptuiApp
 
 from ..builders import single_neuron, streetlight  # noqa: F401  (the TUI tests import them from here)
 
@@ -27,6 +36,35 @@ def wide() -> Scenario:
 @pytest.fixture
 def scenario() -> Scenario:
     return streetlight()
+
+
+# --- files (open, reload, save) --------------------------------------------------------------------
+
+BAD = 'title = "Broken"\n[network]\ninputs = 2\n'  # no layers: refused by the loader
+
+
+def error_of(app: BptuiApp, selector: str) -> str:
+    """The text of a dialog's message label (``#open-error``, ``#save-error``)."""
+    return str(app.screen.query_one(selector, Label).render())
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch) -> Path:
+    """The current folder of the app: a copy of xor (renamed), a bad file and a hostile title."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(bundled_dir() / "xor.toml", tmp_path / "lesson.toml")
+    (tmp_path / "bad.toml").write_text(BAD)
+    text = (bundled_dir() / "single_neuron.toml").read_text()
+    hostile = text.replace('title = "Single neuron, single input"', 'title = "evil \\u001b[2J\\u0007 title"', 1)
+    assert hostile != text
+    (tmp_path / "evil.toml").write_text(hostile)
+    (tmp_path / "notes.txt").write_text("not listed")
+    return tmp_path
+
+
+def streetlight_file() -> BptuiApp:
+    """The app on the bundled streetlight file (so that reload and save know its path)."""
+    return BptuiApp(load_scenario(resolve("streetlight")))
 
 
 class Recorder:
@@ -61,6 +99,46 @@ async def settle(pilot) -> None:
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
+
+
+CHARS = {"enter": "\r", "escape": "\x1b", "backspace": "\x7f", "tab": "\t", "space": " "}
+
+
+def post_keys(app, *keys: str | tuple[str, str]) -> None:
+    """Keys queued together, as a terminal delivers them in one read (Pilot waits after each key).
+
+    A key is its name (``"n"``, ``"escape"``) or a (name, character) pair."""
+    for key in keys:
+        name, char = key if isinstance(key, tuple) else (key, CHARS.get(key, key if len(key) == 1 else None))
+        event = events.Key(name, char)
+        event.set_sender(app)
+        app.post_message(event)
+
+
+async def press_busy(pilot, *keys: str) -> None:
+    """Press ``keys`` while a worker computes. ``Pilot.press`` waits after each key until the process
+    goes idle, for up to a second, which it never does while a run trains: here each key is queued
+    and the screen given a turn; the caller then waits for what the key should do (:func:`until`)."""
+    for key in keys:
+        post_keys(pilot.app, key)
+        await pilot.pause(0)
+
+
+async def press_and_wait(pilot, *keys: str) -> None:
+    """Press ``keys``, then wait for the command they started in the worker (a run, a costly jump)
+    to finish and its result to be drawn."""
+    await pilot.press(*keys)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def until(pilot, condition: Callable[[], object], timeout: float = 30.0) -> None:
+    """Wait for the app's state to satisfy ``condition``, not for a fixed time: as long as it takes
+    on a loaded machine, no longer on an idle one; fails after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"still not true after {timeout} s: {condition.__doc__ or condition}"
+        await pilot.pause(0.01)
 
 
 def steps(*keys):

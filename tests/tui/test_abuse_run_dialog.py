@@ -15,7 +15,7 @@ from bptui.tui import BptuiApp
 from bptui.tui.screens import RunDialog
 from bptui.tui.screens.run_dialog import MAX_CHARS, MAX_EPOCHS, parse_epochs
 
-from .conftest import streetlight
+from .conftest import post_keys, press_and_wait, streetlight
 
 
 @pytest.mark.parametrize(
@@ -53,7 +53,7 @@ def test_parse_epochs(text, expected):
         assert isinstance(result, str) and result.startswith(expected) and f"1 to {MAX_EPOCHS:,}" in result
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(st.text(max_size=40))
 def test_parse_epochs_takes_exactly_plain_ascii_numbers_in_range(text):
     result = parse_epochs(text)
@@ -117,9 +117,7 @@ async def test_spaces_around_a_number_are_fine_and_the_run_happens():
     app = BptuiApp(streetlight())
     async with app.run_test(size=(100, 30)) as pilot:
         await open_dialog(pilot, app)
-        await pilot.press("space", "3", "space", "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(pilot, "space", "3", "space", "enter")
         reference = Debugger(streetlight())
         reference.run(3)
         assert app.debugger.g == reference.g
@@ -136,14 +134,6 @@ async def test_a_paste_too_long_is_refused_whole_and_a_short_one_taken():
         field.post_message(events.Paste("12\n34"))  # the first line only
         await pilot.pause()
         assert field.value == "12" and error(app) == ""
-
-
-def post_keys(app, *keys: tuple[str, str]) -> None:
-    """Keys queued together, as a terminal delivers a fast double press (Pilot waits between keys)."""
-    for key, char in keys:
-        event = events.Key(key, char)
-        event.set_sender(app)
-        app.post_message(event)
 
 
 @pytest.mark.parametrize("second", [("enter", "\r"), ("escape", "\x1b")])

@@ -5,19 +5,11 @@ and every command after answered "a continue is under way"."""
 from __future__ import annotations
 
 import pytest
-from textual import events
 
 from bptui.tui import BptuiApp
 
 from .abuse import load
-
-
-def post_keys(app, *keys: tuple[str, str]) -> None:
-    """Keys queued together, as a terminal delivers them in one read."""
-    for key, char in keys:
-        event = events.Key(key, char)
-        event.set_sender(app)
-        app.post_message(event)
+from .conftest import post_keys
 
 
 @pytest.mark.parametrize("name", ["sigmoid_221", "streetlight"])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import re
 
 import numpy as np
 import pytest
@@ -13,7 +15,7 @@ from bptui.tui.widgets.inspector import InspectorPane
 from bptui.tui.widgets.keybar import key_bar
 from bptui.tui.widgets.loss import LossPlot
 
-from .conftest import Recorder, pane_text, streetlight
+from .conftest import Recorder, pane_text, press_and_wait, press_busy, single_neuron, streetlight, until
 
 PANES = ("#network", "#inspector", "#chain-rule", "#loss")
 
@@ -38,9 +40,7 @@ async def test_log_scale_survives_resizes_tab_switches_and_runs(scenario):
         for _ in range(4):
             await pilot.press("tab")
             await pilot.pause()
-        await pilot.press("r", "backspace", "backspace", "5", "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(pilot, "r", "backspace", "backspace", "5", "enter")
         assert app.is_running and app.debugger.position.epoch == 8
         assert "could not be drawn" not in plot_text(app)
 
@@ -119,13 +119,13 @@ async def test_plus_and_minus_change_the_digits_everywhere(scenario):
 async def test_the_chart_grows_during_a_run(scenario):
     app = BptuiApp(scenario)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("r", *"100000", "enter")
-        await pilot.pause(0.5)
+        await pilot.press("r", *"100000")
+        await press_busy(pilot, "enter")
         loss = app.query_one("#loss")
-        assert app.busy == "run" and loss.live is not None and len(loss.live.y) > 0
-        assert "no epoch completed yet" not in plot_text(app)
-        assert app.query_one("#running").render().plain.startswith("run: epoch ")
-        await pilot.press("escape")
+        await until(pilot, lambda: loss.live is not None and len(loss.live.y) > 0)
+        await until(pilot, lambda: "no epoch completed yet" not in plot_text(app))
+        assert app.busy == "run" and app.query_one("#running").render().plain.startswith("run: epoch ")
+        await press_busy(pilot, "escape")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert loss.live is None and app.query_one("#running").render().plain.startswith("epoch ")
@@ -143,9 +143,7 @@ async def test_a_diverging_run_draws_its_finite_losses_and_says_what_is_missing(
     )
     app = BptuiApp(sc)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("r", "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(pilot, "r", "enter")
         losses = np.asarray(app.state.losses)
         assert np.isfinite(losses).sum() > 100 and losses.max() > 1e100  # grew by orders of magnitude
         assert "no epoch completed yet" not in plot_text(app)
@@ -175,6 +173,20 @@ async def test_the_selected_weight_stays_in_view_and_cuts_are_marked():
                 assert "…" in row
             assert row.rstrip().__len__() <= pane.scrollable_content_region.width
             await pilot.press("right")
+
+
+async def test_inspector_columns_line_up_across_values_of_every_width():
+    """``a0 (x)`` is longer than the other names and ``da1 = -2`` wider than the other values: the
+    first cell of every vector and matrix row still ends in the same column, ``▸`` included."""
+    sc = dataclasses.replace(single_neuron(), names={"a0": "x", "a1": "y"})
+    app = BptuiApp(sc)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n", "n", "n", "tab")  # forward, loss, backward: da1 = a1 − t = 2 − 4
+        lines = pane_text(app, "inspector").splitlines()
+        ends = {line.split()[0]: m.end() for line in lines if (m := re.search(r"-?\d+\.\d+", line))}
+        assert {"a0", "z1", "a1", "loss", "da1"} <= set(ends)
+        assert "-2.000000" in next(line for line in lines if line.startswith("da1"))
+        assert len(set(ends.values())) == 1, lines
 
 
 @pytest.mark.parametrize("width", [60, 80, 100, 120, 200])
@@ -228,9 +240,7 @@ async def test_a_failing_background_command_is_reported_and_the_app_goes_on(scen
 
     async with app.run_test(size=(120, 40)) as pilot:
         monkeypatch.setattr(app.debugger, "run", broken_run)
-        await pilot.press("r", "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(pilot, "r", "enter")
         assert app.is_running and app.busy is None
         assert any("planted failure" in m and sev == "error" for m, sev in rec.messages)
         await pilot.press("n")
@@ -268,11 +278,11 @@ async def test_enter_typed_right_after_arrows_pins_the_element_they_selected(sce
 async def test_the_run_progress_label_gets_the_lines_it_needs(scenario):
     app = BptuiApp(scenario)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("r", "backspace", "backspace", *"1000000", "enter")
-        await pilot.pause(0.8)
+        await pilot.press("r", "backspace", "backspace", *"1000000")
+        await press_busy(pilot, "enter")
         label = app.query_one("#running")
+        await until(pilot, lambda: label.render().plain.startswith("run: epoch "))
         text = label.render().plain
-        assert text.startswith("run: epoch ")
         assert len(text) <= label.content_region.width * label.content_region.height, text
-        await pilot.press("escape")
+        await press_busy(pilot, "escape")
         await app.workers.wait_for_complete()

@@ -1,4 +1,4 @@
-"""Files in the TUI (issue 9): open (o), reload (ctrl+r), save (ctrl+s), q asking about unsaved edits.
+"""Files in the TUI (issue 9): open (o) and reload (ctrl+r); saving is in test_save.py.
 
 Every prompt is also given wrong input: a clear message, and the app's scenario, Debugger and
 position untouched.
@@ -6,25 +6,20 @@ position untouched.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-import numpy as np
 import pytest
-from textual.widgets import Input, Label, OptionList
+from textual.command import CommandList
+from textual.widgets import Input, OptionList
 
-from bptui.engine import LayerSpec, Scenario, TrainingSpec
-from bptui.scenario import bundled, bundled_dir, load_scenario, resolve
+from bptui.scenario import bundled, load_scenario
 from bptui.tui import BptuiApp
 from bptui.tui.screens.confirm import ConfirmDialog
 from bptui.tui.screens.help import HelpScreen
 from bptui.tui.screens.open_file import OpenFile
 from bptui.tui.screens.save_file import SaveDialog
 
-from .conftest import Recorder
+from .conftest import Recorder, error_of, streetlight_file, until
 
 SIZES = [(80, 24), (100, 30), (120, 40)]
-BAD = 'title = "Broken"\n[network]\ninputs = 2\n'  # no layers: refused by the loader
 
 
 def status(app: BptuiApp) -> str:
@@ -33,28 +28,6 @@ def status(app: BptuiApp) -> str:
 
 def visible_titles(app: BptuiApp) -> set[str]:
     return {p.border_title for p in app.query(".pane") if p.display and p.region.area}
-
-
-def error_of(app: BptuiApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, Label).render())
-
-
-@pytest.fixture
-def folder(tmp_path, monkeypatch) -> Path:
-    """The current folder of the app: a copy of xor (renamed), a bad file and a hostile title."""
-    monkeypatch.chdir(tmp_path)
-    shutil.copy(bundled_dir() / "xor.toml", tmp_path / "lesson.toml")
-    (tmp_path / "bad.toml").write_text(BAD)
-    text = (bundled_dir() / "single_neuron.toml").read_text()
-    hostile = text.replace('title = "Single neuron, single input"', 'title = "evil \\u001b[2J\\u0007 title"', 1)
-    assert hostile != text
-    (tmp_path / "evil.toml").write_text(hostile)
-    (tmp_path / "notes.txt").write_text("not listed")
-    return tmp_path
-
-
-def streetlight_file() -> BptuiApp:
-    return BptuiApp(load_scenario(resolve("streetlight")))
 
 
 async def choose(app: BptuiApp, pilot, name: str) -> None:
@@ -221,187 +194,7 @@ async def test_reload_of_a_scenario_built_in_code_says_there_is_no_file(scenario
         assert app.scenario is scenario and "nothing to reload" in rec.text()
 
 
-# --- ctrl+s: save -----------------------------------------------------------------------------------
-
-
-async def test_save_writes_the_current_parameters_bit_for_bit(folder):
-    app = streetlight_file()
-    rec = Recorder(app)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("e", "s", "n")  # one epoch, one more sample, into the next pass
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, SaveDialog)
-        field = dialog.query_one(Input)
-        assert field.value == "streetlight-epoch1-update1.toml"
-        await pilot.press("enter")
-        await pilot.pause()
-        assert not isinstance(app.screen, SaveDialog)
-        saved = folder / "streetlight-epoch1-update1.toml"
-        loaded = load_scenario(saved)
-        for l, layer in enumerate(loaded.layers, start=1):
-            here = app.debugger.params_values()[f"W{l}"]
-            assert (
-                np.array_equal(layer.weights, here) and layer.weights.tobytes() == np.ascontiguousarray(here).tobytes()
-            )
-        assert loaded.expectations == ()
-        assert str(saved) in rec.text() and "epoch 2 · sample 2/4 · forward 1" in rec.text()
-        assert saved.read_text().startswith("# Saved by bptui")
-
-
-async def test_save_prompt_refuses_wrong_names_and_asks_before_overwriting(folder):
-    app = streetlight_file()
-    rec = Recorder(app)
-    (folder / "taken.toml").write_text("keep me")
-    (folder / "dir.toml").mkdir()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        field = app.screen.query_one(Input)
-        before = sorted(p.name for p in folder.iterdir())
-        for wrong, says in [
-            ("", "type a file name"),
-            ("   ", "type a file name"),
-            ("nope/x.toml", "does not exist"),
-            ("dir", "is a folder"),
-            ("sub/", "is a folder"),
-            ("a\x00b", "NUL"),
-        ]:
-            field.value = wrong
-            await pilot.press("enter")
-            assert isinstance(app.screen, SaveDialog), wrong
-            assert says in error_of(app, "#save-error"), wrong
-        field.value = "taken"  # .toml is added
-        await pilot.press("enter")
-        assert "taken.toml exists: press enter again to overwrite" in error_of(app, "#save-error")
-        assert (folder / "taken.toml").read_text() == "keep me"
-        assert sorted(p.name for p in folder.iterdir()) == before
-        assert app.debugger.g == 1
-        field.value = "taken.tom"  # another name resets the question…
-        field.value = "taken.toml"
-        await pilot.press("enter")
-        assert (folder / "taken.toml").read_text() == "keep me"  # …so it is asked again
-        await pilot.press("enter")  # the second enter on the same name overwrites
-        await pilot.pause()
-        assert not isinstance(app.screen, SaveDialog)
-        assert load_scenario(folder / "taken.toml").title == app.scenario.title
-        assert "saved" in rec.text()
-
-
-async def test_save_cancelled_writes_nothing(folder):
-    app = streetlight_file()
-    async with app.run_test(size=(120, 40)) as pilot:
-        before = sorted(p.name for p in folder.iterdir())
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        await pilot.press("escape")
-        assert not isinstance(app.screen, SaveDialog)
-        assert sorted(p.name for p in folder.iterdir()) == before
-
-
-async def test_save_at_a_non_finite_position_is_refused_before_asking(folder):
-    """w = 1e200, x = 1e100: z² overflows, dW = inf and the update makes W1 = -inf at step 4."""
-    overflowing = Scenario(
-        title="Overflow",
-        inputs=1,
-        layers=(LayerSpec(1, "identity", weights=np.array([[1e200]]), biases=np.array([0.0])),),
-        data_inputs=np.array([[1e100]]),
-        data_targets=np.array([[0.0]]),
-        training=TrainingSpec(loss="half_squared_error", reduction="sum", learning_rate=1.0),
-    )
-    app = BptuiApp(overflowing)
-    rec = Recorder(app)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("n", "n", "n", "n")
-        assert app.debugger.position.step == "update" and np.isinf(app.debugger.params_values()["W1"]).all()
-        before = sorted(p.name for p in folder.iterdir())
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert not isinstance(app.screen, SaveDialog)
-        assert rec.messages[-1][1] == "error" and rec.messages[-1][0].startswith("W1 holds a non-finite number")
-        assert sorted(p.name for p in folder.iterdir()) == before
-        await pilot.press("p")  # one step back the weights are finite again: saving works
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert isinstance(app.screen, SaveDialog)
-
-
-async def test_save_in_the_prompt_reports_a_write_error_and_stays_open(folder, monkeypatch):
-    app = streetlight_file()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        import bptui.scenario.writer as writer
-
-        def refuse(*args, **kw):
-            raise writer.SaveError("cannot write here (Permission denied)")
-
-        monkeypatch.setattr("bptui.tui.files.save_scenario", refuse)
-        await pilot.press("enter")
-        assert isinstance(app.screen, SaveDialog) and "Permission denied" in error_of(app, "#save-error")
-
-
-async def test_save_clears_the_unsaved_edits_mark(folder):
-    app = streetlight_file()
-    async with app.run_test(size=(120, 40)) as pilot:
-        app.edits_unsaved = True
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        assert not app.has_unsaved_edits()
-
-
-# --- q and unsaved edits ------------------------------------------------------------------------------
-
-
-async def test_quit_without_edits_quits_at_once(scenario):
-    app = BptuiApp(scenario)
-    async with app.run_test(size=(120, 40)) as pilot:
-        assert not app.has_unsaved_edits()
-        await pilot.press("q")
-        await pilot.pause()
-        assert app._exit
-
-
-@pytest.mark.parametrize("no", ["n", "escape"])
-async def test_quit_with_unsaved_edits_asks_first(scenario, no):
-    app = BptuiApp(scenario)
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.edits_unsaved = True
-        await pilot.press("q")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog) and not app._exit
-        assert "unsaved edits" in str(app.screen.query_one(Label).render())
-        await pilot.press("q", "x", "space")  # other keys answer nothing and do nothing
-        assert isinstance(app.screen, ConfirmDialog) and app.debugger.g == 0 and not app._exit
-        await pilot.press(no)
-        await pilot.pause()
-        assert not isinstance(app.screen, ConfirmDialog) and not app._exit
-        await pilot.press("n")
-        assert app.debugger.g == 1  # the app goes on
-        await pilot.press("q")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
-        assert app._exit
-
-
-async def test_ctrl_q_with_unsaved_edits_asks_too(scenario):
-    app = BptuiApp(scenario)
-    async with app.run_test(size=(120, 40)) as pilot:
-        app.edits_unsaved = True
-        await pilot.press("ctrl+q")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog) and not app._exit
-        await pilot.press("ctrl+q")  # asked once, not stacked
-        await pilot.pause()
-        assert sum(isinstance(s, ConfirmDialog) for s in app.screen_stack) == 1
-        await pilot.press("y")
-        await pilot.pause()
-        assert app._exit
+# --- open with unsaved edits ----------------------------------------------------------------------------
 
 
 async def test_open_with_unsaved_edits_asks_first(folder):
@@ -445,7 +238,13 @@ async def test_the_palette_runs_the_file_commands(folder, typed, screen):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("ctrl+p")
         await pilot.press(*typed)
-        await pilot.pause(0.3)
+        results = app.screen.query_one(CommandList)
+
+        def found() -> bool:
+            """the palette's search highlights the command typed"""
+            at = results.highlighted
+            return at is not None and str(results.get_option_at_index(at).prompt).startswith(typed)
+
+        await until(pilot, found)
         await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, screen)
+        await until(pilot, lambda: isinstance(app.screen, screen))

@@ -9,7 +9,7 @@ from bptui.engine import Debugger
 from bptui.tui import BptuiApp
 from bptui.tui.screens import HelpScreen, RunDialog
 
-from .conftest import Recorder, pane_text, single_neuron, streetlight
+from .conftest import Recorder, pane_text, press_and_wait, press_busy, single_neuron, streetlight, until
 
 
 def status(app: BptuiApp) -> str:
@@ -98,9 +98,7 @@ async def test_run_asks_for_n_and_runs_the_files_epochs_by_default(scenario):
         await pilot.press("r")
         assert isinstance(app.screen, RunDialog)
         assert app.screen.query_one("Input").value == "60"
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(pilot, "enter")
         pos = app.debugger.position
         assert (pos.epoch, pos.sample, pos.step) == (60, 4, "update")
         reference = Debugger(streetlight())
@@ -126,12 +124,13 @@ async def test_a_run_keeps_the_ui_responsive_and_escape_stops_it(scenario):
     app = BptuiApp(scenario)
     rec = Recorder(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("r", *"1000000", "enter")
-        await pilot.pause(0.3)
+        await pilot.press("r", *"1000000")
+        await press_busy(pilot, "enter")
+        await until(pilot, lambda: app.progress.startswith("run: epoch "))  # the run is reporting progress
+        await press_busy(pilot, "n")  # handled during the run: a notice, the Debugger untouched
+        await until(pilot, lambda: "a run is under way" in rec.text())
         assert app.busy == "run"
-        await pilot.press("n")  # handled at once: a notice, the Debugger untouched
-        assert "a run is under way" in rec.text()
-        await pilot.press("escape")
+        await press_busy(pilot, "escape")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.busy is None
@@ -144,15 +143,11 @@ async def test_a_run_keeps_the_ui_responsive_and_escape_stops_it(scenario):
 async def test_continue_stops_at_each_checkpoint_and_marks_it():
     app = BptuiApp(single_neuron())
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("c")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(pilot, "c")
         assert app.debugger.position.step == "forward 1"
         assert "✓ checkpoint ok" in status(app)
         assert "✓" in pane_text(app, "chain-rule")
-        await pilot.press("c")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(pilot, "c")
         assert app.debugger.position.step == "backward 1"
         assert "✓ checkpoint ok" in status(app)
         # seed 000: ∂loss/∂w = ∂loss/∂y · ∂y/∂w = −2 × 2 = −4

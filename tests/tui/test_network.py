@@ -10,7 +10,7 @@ from bptui.scenario import load_scenario, resolve
 from bptui.tui import BptuiApp
 from bptui.tui.formatting import fit_digits
 from bptui.tui.screens import AboutScreen
-from bptui.tui.widgets.netdraw import SELECTED
+from bptui.tui.widgets.netedges import SELECTED
 from bptui.tui.widgets.network import NetworkPane
 
 from .conftest import Recorder, pane_text, streetlight, wide

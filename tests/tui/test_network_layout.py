@@ -11,9 +11,12 @@ from hypothesis import strategies as st
 from rich.color import Color, ColorSystem
 
 from bptui.tui.formatting import fit_digits
-from bptui.tui.widgets.netdraw import NEGATIVE, POSITIVE, SELECTED, Scene, draw, gap_cells, legend
+from bptui.tui.widgets.netdraw import Scene, draw
+from bptui.tui.widgets.netedges import NEGATIVE, POSITIVE, SELECTED, gap_cells, legend
 from bptui.tui.widgets.netlayout import MIN_GAP, layout, plan_units
 from bptui.tui.widgets.netstrips import cuts
+
+from ..builders import layer_parameter_names
 
 SIZES = [(3, 4, 1), (1, 1), (2, 3, 1), (2, 4, 3), (784, 8, 8, 8, 8, 8), (8, 8, 8, 8, 8, 8), (2, 40, 1)]
 AREAS = [(76, 19), (86, 13), (96, 9), (116, 21), (196, 21), (196, 56)]  # the pane at 80×24 … 200×60
@@ -63,7 +66,7 @@ def test_columns_fill_the_area_and_never_overlap(sizes, area):
     assert geo.fits == (sum(max(c.width, 0) for c in geo.columns) + 14 + len(sizes[1:]) * MIN_GAP <= width)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(
     sizes=st.lists(st.integers(1, 1000), min_size=2, max_size=7).map(tuple),
     width=st.integers(20, 240),
@@ -212,11 +215,11 @@ def test_fit_digits_never_exceeds_its_width_and_keeps_the_magnitude(x, digits, w
 
 @pytest.mark.parametrize("row", [True, False])
 def test_selection_names_the_same_element_as_the_inspector(row):
-    from bptui.tui.state import parameter_names, select
+    from bptui.tui.state import select
 
     W = np.zeros((3, 5)) if row else np.zeros((5, 3))  # 3 inputs, 5 units in the file's convention
     values = {"W2": W, "b2": np.zeros(5)}
-    names = parameter_names(values, 2)
+    names = layer_parameter_names(values, 2)
     for e, name in enumerate(names):
         sel = select(values, 2, e, row)
         assert sel.name == name and sel.layer == 2 and sel.count == len(names)
@@ -227,7 +230,7 @@ def test_selection_names_the_same_element_as_the_inspector(row):
         else:
             assert (sel.source, sel.unit) == ((idx[0], idx[1]) if row else (idx[1], idx[0]))
     assert select(values, 2, 10**6, row).name == names[-1]  # clamped
-    assert select({"W2": W}, 2, 15, row).name == parameter_names({"W2": W}, 2)[-1]  # no bias
+    assert select({"W2": W}, 2, 15, row).name == layer_parameter_names({"W2": W}, 2)[-1]  # no bias
 
 
 def test_a_diverged_network_is_drawn_not_crashed():

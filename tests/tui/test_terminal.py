@@ -103,7 +103,7 @@ ALPHABET = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(ALPHABET, max_size=60).map("".join))
 def test_no_input_ends_the_guarded_parser(garbage):
     parser = GuardedParser()

@@ -6,6 +6,8 @@ last command changed are marked (bold, underlined, and a ● by the name, so it 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from textual.binding import Binding
 from textual.content import Content
@@ -23,6 +25,18 @@ SELECTED = "reverse"
 MORE = " …"  # the columns left out, on either side
 MAX_ROWS = 8  # matrix rows drawn; the rest are ⋮ (the selected row is always among them)
 Part = tuple[str, str] | str
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A value about to be drawn: its rows shown, its format and the cell width they need."""
+
+    arr: np.ndarray
+    grid: np.ndarray  # ``arr`` as rows (a vector is one row)
+    at: tuple[int, ...] | None  # the selected element within ``grid``
+    rows: list[int | None]
+    fmt: str
+    width: int
 
 
 class InspectorPane(Pane):
@@ -64,9 +78,15 @@ class InspectorPane(Pane):
         if subtitle != self.border_subtitle:  # setting it repaints the whole pane: only on change
             self.border_subtitle = subtitle
         self._focus_line: int | None = None
+        names = self.names(l)
+        # one label column and one cell width for the whole layer: element j of every vector and
+        # every matrix row stands in the same column, whatever the widths of the values
+        label_width = max(5, *(len(self.label(name)) for name in names))  # 5: ``loss`` and a space
+        shown = [self.prepare(state, name, self.cell_of(chosen, name)) for name in names]
+        width = max((v.width for v in shown if v is not None), default=1)
         lines: list[Content] = []
-        for name in self.names(l):
-            block = self.block(state, name, self.cell_of(chosen, name))
+        for name, value in zip(names, shown):
+            block = self.block(state, name, value, label_width, width)
             if self._focus_row is not None:
                 self._focus_line, self._focus_row = len(lines) + self._focus_row, None
             lines += block
@@ -95,15 +115,34 @@ class InspectorPane(Pane):
             return f"{dims} ({'inputs × units' if self.row else 'units × inputs'})"
         return dims
 
-    def block(self, state: State, name: str, cell: tuple[int, ...] | None = None) -> list[Content]:
+    def label(self, name: str) -> str:
+        """``name``, and its textbook name if the scenario gives one: ``a0 (x)``."""
+        return name + (f" ({self.textbook[name]})" if name in self.textbook else "")
+
+    def prepare(self, state: State, name: str, cell: tuple[int, ...] | None) -> Shown | None:
+        """What of ``name`` is drawn (the rows, the format, the width it needs); ``None``: not computed.
+
+        Only the rows shown are measured (a 512×64 batch matrix shows at most 8 rows)."""
+        value = state.values.get(name)
+        if value is None:
+            return None
+        arr = np.asarray(value, dtype=float)
+        grid = arr.reshape(1, -1) if arr.ndim < 2 else arr
+        at = None if cell is None else ((0, cell[0]) if arr.ndim < 2 else cell)
+        n_rows = grid.shape[0]
+        focus_row = at[0] if at is not None else 0
+        rows = window(n_rows, n_rows if n_rows <= MAX_ROWS else MAX_ROWS - 2, focus_row)
+        fmt = decimals_format(grid, self.digits)
+        return Shown(arr, grid, at, rows, fmt, self._cell_width(grid, rows, fmt))
+
+    def block(self, state: State, name: str, shown: Shown | None, label_width: int, width: int) -> list[Content]:
         """``name`` as a matrix (or a vector on its label's line), cut to the pane with ``…``/``⋮``.
 
-        Only the elements shown are formatted (a 512×64 batch matrix shows at most 8 rows).
-        """
-        value = state.values.get(name)
-        label = (f"{name + (f' ({self.textbook[name]})' if name in self.textbook else ''):<5}", "bold")
+        Cells are ``width`` wide and start after ``label_width`` and the mark column, in every block
+        of the layer alike. Only the elements shown are formatted."""
+        label = (f"{self.label(name):<{label_width}}", "bold")
         asked = state.asking is not None and state.asking.partition("[")[0] == name
-        if value is None:
+        if shown is None:
             if asked:  # predict mode: what the open question asks for
                 return [
                     Content.assemble(
@@ -113,30 +152,26 @@ class InspectorPane(Pane):
                     )
                 ]
             return [Content.assemble(label, "  ", ("— not computed yet", "$text-muted"))]
+        arr, grid, at = shown.arr, shown.grid, shown.at
         changed = state.changed(name)
-        mark = ("●", CHANGED) if np.any(changed) else " "
+        mark: Part = ("●", CHANGED) if np.any(changed) else " "
         if any(e.partition("[")[0] == name for e in state.edited):
             mark = ("✎", CHANGED if np.any(changed) else "bold $text-accent")  # an edit (=) is in effect
         if asked:
             mark = ("?", "bold reverse $text-warning")
-        arr = np.asarray(value, dtype=float)
-        grid = arr.reshape(1, -1) if arr.ndim < 2 else arr
         mask = np.broadcast_to(np.asarray(changed, bool), arr.shape).reshape(grid.shape)
-        at = None if cell is None else ((0, cell[0]) if arr.ndim < 2 else cell)
-        focus = at if at is not None else (0, 0)
-        n_rows = grid.shape[0]
-        rows = window(n_rows, n_rows if n_rows <= MAX_ROWS else MAX_ROWS - 2, focus[0])
-        fmt = decimals_format(grid, self.digits)
-        width = self._cell_width(grid, rows, fmt)
+        indent = label_width + 1  # the label and the mark
         room = self.scrollable_content_region.width or 10_000  # 0 before the first layout
-        cols = window(grid.shape[1], max(1, (room - 6 - 2 * len(MORE)) // (width + 1)), focus[1])
-        text = {(i, j): cell_text(grid[i, j], fmt) for i in rows if i is not None for j in cols if j is not None}
+        focus_col = at[1] if at is not None else 0
+        cols = window(grid.shape[1], max(1, (room - indent - 2 * len(MORE)) // (width + 1)), focus_col)
+        rows = shown.rows
+        text = {(i, j): cell_text(grid[i, j], shown.fmt) for i in rows if i is not None for j in cols if j is not None}
         if at is not None:
             self._focus_row = 0 if arr.ndim < 2 else 1 + rows.index(at[0])
         if arr.ndim < 2:  # a scalar or a vector: on the label's line
             return [Content.assemble(label, mark, *self.row_parts(text, mask, 0, cols, width, at))]
         head = Content.assemble(label, mark, " ", (self.shape_note(name, arr), "$text-muted"))
-        return [head] + [Content.assemble("      ", *self.row_parts(text, mask, i, cols, width, at)) for i in rows]
+        return [head] + [Content.assemble(" " * indent, *self.row_parts(text, mask, i, cols, width, at)) for i in rows]
 
     @staticmethod
     def _cell_width(grid: np.ndarray, rows: list[int | None], fmt: str) -> int:
