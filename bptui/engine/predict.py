@@ -48,7 +48,7 @@ def written_by(k: int, depth: int, has_bias: tuple[bool, ...]) -> list[str]:
     if k <= 2 * L + 1:
         l = 2 * L + 2 - k
         names = [f"dz{l}", f"dW{l}"] + ([f"db{l}"] if has_bias[l - 1] else [])
-        return names + ([f"da{l - 1}"] if l > 1 else [])
+        return names + [f"da{l - 1}"]  # da0 too: the gradient with respect to the input
     return [f"W{l}" for l in range(1, L + 1)] + [f"b{l}" for l in range(1, L + 1) if has_bias[l - 1]]
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bptui.engine.spec import BATCH, Expectation, LayerSpec, TrainingSpec
+from bptui.engine.spec import BATCH, MINIBATCH, ONLINE, Expectation, LayerSpec, TrainingSpec
 
 from . import schema as s
+from .expectations import pass_rows
 from .fields import Reader, plural
 from .limits import work
 
@@ -21,23 +22,29 @@ def size_text(samples: int, inputs: int, layers: tuple[LayerSpec, ...]) -> str:
     return f"{plural(samples, 'sample')} and {plural(parameters(inputs, layers), 'parameter')}"
 
 
+def epoch_work(training: TrainingSpec, samples: int, inputs: int, layers: tuple[LayerSpec, ...]) -> int:
+    passes = -(-samples // pass_rows(training, samples)) if training.mode == MINIBATCH else None
+    return work(1, samples, parameters(inputs, layers), training.mode == BATCH, passes)
+
+
 def within_budget(
     r: Reader, doc: dict, training: TrainingSpec, inputs: int, layers: tuple[LayerSpec, ...], samples: int
 ) -> TrainingSpec:
     """Batch memory and the file's ``epochs`` against :mod:`.limits`; a default ``epochs`` shrinks to fit."""
     batch = training.mode == BATCH
-    if batch:
+    if training.mode != ONLINE:
+        rows = pass_rows(training, samples)
         widths = inputs + sum(layer.units for layer in layers)
-        if samples * widths > s.MAX_BATCH_VALUES:
+        if rows * widths > s.MAX_BATCH_VALUES:
             r.fail(
-                ("training", "mode"),
-                f'mode = "batch" holds every sample\'s values at once: {samples:,} '
+                ("training", "mode" if batch else "batch_size"),
+                f'mode = "{training.mode}" holds {"every sample" if batch else "a batch"}\'s values at once: {rows:,} '
                 f"samples × {widths:,} units (inputs and every layer) = "
-                f"{samples * widths:,} numbers per value, more than the limit of "
-                f'{s.MAX_BATCH_VALUES:,}; use mode = "online", fewer samples or '
+                f"{rows * widths:,} numbers per value, more than the limit of "
+                f'{s.MAX_BATCH_VALUES:,}; use mode = "online", a smaller batch, fewer samples or '
                 f"smaller layers",
             )
-    per_epoch = work(1, samples, parameters(inputs, layers), batch)
+    per_epoch = epoch_work(training, samples, inputs, layers)
     fit = max(1, s.MAX_WORK // per_epoch)
     if "epochs" not in doc.get("training", {}):
         return replace(training, epochs=min(training.epochs, fit))
@@ -60,7 +67,7 @@ def check_expectation_budget(
     samples: int,
 ) -> None:
     """An ``[[expect]]`` is checked by running up to its epoch: that run must fit the work limit too."""
-    per_epoch = work(1, samples, parameters(inputs, layers), training.mode == BATCH)
+    per_epoch = epoch_work(training, samples, inputs, layers)
     fit = max(1, s.MAX_WORK // per_epoch)
     for i, e in enumerate(expectations):
         if e.epoch > fit:
