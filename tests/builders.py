@@ -7,6 +7,7 @@ other. The engine's tests do not depend on the file loader, so none of these rea
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 from hypothesis import strategies as st
@@ -292,3 +293,20 @@ def parameter_names(d: Debugger) -> list[str]:
         if layer.bias:
             names += [f"b{l}[{j}]" for j in range(layer.units)]
     return names
+
+
+def minibatch_network(
+    seed: int,
+    *,
+    batch_size: int = 3,
+    shuffle: int | None = 7,
+    momentum: float = 0.0,
+    samples: int = 7,
+    mode: str = "minibatch",
+    **kw,
+) -> Scenario:
+    """:func:`random_network` trained by mini-batches (``samples`` not a multiple of ``batch_size``
+    by default, so the last batch is short), optionally shuffled and with momentum."""
+    sc = random_network(seed, samples=samples, **kw)
+    training = replace(sc.training, mode=mode, batch_size=batch_size, shuffle=shuffle, momentum=momentum)
+    return replace(sc, training=training)
