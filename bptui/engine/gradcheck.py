@@ -1,7 +1,8 @@
 """Backpropagation checked against central finite differences (``bptui check --gradients``).
 
 The loss differentiated is the pass loss of docs/SPEC.md §3.5 — online, the first sample's loss; in batch
-mode, the reduced batch loss; in minibatch mode, the reduced loss of epoch 1's first batch — computed with the engine's own :func:`forward_layer`, loss
+mode, the reduced batch loss; in minibatch mode, the reduced loss of epoch 1's first batch —
+computed with the engine's own :func:`forward_layer`, loss
 functions and :func:`backward_layer`, so the check tests the code that trains.
 
 Three numerical facts shape the comparison:
