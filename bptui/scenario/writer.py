@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from bptui.engine.network import initial_params
-from bptui.engine.spec import COLUMN, Expectation, LayerSpec, Scenario, TrainingSpec
+from bptui.engine.spec import COLUMN, MINIBATCH, Expectation, LayerSpec, Scenario, TrainingSpec
 from bptui.printable import is_unsafe, printable
 
 from . import schema as s
@@ -42,6 +42,7 @@ _SAFE_STEM = re.compile(r"[^A-Za-z0-9_.-]+")
 _HANDLED_TOP = ("title", "description", "source")  # written first; network/init/data/training/expect are tables
 _HANDLED_LAYER = ("units", "activation", "slope", "bias", "weights", "biases")
 _CORE_TRAINING = ("loss", "reduction", "learning_rate", "mode", "epochs")  # always written
+_MINIBATCH_ONLY = ("batch_size", "shuffle")
 INLINE_DATA_LIMIT = 1 << 20  # bytes of inline data text above which a data file is referenced if there is one
 
 
@@ -268,7 +269,11 @@ def _training_lines(tr: TrainingSpec) -> list[str]:
         if f.name not in s.TRAINING_KEYS:
             continue
         value = getattr(tr, f.name)
-        if value is not None and (f.name in _CORE_TRAINING or not _equal(value, f.default)):
+        if f.name in _MINIBATCH_ONLY and tr.mode != MINIBATCH:
+            continue  # the loader refuses them in other modes
+        if f.name == "batch_size" and tr.mode == MINIBATCH:
+            lines.append(f"batch_size = {value}")  # always written: the file says how it trains
+        elif value is not None and (f.name in _CORE_TRAINING or not _equal(value, f.default)):
             lines.append(f"{f.name} = {toml_value(value)}")
     return lines
 
@@ -374,15 +379,22 @@ def _write_checked(scenario: Scenario, text: str, folder: Path) -> Path | None:
     return temp
 
 
+def _effective(tr: TrainingSpec) -> TrainingSpec:
+    """``tr`` without the settings its mode ignores (a file cannot give them; code may)."""
+    if tr.mode == MINIBATCH:
+        return tr
+    return dataclasses.replace(tr, batch_size=s.DEFAULT_BATCH_SIZE, shuffle=None)
+
+
 def same_scenario(a: Scenario, b: Scenario) -> bool:
     """Bit-for-bit equality of everything a save must keep (parameters, data, settings, checkpoints)."""
-    if (a.title, a.description, a.source, a.inputs, a.convention, a.training) != (
+    if (a.title, a.description, a.source, a.inputs, a.convention, _effective(a.training)) != (
         b.title,
         b.description,
         b.source,
         b.inputs,
         b.convention,
-        b.training,
+        _effective(b.training),
     ):
         return False
     if len(a.layers) != len(b.layers) or len(a.expectations) != len(b.expectations):

@@ -323,3 +323,31 @@ def test_the_writer_and_the_catalog_never_import_the_ui():
         cwd=Path(__file__).resolve().parents[2],
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "training",
+    [
+        dict(mode="minibatch", batch_size=3, shuffle=7, momentum=0.9),
+        dict(mode="minibatch", batch_size=32, shuffle=None),
+        dict(mode="minibatch", batch_size=1, shuffle=0, momentum=0.25),
+        dict(mode="online", batch_size=3, shuffle=5, momentum=0.5),  # batch_size/shuffle unused online
+    ],
+)
+def test_minibatch_and_momentum_keys_round_trip(training, tmp_path):
+    import dataclasses
+
+    from tests.builders import minibatch_network
+
+    sc = minibatch_network(2, samples=40)
+    sc = dataclasses.replace(sc, training=dataclasses.replace(sc.training, **training))
+    loaded = load_scenario(save_scenario(snapshot(sc, Debugger(sc).params_values()), tmp_path / "mb.toml"))
+    for key, value in training.items():
+        if training["mode"] == "minibatch" or key not in ("batch_size", "shuffle"):
+            assert getattr(loaded.training, key) == value, key
+    a, b = Debugger(sc), Debugger(loaded)
+    a.run(2)
+    b.run(2)
+    assert a.epoch_losses == b.epoch_losses  # the same training, bit for bit
+    text = (tmp_path / "mb.toml").read_text()
+    assert ("shuffle = false" not in text) and ("batch_size" in text) == (training["mode"] == "minibatch")
