@@ -81,6 +81,15 @@ class Debugger:
         tl = self.timeline
         return current_values(tl.current, tl.params, self.scenario.convention, tl.net.batch)
 
+    def pass_samples(self) -> tuple[int, ...]:
+        """Which samples of the data (1-based, in row order) the current pass holds; ``()`` online
+        and in batch mode, where that is sample S of the position, or every sample in order."""
+        tl = self.timeline
+        if not tl.net.minibatch:
+            return ()
+        p = tl.layout.split(tl.g)[0] if tl.g else 0
+        return tuple(int(i) + 1 for i in tl.plan.sample_indices(p))
+
     def params_values(self) -> dict:
         return params_in_convention(self.timeline.params, self.scenario.convention)
 

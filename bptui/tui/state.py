@@ -39,6 +39,7 @@ class State:
     edited: frozenset[str] = frozenset()  # elements changed by an edit (=) in effect here, e.g. "W1[0,1]"
     asking: str | None = None  # predict mode: the element the open question asks for, e.g. "a1[0]"
     selection: Selection = field(default_factory=lambda: Selection(1))  # the selected parameter element
+    samples: tuple[int, ...] = ()  # minibatch: the data's samples (1-based) in the pass, in row order
 
     def changed(self, name: str) -> np.ndarray | bool:
         """Which elements of ``name`` the last command changed (all of them if it was absent)."""
@@ -136,5 +137,6 @@ def capture(debugger: Debugger, values: Mapping[str, Value], before: Mapping[str
         losses=debugger.loss_array(),  # a read-only view: no list of millions of floats per key
         running=debugger.timeline.running_loss(),
         checks=tuple(debugger.checks_here(dict(values))),
+        samples=debugger.pass_samples(),
         **parts,
     )
