@@ -6,6 +6,7 @@ may be short). With ``shuffle = SEED`` the order of epoch ``E`` (1-based) is
 
     numpy.random.RandomState([SEED, E]).permutation(samples)
 
+(``E + first_epoch − 1`` in a file saved mid-training, so it goes on with the order it left)
 — a pure function of (seed, epoch), so a jump to any epoch (back, undo, home, a run) draws
 exactly the order it drew the first time, and a NumPy script reproduces it in one line. With
 ``shuffle = false`` the order is the file's.
@@ -70,6 +71,7 @@ class BatchPlan:
         self.size = n if tr.mode == BATCH else (tr.batch_size if tr.mode == MINIBATCH else 1)
         self.minibatch = tr.mode == MINIBATCH
         self.seed = tr.shuffle if self.minibatch else None
+        self.offset = tr.first_epoch - 1  # a file saved after k epochs continues their order: k
         self.rows = np.array([min(self.size, n - i * self.size) for i in range(self.passes)], dtype=float)
         mean = tr.reduction == "mean"
         # what a pass's loss counts in its epoch's accumulator, and what the sum is divided by
@@ -98,7 +100,7 @@ class BatchPlan:
         if self.seed is None:
             return self._cut
         if epoch != self._epoch:
-            self._cut = self._cut_order(epoch_order(self.seed, epoch, self.samples))
+            self._cut = self._cut_order(epoch_order(self.seed, epoch + self.offset, self.samples))
             self._epoch = epoch
         return self._cut
 
@@ -110,7 +112,7 @@ class BatchPlan:
     def sample_indices(self, p: int) -> Array:
         """Which samples of the file (0-based) pass ``p`` holds, in its row order."""
         epoch, i = divmod(p, self.passes)
-        order = epoch_order(self.seed, epoch + 1, self.samples)
+        order = epoch_order(self.seed, epoch + 1 + self.offset, self.samples)
         return order[i * self.size : (i + 1) * self.size]
 
     def epoch_loss(self, acc: float) -> float:

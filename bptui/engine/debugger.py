@@ -81,6 +81,16 @@ class Debugger:
         tl = self.timeline
         return current_values(tl.current, tl.params, self.scenario.convention, tl.net.batch)
 
+    def velocity_values(self) -> dict:
+        """Momentum's velocities here (``vW1``, ``vb1``, …) in the file's convention; ``{}`` without."""
+        p = self.timeline.params
+        if p.vW is None or p.vb is None:
+            return {}
+        col = self.scenario.convention == "column"
+        out: dict = {f"vW{l}": (v.T if col else v) for l, v in enumerate(p.vW, start=1)}
+        out.update({f"vb{l}": v for l, v in enumerate(p.vb, start=1) if v is not None})
+        return out
+
     def pass_samples(self) -> tuple[int, ...]:
         """Which samples of the data (1-based, in row order) the current pass holds; ``()`` online
         and in batch mode, where that is sample S of the position, or every sample in order."""

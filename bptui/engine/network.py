@@ -145,6 +145,14 @@ def initial_params(sc: Scenario) -> Params:
     params = Params(Ws, bs)
     if sc.training.momentum:
         params.vW, params.vb = zero_velocities(Ws, bs)
+        for i, layer in enumerate(sc.layers):  # a saved lesson goes on with the velocities it had
+            if layer.velocities is not None:
+                v = np.array(layer.velocities, dtype=np.float64).reshape(
+                    Ws[i].T.shape if sc.convention == COLUMN else Ws[i].shape
+                )
+                params.vW[i] = np.ascontiguousarray(v.T if sc.convention == COLUMN else v)
+            if layer.bias_velocities is not None and bs[i] is not None:
+                params.vb[i] = np.array(layer.bias_velocities, dtype=np.float64).reshape(bs[i].shape)
     return params
 
 

@@ -73,6 +73,8 @@ class LayerSpec:
     bias: bool = DEFAULT_BIAS
     weights: np.ndarray | None = None
     biases: np.ndarray | None = None
+    velocities: np.ndarray | None = None  # momentum: the weights' starting velocity (a saved lesson)
+    bias_velocities: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ class TrainingSpec:
     batch_size: int = DEFAULT_BATCH_SIZE  # minibatch only
     shuffle: int | None = DEFAULT_SHUFFLE  # minibatch only: a seed, or None for the file's order
     momentum: float = DEFAULT_MOMENTUM  # classical momentum μ: v ← μ·v − η·g, W ← W + v
+    first_epoch: int = 1  # shuffle: epoch E draws the order of epoch E + first_epoch − 1 (a saved lesson)
 
 
 @dataclass(frozen=True)

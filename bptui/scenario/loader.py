@@ -28,7 +28,7 @@ from .files import NotRegular, kind, open_regular
 from .locate import KeyPath, Locator, format_path
 from .prescan import prescan
 from .teaching import read_names, read_predict, value_shape
-from .training import check_batch_size, read_training
+from .training import check_batch_size, check_velocities, read_training
 
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 
@@ -137,6 +137,7 @@ class _Builder:
         init = self._init(doc)
         data_inputs, data_targets = read_data(r, doc, inputs, layers)
         check_batch_size(r, training, len(data_inputs))
+        check_velocities(r, training, layers)
         training = within_budget(r, doc, training, inputs, layers, len(data_inputs))
         expectations = read_expectations(r, doc, inputs, layers, len(data_inputs), training)
         check_expectation_budget(r, expectations, training, inputs, layers, len(data_inputs))
@@ -286,7 +287,18 @@ class _Builder:
                     f"{format_path(at)}.biases has {plural(len(biases), 'number')}, but "
                     f"layer {number} has {plural(units, 'unit')}; give one bias per unit",
                 )
-        return LayerSpec(units=units, activation=activation, slope=slope, bias=bias, weights=weights, biases=biases)
+        velocities = None  # momentum's starting velocities (a saved lesson): shaped as the weights
+        if "velocities" in t:
+            velocities = self._weights(t["velocities"], at + ("velocities",), number, units, fan_in, convention)
+        bias_velocities = None
+        if "bias_velocities" in t:
+            bias_velocities = r.numbers(t["bias_velocities"], at + ("bias_velocities",), "one per unit")
+            if not bias or len(bias_velocities) != units:
+                r.fail(
+                    at + ("bias_velocities",),
+                    f"{format_path(at)}.bias_velocities needs bias = true and one number per unit ({units})",
+                )
+        return LayerSpec(units, activation, slope, bias, weights, biases, velocities, bias_velocities)
 
     def _weights(self, value: object, at: KeyPath, number: int, units: int, fan_in: int, convention: str) -> np.ndarray:
         """Explicit weights, in the file's convention: column (units, inputs), row (inputs, units)."""

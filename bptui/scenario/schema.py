@@ -54,10 +54,20 @@ TOP_KEYS = (
     "names",
 )  # the last two: bptui.scenario.teaching
 NETWORK_KEYS = ("inputs", "convention", "layers")
-LAYER_KEYS = ("units", "activation", "slope", "bias", "weights", "biases")
+LAYER_KEYS = ("units", "activation", "slope", "bias", "weights", "biases", "velocities", "bias_velocities")
 INIT_KEYS = ("distribution", "low", "high", "std", "seed")
 DATA_KEYS = ("inputs", "targets", "file", "target_columns")
-TRAINING_KEYS = ("loss", "reduction", "learning_rate", "mode", "epochs", "batch_size", "shuffle", "momentum")
+TRAINING_KEYS = (
+    "loss",
+    "reduction",
+    "learning_rate",
+    "mode",
+    "epochs",
+    "batch_size",
+    "shuffle",
+    "momentum",
+    "first_epoch",
+)
 EXPECT_KEYS = ("epoch", "sample", "after", "tolerance")  # plus value names, which depend on the network
 SECTION_KEYS = {"network": NETWORK_KEYS, "init": INIT_KEYS, "data": DATA_KEYS, "training": TRAINING_KEYS}
 

@@ -39,7 +39,7 @@ def read_training(r: Reader, doc: dict, layers: tuple[LayerSpec, ...]) -> Traini
             f'{len(layers)}, or choose another loss (e.g. "half_squared_error"'
             f', or "{other}" with a {"sigmoid" if needs == "softmax" else "softmax"} output)',
         )
-    for key in ("batch_size", "shuffle"):
+    for key in ("batch_size", "shuffle", "first_epoch"):
         if key in tr and mode != MINIBATCH:
             r.fail(
                 AT + (key,),
@@ -64,6 +64,7 @@ def read_training(r: Reader, doc: dict, layers: tuple[LayerSpec, ...]) -> Traini
         batch_size=batch_size,
         shuffle=_shuffle(r, tr),
         momentum=_momentum(r, tr),
+        first_epoch=r.integer(tr, AT, "first_epoch", 1, low=1, high=s.MAX_EPOCHS, why_high="the limit of a run"),
     )
 
 
@@ -95,6 +96,20 @@ def _momentum(r: Reader, tr: dict) -> float:
             "(the share of the last step kept); e.g. momentum = 0.9",
         )
     return mu
+
+
+def check_velocities(r: Reader, training: TrainingSpec, layers: tuple[LayerSpec, ...]) -> None:
+    """Velocities (written by a save mid-training) only mean something with momentum."""
+    if training.momentum:
+        return
+    for i, layer in enumerate(layers):
+        for key in ("velocities", "bias_velocities"):
+            if getattr(layer, key) is not None:
+                r.fail(
+                    ("network", "layers", i, key),
+                    f"network.layers[{i + 1}].{key} applies only with momentum; remove it or set "
+                    "training.momentum, e.g. momentum = 0.9",
+                )
 
 
 def check_batch_size(r: Reader, training: TrainingSpec, samples: int) -> None:

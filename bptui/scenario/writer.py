@@ -40,9 +40,9 @@ _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SAFE_STEM = re.compile(r"[^A-Za-z0-9_.-]+")
 _HANDLED_TOP = ("title", "description", "source")  # written first; network/init/data/training/expect are tables
-_HANDLED_LAYER = ("units", "activation", "slope", "bias", "weights", "biases")
+_HANDLED_LAYER = ("units", "activation", "slope", "bias", "weights", "biases", "velocities", "bias_velocities")
 _CORE_TRAINING = ("loss", "reduction", "learning_rate", "mode", "epochs")  # always written
-_MINIBATCH_ONLY = ("batch_size", "shuffle")
+_MINIBATCH_ONLY = ("batch_size", "shuffle", "first_epoch")
 INLINE_DATA_LIMIT = 1 << 20  # bytes of inline data text above which a data file is referenced if there is one
 
 
@@ -117,14 +117,23 @@ def _matrix(key: str, rows: np.ndarray) -> list[str]:
 
 
 def snapshot(
-    scenario: Scenario, params: dict[str, np.ndarray | None], keep_expectations: bool | None = None
+    scenario: Scenario,
+    params: dict[str, np.ndarray | None],
+    keep_expectations: bool | None = None,
+    *,
+    velocities: dict[str, np.ndarray | None] | None = None,
+    epochs_done: int = 0,
 ) -> Scenario:
     """``scenario`` with every layer's parameters explicit: ``params`` maps ``W1``, ``b1``, … to arrays
     in the file's convention (as :meth:`Debugger.params_values` gives them; ``None`` for no bias).
 
     ``keep_expectations=None`` keeps the ``[[expect]]`` blocks only if ``params`` are bit for bit
-    the scenario's starting parameters (see the module docstring).
+    the scenario's starting parameters (see the module docstring). With momentum, ``velocities``
+    (``vW1``, ``vb1``, … in the file's convention) are written too, and with a shuffled order
+    ``first_epoch`` goes on after the ``epochs_done`` completed epochs: the saved lesson then
+    trains on exactly as the original would have.
     """
+    v = velocities or {}
     layers: list[LayerSpec] = []
     for l, layer in enumerate(scenario.layers, start=1):
         w = np.array(params[f"W{l}"], dtype=np.float64, order="C", copy=True)
@@ -132,11 +141,26 @@ def snapshot(
         biases = np.array(b, dtype=np.float64, copy=True) if layer.bias and b is not None else None
         if layer.bias and biases is None:
             biases = np.zeros(layer.units)
-        layers.append(dataclasses.replace(layer, weights=w, biases=biases))
+        vw, vb = v.get(f"vW{l}"), v.get(f"vb{l}")
+        layers.append(
+            dataclasses.replace(
+                layer,
+                weights=w,
+                biases=biases,
+                velocities=None if vw is None else np.array(vw, dtype=np.float64, order="C", copy=True),
+                bias_velocities=None if vb is None or not layer.bias else np.array(vb, dtype=np.float64, copy=True),
+            )
+        )
     if keep_expectations is None:
         keep_expectations = same_as_start(scenario, params)
+    training = scenario.training
+    if training.mode == MINIBATCH and training.shuffle is not None and epochs_done:
+        training = dataclasses.replace(training, first_epoch=training.first_epoch + epochs_done)
     return dataclasses.replace(
-        scenario, layers=tuple(layers), expectations=scenario.expectations if keep_expectations else ()
+        scenario,
+        layers=tuple(layers),
+        training=training,
+        expectations=scenario.expectations if keep_expectations else (),
     )
 
 
@@ -202,6 +226,11 @@ def dumps(
             out += _matrix("weights", np.atleast_2d(np.asarray(layer.weights, dtype=np.float64)))
         if layer.bias and layer.biases is not None:
             out.append(f"biases = {toml_value(np.asarray(layer.biases, dtype=np.float64).ravel())}")
+        if scenario.training.momentum and layer.velocities is not None:
+            out += _matrix("velocities", np.atleast_2d(np.asarray(layer.velocities, dtype=np.float64)))
+        if scenario.training.momentum and layer.bias and layer.bias_velocities is not None:
+            bv = np.asarray(layer.bias_velocities, dtype=np.float64).ravel()
+            out.append(f"bias_velocities = {toml_value(bv)}")
     if drawn:
         out += ["", "[init]"] + _init_lines(scenario)
     out += ["", "[data]"] + _data_lines(scenario, data_file, folder)
@@ -269,7 +298,7 @@ def _training_lines(tr: TrainingSpec) -> list[str]:
         if f.name not in s.TRAINING_KEYS:
             continue
         value = getattr(tr, f.name)
-        if f.name in _MINIBATCH_ONLY and tr.mode != MINIBATCH:
+        if f.name in _MINIBATCH_ONLY and (tr.mode != MINIBATCH or (f.name == "first_epoch" and tr.shuffle is None)):
             continue  # the loader refuses them in other modes
         if f.name == "batch_size" and tr.mode == MINIBATCH:
             lines.append(f"batch_size = {value}")  # always written: the file says how it trains
@@ -383,7 +412,7 @@ def _effective(tr: TrainingSpec) -> TrainingSpec:
     """``tr`` without the settings its mode ignores (a file cannot give them; code may)."""
     if tr.mode == MINIBATCH:
         return tr
-    return dataclasses.replace(tr, batch_size=s.DEFAULT_BATCH_SIZE, shuffle=None)
+    return dataclasses.replace(tr, batch_size=s.DEFAULT_BATCH_SIZE, shuffle=None, first_epoch=1)
 
 
 def same_scenario(a: Scenario, b: Scenario) -> bool:
@@ -405,6 +434,10 @@ def same_scenario(a: Scenario, b: Scenario) -> bool:
         if x.activation == "leaky_relu" and x.slope != y.slope:
             return False
         if not _same_bits(x.weights, y.weights) or not (_same_bits(x.biases, y.biases) if x.bias else y.biases is None):
+            return False
+        if a.training.momentum and not (
+            _same_bits(x.velocities, y.velocities) and _same_bits(x.bias_velocities, y.bias_velocities)
+        ):
             return False
     if not (_same_bits(a.data_inputs, b.data_inputs) and _same_bits(a.data_targets, b.data_targets)):
         return False
