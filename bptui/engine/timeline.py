@@ -24,12 +24,12 @@ History policy (memory is bounded, whatever the length of the run; see :mod:`.hi
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
 from .batches import BatchPlan, layout_of
 from .history import CheckpointStore, LossLog, ParamCodec, PassCache
+from .moves import Moved, NonFinite, Origin
 from .network import Network, Params, initial_params, train_pass, train_pass_checked
 from .sample_pass import SamplePass
 from .spec import Scenario
@@ -42,49 +42,6 @@ PASS_CACHE_BUDGET = 16 * 2**20
 
 StopCheck = Callable[[], bool]
 Progress = Callable[[int, float], None]  # (completed epochs, loss of the last one)
-
-
-@dataclass(frozen=True)
-class NonFinite:
-    """Where training first produced a non-finite number, and in which value."""
-
-    position: Position
-    value: str
-
-    def describe(self) -> str:
-        p = self.position
-        return (
-            f"training diverged: {self.value} became non-finite at epoch {p.epoch}, "
-            f"sample {p.sample}/{p.samples}, step {p.step}"
-        )
-
-
-@dataclass(frozen=True)
-class Origin:
-    """A state a branch timeline starts from (an edit, see :mod:`.edit`): the end of pass ``p``.
-
-    ``p = -1`` is the very start (only ``params`` count). Otherwise ``done`` is pass ``p``
-    walked to its ``update``, ``start_params`` the parameters it started with, ``params`` the
-    (edited) parameters after it, ``acc`` and ``losses`` the epoch accounting as a timeline holds
-    it there. The branch never goes before the end of pass ``p``.
-    """
-
-    p: int
-    params: Params
-    done: SamplePass | None = None
-    start_params: Params | None = None
-    acc: float = 0.0
-    losses: tuple[float, ...] = ()
-    computed: Params | None = None  # the parameters pass ``p``'s update computed (before the edit)
-
-
-@dataclass(frozen=True)
-class Moved:
-    """What a move reached: its position count, and why it stopped short, if it did."""
-
-    g: int
-    diverged: NonFinite | None = None
-    cancelled: bool = False
 
 
 class Timeline:

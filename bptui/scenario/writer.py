@@ -35,6 +35,7 @@ from bptui.printable import is_unsafe, printable
 
 from . import schema as s
 from .loader import load_scenario
+from .sameness import _same_bits, same_scenario
 
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -174,13 +175,6 @@ def same_as_start(scenario: Scenario, params: dict[str, np.ndarray | None]) -> b
         if b is not None and not _same_bits(b, params.get(f"b{l}")):
             return False
     return True
-
-
-def _same_bits(a: np.ndarray | None, b: np.ndarray | None) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    return a.shape == b.shape and np.ascontiguousarray(a).tobytes() == np.ascontiguousarray(b).tobytes()
 
 
 # --- the text -------------------------------------------------------------------------------------
@@ -406,53 +400,6 @@ def _write_checked(scenario: Scenario, text: str, folder: Path) -> Path | None:
         temp.unlink(missing_ok=True)
         return None
     return temp
-
-
-def _effective(tr: TrainingSpec) -> TrainingSpec:
-    """``tr`` without the settings its mode ignores (a file cannot give them; code may)."""
-    if tr.mode == MINIBATCH:
-        return tr
-    return dataclasses.replace(tr, batch_size=s.DEFAULT_BATCH_SIZE, shuffle=None, first_epoch=1)
-
-
-def same_scenario(a: Scenario, b: Scenario) -> bool:
-    """Bit-for-bit equality of everything a save must keep (parameters, data, settings, checkpoints)."""
-    if (a.title, a.description, a.source, a.inputs, a.convention, _effective(a.training)) != (
-        b.title,
-        b.description,
-        b.source,
-        b.inputs,
-        b.convention,
-        _effective(b.training),
-    ):
-        return False
-    if len(a.layers) != len(b.layers) or len(a.expectations) != len(b.expectations):
-        return False
-    for x, y in zip(a.layers, b.layers):
-        if (x.units, x.activation, x.bias) != (y.units, y.activation, y.bias):
-            return False
-        if x.activation == "leaky_relu" and x.slope != y.slope:
-            return False
-        if not _same_bits(x.weights, y.weights) or not (_same_bits(x.biases, y.biases) if x.bias else y.biases is None):
-            return False
-        if a.training.momentum and not (
-            _same_bits(x.velocities, y.velocities) and _same_bits(x.bias_velocities, y.bias_velocities)
-        ):
-            return False
-    if not (_same_bits(a.data_inputs, b.data_inputs) and _same_bits(a.data_targets, b.data_targets)):
-        return False
-    for ex, ey in zip(a.expectations, b.expectations):
-        if (ex.epoch, ex.sample, ex.after, ex.tolerance, list(ex.values)) != (
-            ey.epoch,
-            ey.sample,
-            ey.after,
-            ey.tolerance,
-            list(ey.values),
-        ):
-            return False
-        if not all(_same_bits(ex.values[k], ey.values[k]) for k in ex.values):
-            return False
-    return True
 
 
 def default_name(scenario: Scenario, updates: int, passes: int, folder: Path) -> str:
