@@ -83,17 +83,18 @@ class BatchPlan:
         self._cut: list[Batch] = self._cut_order(np.arange(n)) if self.seed is None else []
 
     def _cut_order(self, order: Array) -> list[Batch]:
+        """The passes of one epoch: the data taken in ``order`` once (one gather, not one per
+        batch), then cut into contiguous row slices (views: no copy per batch)."""
         if self.size == self.samples and self.seed is None:
             return [(self.X, self.T)]
-        out: list[Batch] = []
-        for i in range(self.passes):
-            idx = order[i * self.size : (i + 1) * self.size]
-            if self.seed is None:  # slices of the file's order: contiguous copies, as online always had
-                lo, hi = int(idx[0]), int(idx[-1]) + 1
-                out.append((np.ascontiguousarray(self.X[lo:hi]), np.ascontiguousarray(self.T[lo:hi])))
-            else:
-                out.append((self.X[idx], self.T[idx]))
-        return out
+        if self.seed is None:
+            X, T = self.X, self.T
+            if self.size == 1:  # online: contiguous one-row copies, as online always had
+                return [(np.ascontiguousarray(X[i : i + 1]), np.ascontiguousarray(T[i : i + 1])) for i in range(len(X))]
+        else:
+            X, T = self.X.take(order, axis=0), self.T.take(order, axis=0)
+        step = self.size
+        return [(X[i * step : (i + 1) * step], T[i * step : (i + 1) * step]) for i in range(self.passes)]
 
     def batches(self, epoch: int) -> list[Batch]:
         """Every pass of ``epoch`` (1-based), in order."""
