@@ -243,3 +243,16 @@ def test_any_walk_across_batch_boundaries_equals_replay_from_start(commands, whi
     for command in commands:
         apply(dbg, command)
     same_state(dbg, stepped(scenario, dbg.g))
+
+
+def test_editing_an_input_of_the_batch_edits_that_data_sample():
+    sc = minibatch_network(4, batch_size=3, samples=7, shuffle=5, sizes=(3, 4, 2))  # column convention
+    d = Debugger(sc)
+    d.step()
+    which = d.pass_samples()[1] - 1  # row 1 of the batch is this sample of the data
+    out = d.edit("a0[2,1]", 9.0)  # column: input 2 of the batch's sample 1
+    assert out.moved, out.message
+    assert d.values()["a0"][2, 1] == 9.0
+    assert d.timeline.scenario.data_inputs[which, 2] == 9.0
+    d.undo()
+    assert d.values()["a0"][2, 1] == sc.data_inputs[which, 2]
