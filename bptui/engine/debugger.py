@@ -127,7 +127,7 @@ class Debugger:
         if lo == hi:
             return []
         vals = self.values() if values is None else values
-        return [compare(e, self.g, vals) for e in self._expect_at[lo:hi]]
+        return [compare(e, self.g, vals, self.layout.unit) for e in self._expect_at[lo:hi]]
 
     def can_undo(self) -> bool:
         return bool(self._undo)
