@@ -4,7 +4,8 @@ The network and data have the digits set's shape (issue 11): 64 inputs, 16 sigmo
 softmax outputs with cross-entropy, 1,797 random samples, mini-batches of 32 drawn in a shuffled
 order each epoch. The hand-written loop is what a student writes after Nielsen's chapter 1-3: the
 same documented order, ``dz2 = (y − t)/m`` (softmax and cross-entropy fused), in-place SGD. Both
-run interleaved in rounds; the best round of each is compared. The ratio is printed (shared
+run interleaved in many short rounds, timed in CPU time of this process (a loaded shared machine
+swings wall time by ±50%); the best round of each is compared. The ratio is printed (shared
 machines are noisy; the goal is ≤ 1.10), and the test fails only if the two trainings disagree.
 """
 
@@ -18,8 +19,8 @@ import pytest
 from bptui.engine import Debugger, InitSpec, LayerSpec, Scenario, TrainingSpec
 
 SAMPLES, SIZES, BATCH, SEED = 1797, (64, 16, 10), 32, 1
-EPOCHS = 20
-ROUNDS = 5
+EPOCHS = 10
+ROUNDS = 15
 LR = 0.5
 
 
@@ -77,17 +78,27 @@ def engine_run(sc: Scenario, epochs: int) -> tuple[list[float], np.ndarray]:
     return d.epoch_losses, d.params.W[0]
 
 
+def unchecked_run(sc: Scenario, epochs: int) -> tuple[list[float], np.ndarray]:
+    """The same fast path without the divergence check run-N makes (an instrument, not a mode)."""
+    d = Debugger(sc)
+    d.timeline.goto(epochs * d.layout.per_epoch)
+    return d.epoch_losses, d.params.W[0]
+
+
 @pytest.mark.benchmark
 def test_minibatch_run_against_a_hand_written_loop(capsys) -> None:
     sc = scenario()
-    hand_t, eng_t = [], []
+    hand_t, eng_t, raw_t = [], [], []
     for _ in range(ROUNDS):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         hand_losses, hand_W1 = hand_loop(sc, EPOCHS)
-        hand_t.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
+        hand_t.append(time.process_time() - t0)
+        t0 = time.process_time()
         eng_losses, eng_W1 = engine_run(sc, EPOCHS)
-        eng_t.append(time.perf_counter() - t0)
+        eng_t.append(time.process_time() - t0)
+        t0 = time.process_time()
+        unchecked_run(sc, EPOCHS)
+        raw_t.append(time.process_time() - t0)
     assert eng_losses == pytest.approx(hand_losses, rel=1e-8)  # the same training, or the timing is moot
     assert np.allclose(eng_W1, hand_W1, rtol=1e-8, atol=1e-12)
     best_hand, best_eng = min(hand_t), min(eng_t)
@@ -97,5 +108,5 @@ def test_minibatch_run_against_a_hand_written_loop(capsys) -> None:
             f"\n[benchmark] 64-16-10 softmax, {SAMPLES} samples, batch {BATCH}, {EPOCHS} epochs, best of {ROUNDS}: "
             f"hand-written loop {best_hand * 1e3:.1f} ms ({best_hand / passes * 1e6:.1f} µs/batch), "
             f"bptui run {best_eng * 1e3:.1f} ms ({best_eng / passes * 1e6:.1f} µs/batch), "
-            f"ratio {best_eng / best_hand:.2f}"
+            f"ratio {best_eng / best_hand:.2f}; without run-N's divergence check {min(raw_t) / best_hand:.2f}"
         )
