@@ -256,3 +256,19 @@ def test_editing_an_input_of_the_batch_edits_that_data_sample():
     assert d.timeline.scenario.data_inputs[which, 2] == 9.0
     d.undo()
     assert d.values()["a0"][2, 1] == sc.data_inputs[which, 2]
+
+
+@pytest.mark.parametrize("batch_size", [1, 3])
+def test_predict_mode_asks_elements_that_exist_in_minibatch_mode(batch_size):
+    from bptui.engine.predict import choose
+
+    from ..builders import engine_value
+
+    sc = minibatch_network(4, batch_size=batch_size, samples=4, sizes=(3, 4, 2), momentum=0.5)
+    d = Debugger(sc)
+    for _ in range(3 * d.layout.per_pass):
+        q = choose(d)
+        assert q is not None
+        d.step()
+        name = q.name + (f"[{','.join(map(str, q.index))}]" if q.index else "")
+        assert np.isfinite(engine_value(d.values(), name)), name
