@@ -155,7 +155,7 @@ class Timeline:
         return self._losses.view(self.layout.completed_epochs(self.g))
 
     def running_loss(self) -> tuple[float, int] | None:
-        """(reduction so far, samples counted) of the current epoch's losses; ``None`` if none yet."""
+        """(reduction so far, passes counted) of the current epoch's losses; ``None`` if none yet."""
         pos_in_epoch = self._p % self.layout.passes
         acc, n = self._acc, pos_in_epoch
         if self._pass.loss is not None:
@@ -165,8 +165,7 @@ class Timeline:
         if self.plan.weighted:  # minibatch, mean: the mean over the samples counted so far
             rows = self.plan.rows
             acc = self._acc + (0.0 if self._pass.loss is None else self._pass.loss * rows[pos_in_epoch])
-            counted = int(rows[:n].sum())
-            return acc / counted, counted
+            return acc / float(rows[:n].sum()), n  # n: passes (batches) counted, as the position counts
         return (acc / n if self.plan.divisor != 1.0 else acc), n
 
     def checkpoint_count(self) -> int:

@@ -31,7 +31,7 @@ class State:
     values: Mapping[str, Value]
     before: Mapping[str, Value]  # the values before the last command, for "changed" marks
     losses: np.ndarray  # completed epochs' losses (read-only)
-    running: tuple[float, int] | None  # the current epoch's loss so far, samples counted
+    running: tuple[float, int] | None  # the current epoch's loss so far, passes (samples or batches) counted
     checks: tuple[CheckResult, ...]
     explanation: Explanation = field(default_factory=lambda: Explanation("", ()))
     pinned: str | None = None  # the parameter whose chain the Chain rule pane shows, e.g. "W1[0,1]"

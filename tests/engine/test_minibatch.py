@@ -272,3 +272,17 @@ def test_predict_mode_asks_elements_that_exist_in_minibatch_mode(batch_size):
         d.step()
         name = q.name + (f"[{','.join(map(str, q.index))}]" if q.index else "")
         assert np.isfinite(engine_value(d.values(), name)), name
+
+
+def test_the_running_loss_is_the_mean_over_the_samples_of_the_batches_done():
+    sc = minibatch_network(4, batch_size=3, samples=7, shuffle=5, sizes=(3, 4, 2))
+    d = Debugger(sc)
+    losses, rows = [], [3, 3, 1]
+    for _ in range(3):
+        d.finish_pass()  # forward, through loss
+        losses.append(d.values()["loss"])
+        value, n = d.timeline.running_loss()
+        assert n == len(losses)
+        assert value == pytest.approx(sum(r * x for r, x in zip(rows, losses)) / sum(rows[:n]), rel=1e-14)
+        d.finish_sample()
+    assert d.epoch_losses[0] == pytest.approx(sum(r * x for r, x in zip(rows, losses)) / 7, rel=1e-14)
