@@ -46,33 +46,46 @@ def run_headless(
     else:
         print_table(dbg)
     if outcome.diverged is not None:
-        print(f"bptui: {outcome.diverged.describe()}; stopped there", file=sys.stderr)
+        from bptui.engine.diagnosis import diagnose
+
+        found = diagnose(dbg, outcome.diverged)
+        cause = f"; cause: {found.cause}" if found is not None else ""
+        print(f"bptui: {outcome.diverged.describe()}; stopped there{cause}", file=sys.stderr)
         return EXIT_DIVERGED
     return EXIT_OK
 
 
 def json_document(dbg: Debugger) -> dict:
     """The ``--json`` document of docs/SPEC.md §5.1; non-finite numbers are written as "nan"/"inf"/"-inf"."""
-    return {
+    doc = {
         "title": dbg.scenario.title,
         "position": dbg.position.as_dict(),
         "loss": [to_jsonable(x) for x in dbg.epoch_losses],
-        "params": {name: to_jsonable(v) for name, v in dbg.params_values().items()},
-        "values": {name: to_jsonable(v) for name, v in dbg.values().items()},
     }
+    tests, now = dbg.test_accuracies(), dbg.accuracy()
+    if tests is not None and now is not None:  # only with a test split: other documents are unchanged
+        doc["test_accuracy"] = [to_jsonable(x) for x in tests.tolist()]
+        doc["accuracy"] = {"train": to_jsonable(now.train), "test": to_jsonable(now.test)}
+    doc["params"] = {name: to_jsonable(v) for name, v in dbg.params_values().items()}
+    doc["values"] = {name: to_jsonable(v) for name, v in dbg.values().items()}
+    return doc
 
 
 def print_table(dbg: Debugger) -> None:
-    losses = dbg.loss_array()
+    losses, tests = dbg.loss_array(), dbg.test_accuracies()
     print(dbg.scenario.title)
     stride = max(1, -(-len(losses) // TABLE_ROWS))
     if stride > 1:
         print(f"(every {stride}th epoch of {len(losses)}; --json gives them all)")
-    print(f"{'epoch':>8}  {'loss':<22}")
+    print(f"{'epoch':>8}  {'loss':<22}" + ("  test accuracy" if tests is not None else ""))
     shown = {1, len(losses), *range(stride, len(losses) + 1, stride)} if len(losses) else set()
     for i in sorted(shown):
-        print(f"{i:>8}  {float(losses[i - 1])!r:<22}")
+        extra = f"  {100 * float(tests[i - 1]):.2f} %" if tests is not None else ""
+        print(f"{i:>8}  {float(losses[i - 1])!r:<22}{extra}")
     print(f"at {dbg.position.status()}")
+    now = dbg.accuracy()
+    if now is not None:
+        print(f"accuracy here: training {100 * now.train:.2f} %, test {100 * now.test:.2f} %")
 
 
 def check_file(label: str, scenario: Scenario, *, gradients: bool) -> bool:

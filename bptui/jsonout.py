@@ -62,6 +62,11 @@ def write_document(out: BinaryIO, dbg, values: str = DEFAULT_VALUES) -> None:
     out.write(b'{"title": ' + json.dumps(dbg.scenario.title).encode())
     out.write(b', "position": ' + json.dumps(dbg.position.as_dict()).encode())
     out.write(b', "loss": ' + encode(dbg.loss_array()))
+    tests, now = dbg.test_accuracies(), dbg.accuracy()
+    if tests is not None and now is not None:  # only with a test split: other documents are unchanged
+        out.write(b', "test_accuracy": ' + encode(tests))
+        out.write(b', "accuracy": ')
+        _object(out, (("train", now.train), ("test", now.test)))
     out.write(b', "params": ')
     _object(out, dbg.params_values().items())
     out.write(b', "values": ')

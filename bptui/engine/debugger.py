@@ -10,11 +10,13 @@ import bisect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .accuracy import Accuracy, accuracy
+from .breakpoints import Breakpoints, Hit
 from .expect import CheckResult, compare, expectation_g
 from .network import Params
 from .spec import Scenario
 from .steps import Position
-from .timeline import CHECKPOINT_BUDGET, MAX_EPOCHS, PASS_CACHE_BUDGET, Moved, NonFinite, Progress, StopCheck, Timeline
+from .timeline import CHECKPOINT_BUDGET, MAX_EPOCHS, PASS_CACHE_BUDGET, NonFinite, Progress, StopCheck, Timeline
 from .values import current_values, params_in_convention
 from .view import PassView
 
@@ -30,6 +32,7 @@ class Outcome:
     message: str | None = None
     diverged: NonFinite | None = None
     cancelled: bool = False
+    hit: Hit | None = None  # the breakpoint that stopped the command, and where
 
 
 class Debugger:
@@ -52,6 +55,8 @@ class Debugger:
         pairs = sorted((expectation_g(e, self.layout), i) for i, e in enumerate(scenario.expectations))
         self._expect_gs = [g for g, _ in pairs]
         self._expect_at = [scenario.expectations[i] for _, i in pairs]
+        self._scored: tuple[object, int, float, float] | None = None  # accuracy()'s last (timeline, updates, scores)
+        self.breakpoints = Breakpoints()  # what forward commands stop at (see .breakpoints)
 
     # --- what is shown ---------------------------------------------------------------------------
 
@@ -110,6 +115,32 @@ class Debugger:
     def loss_array(self):
         """The epoch losses as a read-only float64 array: no copy, cheap after millions of epochs."""
         return self.timeline.loss_array()
+
+    def test_accuracies(self):
+        """The test accuracy after each completed epoch (read-only float64 array), or ``None`` when
+        the scenario holds no test split (``[data] test_samples``)."""
+        return self.timeline.test_accuracies()
+
+    def accuracy(self) -> Accuracy | None:
+        """Training and test accuracy of the parameters here, or ``None`` without a test split.
+
+        Scored now (a forward pass over every sample, well under a millisecond for the digits): at
+        an epoch's end the test accuracy is that epoch's entry of :meth:`test_accuracies`."""
+        tl = self.timeline
+        sc = tl.scenario  # a branch's: an edited input counts
+        if sc.test_inputs is None or sc.test_targets is None:
+            return None
+        per = self.layout.per_epoch
+        epoch = self.g // per if self.g % per == 0 else -1
+        # only an update changes the parameters: the steps between reuse the last score. A timeline
+        # is deterministic, so (the timeline in use, updates done) names the parameters; an edit
+        # starts another timeline
+        active = getattr(tl, "active", tl)
+        updates = self.g // self.layout.per_pass
+        if self._scored is None or self._scored[0] is not active or self._scored[1] != updates:
+            train = accuracy(tl.net, tl.params, sc.data_inputs, sc.data_targets)
+            self._scored = (active, updates, train, accuracy(tl.net, tl.params, sc.test_inputs, sc.test_targets))
+        return Accuracy(self._scored[2], self._scored[3], epoch)
 
     def replay_cost(self, target: int) -> int:
         """How many passes (whole or in part) a move to ``target`` would compute; cheap to call.
@@ -301,11 +332,23 @@ class Debugger:
                 False, f"training stops at epoch {MAX_EPOCHS:,} at the latest; this would reach epoch {epoch:,}"
             )
         forward = g > before
-        moved: Moved = self.timeline.goto(g, stop_on_nonfinite=forward, **kw)
+        bps = self.breakpoints
+        hit: Hit | None = None
+        if forward and bps.needs_scan():
+            from .scan import scan_move
+
+            moved, hit = scan_move(self, g, bps, **kw)
+        else:
+            watch_nf = forward and bps.nonfinite is not None and self.timeline.params.all_finite() is None
+            moved = self.timeline.goto(g, stop_on_nonfinite=watch_nf, **kw)  # fires when a value *becomes* non-finite
+            if moved.diverged is not None and bps.nonfinite is not None:
+                hit = Hit(bps.nonfinite, moved.diverged.position, moved.diverged.value)
+        if hit is not None:
+            bps.last_hit = hit
+        msg = moved.diverged.describe() if moved.diverged else (hit.describe() if hit else None)
         if moved.g == before:
-            msg = moved.diverged.describe() if moved.diverged else None
-            return Outcome(False, msg, moved.diverged, moved.cancelled)
+            return Outcome(False, msg, moved.diverged, moved.cancelled, hit)
         self._undo.append(before)
         self._stopped_at = None
         self._redo.clear()
-        return Outcome(True, moved.diverged.describe() if moved.diverged else None, moved.diverged, moved.cancelled)
+        return Outcome(True, msg, moved.diverged, moved.cancelled, hit)

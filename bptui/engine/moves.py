@@ -41,6 +41,7 @@ class Origin:
     acc: float = 0.0
     losses: tuple[float, ...] = ()
     computed: Params | None = None  # the parameters pass ``p``'s update computed (before the edit)
+    tests: tuple[float, ...] = ()  # the test accuracies of the epochs completed there (a test split)
 
 
 @dataclass(frozen=True)

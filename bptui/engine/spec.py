@@ -129,6 +129,9 @@ class Scenario:
     path: Path | None = None
     predict: tuple[str, ...] = ()  # what predict mode asks, e.g. ("a2", "dW1[0,1]"); () = every step
     names: dict[str, str] = field(default_factory=dict)  # the textbook's names, e.g. {"a1": "h"}
+    # a held-out test split ([data] test_samples): never trained on, only scored (engine/accuracy.py)
+    test_inputs: np.ndarray | None = None  # (test samples, inputs), float64
+    test_targets: np.ndarray | None = None  # (test samples, outputs), float64
 
     @property
     def depth(self) -> int:
@@ -138,3 +141,8 @@ class Scenario:
     @property
     def samples(self) -> int:
         return int(self.data_inputs.shape[0])
+
+    @property
+    def test_samples(self) -> int:
+        """Samples held out for testing (0: the file names none)."""
+        return 0 if self.test_inputs is None else int(self.test_inputs.shape[0])

@@ -27,6 +27,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .accuracy import AccuracyLog
 from .batches import BatchPlan, layout_of
 from .history import CheckpointStore, LossLog, ParamCodec, PassCache
 from .moves import Moved, NonFinite, Origin
@@ -42,6 +43,7 @@ PASS_CACHE_BUDGET = 16 * 2**20
 
 StopCheck = Callable[[], bool]
 Progress = Callable[[int, float], None]  # (completed epochs, loss of the last one)
+PassHook = Callable[[Network, Params, np.ndarray, np.ndarray, int], tuple[float, bool]]  # → (loss, finite)
 
 
 class Timeline:
@@ -67,10 +69,16 @@ class Timeline:
         self._stride = max(1, -(-MIN_CHECKPOINT_GAP // self.layout.passes))
         self._pass_cache = PassCache(codec, pass_cache_budget)
         self._losses = LossLog(MAX_EPOCHS)
+        # the test accuracy at every epoch's end, when the file holds a test split (else no cost)
+        self._tests: AccuracyLog | None = None
+        if scenario.test_inputs is not None and scenario.test_targets is not None:
+            tests = origin.tests if origin is not None and origin.p >= 0 else ()
+            self._tests = AccuracyLog(self.net, scenario.test_inputs, scenario.test_targets, tests)
         self._params = params
         self._p = 0  # index of the current pass since the start
         self._acc = 0.0  # sum of the losses of the current epoch's passes before the current one
         self.passes_computed = 0  # passes computed, whole or in part, by every move so far (an instrument)
+        self.watch: PassHook | None = None  # breakpoints' pass function (see .scan), used by the fast path
         self._begin_pass()
         self._base: Origin | None = None  # a branch's starting state (an edit); see Origin
         if origin is not None and origin.p >= 0:
@@ -136,6 +144,7 @@ class Timeline:
             self._acc,
             tuple(self.epoch_losses),
             self._params.copy(),
+            () if self._tests is None else tuple(self.test_accuracies().tolist()),  # type: ignore[union-attr]
         )
 
     def computed_params(self) -> Params:
@@ -153,6 +162,10 @@ class Timeline:
     def loss_array(self) -> np.ndarray:
         """:attr:`epoch_losses` as a read-only float64 array, without a copy (cheap at any length)."""
         return self._losses.view(self.layout.completed_epochs(self.g))
+
+    def test_accuracies(self) -> np.ndarray | None:
+        """The test accuracy after each epoch completed here (read-only), or ``None`` without a test split."""
+        return None if self._tests is None else self._tests.view(self.layout.completed_epochs(self.g))
 
     def running_loss(self) -> tuple[float, int] | None:
         """(reduction so far, passes counted) of the current epoch's losses; ``None`` if none yet."""
@@ -196,6 +209,7 @@ class Timeline:
         stop_on_nonfinite: bool = False,
         should_stop: StopCheck | None = None,
         progress: Progress | None = None,
+        from_here: bool = False,
     ) -> Moved:
         """Move to the state after ``g`` micro-steps.
 
@@ -212,7 +226,7 @@ class Timeline:
             if self._base is not None and tp == self._base.p:  # a branch's origin itself
                 self._to_base()
                 return Moved(self.g)
-            start = self._plan(tp, tk)[1]
+            start = None if from_here and g >= self.g else self._plan(tp, tk)[1]  # from_here: a watch sees every pass
             if start is not None:
                 self._restore(start)
             return self._forward_to(tp, tk, stop_on_nonfinite, should_stop, progress)
@@ -302,6 +316,8 @@ class Timeline:
         p = self._p + 1
         if p % self.layout.passes == 0 and len(self._losses) < p // self.layout.passes:
             self._losses.append(self.plan.epoch_loss(self._acc + self._weighted(loss)))
+            if self._tests is not None:
+                self._tests.record(p // self.layout.passes, self._params)
 
     def _weighted(self, loss: float) -> float:
         """What the current pass's loss counts in its epoch's accumulator (see :mod:`.batches`)."""
@@ -347,6 +363,7 @@ class Timeline:
         net, plan, passes = self.net, self.plan, self.layout.passes
         params, losses, cache = self._params, self._losses, self._pass_cache
         divisor, weights = plan.divisor, (plan.rows if plan.weighted else None)
+        tests = self._tests  # scores the test split at each epoch's end (None: the file has none)
         # the starts of the last passes before the target (at least an epoch, or a stride of
         # passes), so walking back from it costs one pass per step
         cache_from = tp - min(cache.slots - 1, max(passes, MIN_CHECKPOINT_GAP))
@@ -372,9 +389,12 @@ class Timeline:
             if i == 0 and p > start:
                 batches = plan.batches(p // passes + 1)  # the next epoch's order
             a0, t = batches[i]
-            if stop_on_nonfinite:
-                loss, finite = train_pass_checked(net, params, a0, t)
-                if not finite:
+            if self.watch is not None or stop_on_nonfinite:
+                if self.watch is not None:
+                    loss, finite = self.watch(net, params, a0, t, p)
+                else:
+                    loss, finite = train_pass_checked(net, params, a0, t)
+                if stop_on_nonfinite and not finite:
                     self.passes_computed += p + 1 - start
                     return self._locate_divergence(p, tp, tk)
             else:
@@ -386,6 +406,8 @@ class Timeline:
                 if losses.n < epoch:
                     buf[losses.n] = acc / divisor if divisor != 1.0 else acc
                     losses.n += 1
+                    if tests is not None:
+                        tests.record(epoch, params)
                 acc = 0.0
                 if epoch % self._stride == 0:
                     self._save_checkpoint(epoch)

@@ -22,13 +22,21 @@ def size_text(samples: int, inputs: int, layers: tuple[LayerSpec, ...]) -> str:
     return f"{plural(samples, 'sample')} and {plural(parameters(inputs, layers), 'parameter')}"
 
 
-def epoch_work(training: TrainingSpec, samples: int, inputs: int, layers: tuple[LayerSpec, ...]) -> int:
+def _per_epoch(training: TrainingSpec, samples: int, inputs: int, layers: tuple[LayerSpec, ...], tested: int) -> int:
+    """One epoch's work; ``tested`` held-out samples are scored (one forward pass each) at its end."""
+    p = parameters(inputs, layers)
     passes = -(-samples // pass_rows(training, samples)) if training.mode == MINIBATCH else None
-    return work(1, samples, parameters(inputs, layers), training.mode == BATCH, passes)
+    return work(1, samples, p, training.mode == BATCH, passes) + tested * p
 
 
 def within_budget(
-    r: Reader, doc: dict, training: TrainingSpec, inputs: int, layers: tuple[LayerSpec, ...], samples: int
+    r: Reader,
+    doc: dict,
+    training: TrainingSpec,
+    inputs: int,
+    layers: tuple[LayerSpec, ...],
+    samples: int,
+    tested: int = 0,
 ) -> TrainingSpec:
     """Batch memory and the file's ``epochs`` against :mod:`.limits`; a default ``epochs`` shrinks to fit."""
     batch = training.mode == BATCH
@@ -44,7 +52,7 @@ def within_budget(
                 f'{s.MAX_BATCH_VALUES:,}; use mode = "online", a smaller batch, fewer samples or '
                 f"smaller layers",
             )
-    per_epoch = epoch_work(training, samples, inputs, layers)
+    per_epoch = _per_epoch(training, samples, inputs, layers, tested)
     fit = max(1, s.MAX_WORK // per_epoch)
     if "epochs" not in doc.get("training", {}):
         return replace(training, epochs=min(training.epochs, fit))
@@ -65,9 +73,10 @@ def check_expectation_budget(
     inputs: int,
     layers: tuple[LayerSpec, ...],
     samples: int,
+    tested: int = 0,
 ) -> None:
     """An ``[[expect]]`` is checked by running up to its epoch: that run must fit the work limit too."""
-    per_epoch = epoch_work(training, samples, inputs, layers)
+    per_epoch = _per_epoch(training, samples, inputs, layers, tested)
     fit = max(1, s.MAX_WORK // per_epoch)
     for i, e in enumerate(expectations):
         if e.epoch > fit:

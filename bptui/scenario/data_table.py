@@ -1,4 +1,9 @@
-"""The ``[data]`` table (docs/SPEC.md §3.4): inline rows, or a CSV / ``.npz`` file beside the scenario."""
+"""The ``[data]`` table (docs/SPEC.md §3.4): inline rows, or a CSV / ``.npz`` file beside the scenario.
+
+``test_samples = N`` holds the last N samples out as a test split: never trained on, only scored
+(test accuracy, :mod:`bptui.engine.accuracy`). The split is the file's, stated in the scenario, so
+a data file stays the data set as published (in its own order) and anyone can reproduce the split.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +38,33 @@ def read_data(r: Reader, doc: dict, inputs: int, layers: tuple[LayerSpec, ...]) 
             f"data has {len(X)} input rows but {len(Y)} target rows; give exactly one target row per sample",
         )
     return X, Y
+
+
+def split_test(
+    r: Reader, doc: dict, X: np.ndarray, Y: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """(train inputs, train targets, test inputs, test targets): the last ``test_samples`` rows held out."""
+    d = doc["data"]
+    if "test_samples" not in d:
+        return X, Y, None, None
+    at: KeyPath = ("data", "test_samples")
+    n = r.integer(
+        d,
+        ("data",),
+        "test_samples",
+        low=1,
+        high=s.MAX_SAMPLES,
+        why_high="the limit on samples",
+        fix="`test_samples = N` (the last N samples are held out for testing)",
+    )
+    if n >= len(X):
+        r.fail(
+            at,
+            f"data.test_samples is {n}, but the data has {plural(len(X), 'sample')}: at least one must be "
+            f"left to train on; hold out fewer, e.g. test_samples = {max(1, len(X) // 5)}",
+        )
+    cut = len(X) - n
+    return X[:cut].copy(), Y[:cut].copy(), X[cut:].copy(), Y[cut:].copy()
 
 
 def _data_file(r: Reader, d: dict, at: KeyPath, inputs: int, outputs: int) -> tuple[np.ndarray, np.ndarray]:

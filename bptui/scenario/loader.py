@@ -21,7 +21,7 @@ from bptui.errors import ScenarioError
 
 from . import schema as s
 from .budget import check_expectation_budget, within_budget
-from .data_table import read_data
+from .data_table import read_data, split_test
 from .expectations import pass_rows, read_expectations, value_sizes
 from .fields import Reader, plural
 from .files import NotRegular, kind, open_regular
@@ -135,12 +135,13 @@ class _Builder:
         convention, inputs, layers = self._network(doc)
         training = read_training(r, doc, layers)
         init = self._init(doc)
-        data_inputs, data_targets = read_data(r, doc, inputs, layers)
+        data_inputs, data_targets, test_inputs, test_targets = split_test(r, doc, *read_data(r, doc, inputs, layers))
+        tested = 0 if test_inputs is None else len(test_inputs)
         check_batch_size(r, training, len(data_inputs))
         check_velocities(r, training, layers)
-        training = within_budget(r, doc, training, inputs, layers, len(data_inputs))
+        training = within_budget(r, doc, training, inputs, layers, len(data_inputs), tested)
         expectations = read_expectations(r, doc, inputs, layers, len(data_inputs), training)
-        check_expectation_budget(r, expectations, training, inputs, layers, len(data_inputs))
+        check_expectation_budget(r, expectations, training, inputs, layers, len(data_inputs), tested)
         predict, names = self._teaching(doc, inputs, layers, len(data_inputs), training, convention)
         return Scenario(
             title=title,
@@ -157,6 +158,8 @@ class _Builder:
             path=r.path,
             predict=predict,
             names=names,
+            test_inputs=test_inputs,
+            test_targets=test_targets,
         )
 
     # --- predict and names (bptui.scenario.teaching) -------------------------------------------------

@@ -52,6 +52,8 @@ def same_scenario(a: Scenario, b: Scenario) -> bool:
             return False
     if not (_same_bits(a.data_inputs, b.data_inputs) and _same_bits(a.data_targets, b.data_targets)):
         return False
+    if not (_same_bits(a.test_inputs, b.test_inputs) and _same_bits(a.test_targets, b.test_targets)):
+        return False
     for ex, ey in zip(a.expectations, b.expectations):
         if (ex.epoch, ex.sample, ex.after, ex.tolerance, list(ex.values)) != (
             ey.epoch,

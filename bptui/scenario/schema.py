@@ -56,7 +56,7 @@ TOP_KEYS = (
 NETWORK_KEYS = ("inputs", "convention", "layers")
 LAYER_KEYS = ("units", "activation", "slope", "bias", "weights", "biases", "velocities", "bias_velocities")
 INIT_KEYS = ("distribution", "low", "high", "std", "seed")
-DATA_KEYS = ("inputs", "targets", "file", "target_columns")
+DATA_KEYS = ("inputs", "targets", "file", "target_columns", "test_samples")
 TRAINING_KEYS = (
     "loss",
     "reduction",

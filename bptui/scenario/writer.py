@@ -282,8 +282,15 @@ def _data_lines(sc: Scenario, data_file: DataFile | None, folder: Path | None) -
         lines = [f"file = {toml_string(target.as_posix())}"]
         if data_file.target_columns is not None:
             lines.append(f"target_columns = {data_file.target_columns}")
-        return lines
-    return _matrix("inputs", sc.data_inputs) + _matrix("targets", sc.data_targets)
+        return lines + _test_lines(sc)
+    X, T = sc.data_inputs, sc.data_targets
+    if sc.test_inputs is not None and sc.test_targets is not None:  # the test split follows the training rows
+        X, T = np.vstack([X, sc.test_inputs]), np.vstack([T, sc.test_targets])
+    return _matrix("inputs", X) + _matrix("targets", T) + _test_lines(sc)
+
+
+def _test_lines(sc: Scenario) -> list[str]:
+    return [f"test_samples = {sc.test_samples}"] if sc.test_samples else []
 
 
 def _training_lines(tr: TrainingSpec) -> list[str]:

@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from bptui.engine import Debugger, Outcome, Scenario
 from bptui.printable import printable
 
+from .debugging import DebugMixin
 from .explain import explain, explain_parameter, gradient_check
 from .files import FilesMixin
 from .keys import COMMANDS, HELP, keys_of
@@ -42,7 +43,7 @@ INLINE_PASSES = 512  # a move computing more passes than this goes to the worker
 DIGIT_LEVELS = (4, 6, 8, 17)  # significant digits offered by +/-; 17 prints any float64 exactly
 
 
-class BptuiApp(TeachMixin, FilesMixin, App[None]):
+class BptuiApp(DebugMixin, TeachMixin, FilesMixin, App[None]):
     CSS_PATH = ["app.tcss", "network.tcss"]
     BINDINGS = list[Binding | tuple[str, str] | tuple[str, str, str]](COMMANDS)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -65,6 +66,7 @@ class BptuiApp(TeachMixin, FilesMixin, App[None]):
         # cancelled before it started never ran, never posted RunDone, and left `busy` set.)
         self.stop_requested = threading.Event()
         self._goal = 0  # epochs a background command is heading for, for its progress line
+        self._started_at = 0  # where the background command under way started (checkpoints it passes)
         self.pinned: str | None = None  # the parameter whose chain the Chain rule pane shows
         self.checking = False  # the gradient check shown (g)
         # what the user selected; the panes see it only through ``state.selection``
@@ -172,6 +174,8 @@ class BptuiApp(TeachMixin, FilesMixin, App[None]):
             pinned=self.pinned,
             gradcheck=gradient_check(dbg, self.selected_layer) if self.checking else None,
             edited=frozenset(edited_names(dbg)),
+            stopped=self.stopped_by(),
+            passed=self._passed,
         )
 
     def _republish(self) -> None:
@@ -190,8 +194,10 @@ class BptuiApp(TeachMixin, FilesMixin, App[None]):
         if self.busy:
             self.notify(f"a {self.busy} is under way: escape stops it", severity="warning")
             return
+        start = self.debugger.g
         try:
             outcome = command()
+            self._note_passed(start)
         except Exception as exc:  # the session boundary (docs/SPEC.md §7): a bug must not end the lesson
             self._internal_error(exc)
             return
@@ -207,7 +213,8 @@ class BptuiApp(TeachMixin, FilesMixin, App[None]):
         if outcome.moved:
             self.state = self._capture(self.state.values)
         if outcome.message:
-            self.notify(outcome.message, severity="warning" if outcome.diverged else "information")
+            why = " · x explains it" if outcome.diverged else ""
+            self.notify(outcome.message + why, severity="warning" if outcome.diverged or outcome.hit else "information")
 
     def _jump(self, name: str, target: int | None, command: Callable[..., Outcome]) -> None:
         """A move to ``target``: at once when cheap, else in the worker with progress and escape.
@@ -321,6 +328,7 @@ class BptuiApp(TeachMixin, FilesMixin, App[None]):
     def _background(self, name: str, command: Callable[..., Outcome], live: bool = True) -> None:
         """Run ``command`` in the worker; ``live``: it trains new epochs, so the chart grows as it goes."""
         self.busy = name
+        self._started_at = self.debugger.g
         self.progress = f"{name}… escape stops it"
         self.stop_requested.clear()
         self._work(command, live)
@@ -364,6 +372,7 @@ class BptuiApp(TeachMixin, FilesMixin, App[None]):
         self.progress = ""
         self.live_curve = None
         outcome = event.outcome
+        self._note_passed(self._started_at)
         self._publish(outcome)
         if outcome.cancelled:
             self.notify(f"stopped at {self.debugger.position.status()}")

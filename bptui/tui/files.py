@@ -58,13 +58,23 @@ def ask_unless_saved(app: BptuiApp, doing: str, then: Callable[[], object]) -> N
     )
 
 
-async def replace_scenario(app: BptuiApp, scenario: Scenario) -> None:
-    """Start over on ``scenario``: a new Debugger, the selection reset, every pane built again."""
+async def replace_scenario(app: BptuiApp, scenario: Scenario, keep_breakpoints: bool = False) -> None:
+    """Start over on ``scenario``: a new Debugger, the selection reset, every pane built again.
+
+    Breakpoints: another scenario starts with the default set (non-finite values only: a loss
+    threshold or an epoch count belongs to the old one's scale); a reload of the same file keeps
+    them, less a ``sample N`` beyond the new sample count. The last hit is forgotten either way.
+    """
     from .app import BptuiApp
 
     main = app.default_screen  # the panes' screen, whatever dialog is still on top of it
+    old = app.debugger.breakpoints.items
     app.scenario = scenario
     app.debugger = Debugger(scenario)
+    if keep_breakpoints:
+        passes = app.debugger.layout.passes
+        app.debugger.breakpoints.items = [b for b in old if not (b.kind == "sample" and b.value > passes)]
+    app._passed = ()
     app.title = printable(scenario.title)
     app.busy = None
     app._goal = 0
@@ -179,7 +189,7 @@ class FilesMixin:
             ask_unless_saved(self, "reload the file", lambda: self.call_next(self._reloaded, scenario))
 
     async def _reloaded(self, scenario: Scenario) -> None:
-        await replace_scenario(self, scenario)
+        await replace_scenario(self, scenario, keep_breakpoints=True)
         self.notify(f"reloaded {printable(scenario.path)}: back at the start")
 
     def action_save_file(self) -> None:

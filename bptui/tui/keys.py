@@ -32,6 +32,9 @@ COMMANDS: list[Binding] = [
     Binding("P", "predict_mode", "Predict", key_display="P"),
     Binding("equals_sign", "edit", "Edit", key_display="="),
     Binding("N", "notation", "Notation", key_display="N", show=False),
+    Binding("b", "breakpoints", "Breakpoints"),
+    Binding("k", "checkpoints", "Checkpoints", show=False),
+    Binding("x", "explain", "Why diverged", show=False),
     Binding("q", "quit", "Quit"),
 ]
 
@@ -63,6 +66,9 @@ HELP: dict[str, str] = {
     "predict_mode": "predict mode on/off: each step (n) first asks for a value it computes; score in the status line",
     "edit": "edit the selected weight or bias (or an input a0[i], target t[i], learning_rate) here; u undoes it",
     "notation": "the notation legend: a0 = x, a1 = h, … and this scenario's own names",
+    "breakpoints": "breakpoints: list, add (loss < x, inf/nan, ‖grad‖ > x, epoch N, sample N, dead relu, failed check)",
+    "checkpoints": "the [[expect]] checkpoints: ✓ held, ✗ failed (expected vs actual), · not reached",
+    "explain": "explain a divergence here: the operation that overflowed, the weights' growth, a learning rate to try",
     "quit": "quit (asks first when there are unsaved edits)",
 }
 

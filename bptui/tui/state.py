@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from bptui.engine import CheckResult, Debugger, Position
+from bptui.engine.accuracy import Accuracy
 
 Value = Any  # np.ndarray or float, as Debugger.values() gives them
 
@@ -40,6 +41,9 @@ class State:
     asking: str | None = None  # predict mode: the element the open question asks for, e.g. "a1[0]"
     selection: Selection = field(default_factory=lambda: Selection(1))  # the selected parameter element
     samples: tuple[int, ...] = ()  # minibatch: the data's samples (1-based) in the pass, in row order
+    accuracy: Accuracy | None = None  # training and test accuracy here, when the file holds a test split
+    stopped: str = ""  # the breakpoint that stopped the last command, while standing where it fired
+    passed: tuple[tuple[bool, str], ...] = ()  # checkpoints the last command passed: (held, "checkpoint 2/5")
 
     def changed(self, name: str) -> np.ndarray | bool:
         """Which elements of ``name`` the last command changed (all of them if it was absent)."""
@@ -138,5 +142,6 @@ def capture(debugger: Debugger, values: Mapping[str, Value], before: Mapping[str
         running=debugger.timeline.running_loss(),
         checks=tuple(debugger.checks_here(dict(values))),
         samples=debugger.pass_samples(),
+        accuracy=debugger.accuracy(),
         **parts,
     )

@@ -34,6 +34,7 @@ HIDDEN = textwrap.dedent(
     """
 )
 WHERE = "training diverged: z1 became non-finite at epoch 1, sample 1/2, step forward 1"
+CAUSE = "a product overflowed: z1 = a0·W1 + b1 with |a0| up to 1 and |W1| up to 1e+308 (the largest float64 is 1.8e308)"
 
 
 def bptui(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -51,7 +52,8 @@ def hidden(tmp_path: Path) -> Path:
 def test_run_reports_the_first_non_finite_value_even_when_the_activation_hides_it(hidden, how) -> None:
     result = bptui("run", str(hidden), *how)
     assert result.returncode == 3
-    assert result.stderr.splitlines() == [f"bptui: {WHERE}; stopped there"]  # one line, no RuntimeWarning
+    # one line, no RuntimeWarning; the cause (engine/diagnosis.py) closes it
+    assert result.stderr.splitlines() == [f"bptui: {WHERE}; stopped there; cause: {CAUSE}"]
     if "--json" in how:
         doc = json.loads(result.stdout)
         assert doc["position"] == {"epoch": 1, "sample": 1, "step": "forward 1"}

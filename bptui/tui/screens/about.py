@@ -31,6 +31,11 @@ def about_text(sc: Scenario) -> Content:
         ("learning rate", f"{t.learning_rate:g}"),
         ("loss", f"{printable(t.loss, 60)} ({printable(t.reduction, 20)} over the samples)"),
         ("mode", f"{printable(t.mode, 20)} · {sc.samples} samples · {t.epochs} epochs by default"),
+        *(
+            [("test", f"{sc.test_samples} samples held out (test accuracy in the Loss pane)")]
+            if sc.test_samples
+            else []
+        ),
         (
             "convention",
             printable(sc.convention, 20)

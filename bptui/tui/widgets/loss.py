@@ -2,7 +2,8 @@
 
 The plot is rebuilt only when the curve or the axis scale change; the current epoch's running loss
 is on a line of its own above it, which costs a line, not a plot, per step. During a run the App
-hands the pane the curve so far (``live``), so the chart grows while the run goes on.
+hands the pane the curve so far (``live``), so the chart grows while the run goes on. A scenario
+with a held-out test split adds a line with the test and training accuracy of the parameters shown.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class LossPane(Pane):
         label = self.query_one("#running", Static)
         if running != label.content:  # a repaint of the label, not of the plot, unless it needs more lines
             width = max(1, label.content_region.width)
-            rows = -(-len(running) // width)
+            rows = sum(max(1, -(-len(line) // width)) for line in running.split("\n"))
             label.update(running, layout=rows != label.content_region.height)
         c = self.live if self.live is not None else curve(state.losses)
         key = (len(c.y), float(c.y[-1]) if len(c.y) else None, float(c.x[-1]) if len(c.x) else None, self.log_scale)
@@ -88,8 +89,21 @@ class LossPane(Pane):
         """The current epoch's loss so far (the pane is narrow: keep it short)."""
         if self.live is not None:
             c = self.live
-            return f"run: epoch {int(c.x[-1]):,}: {c.y[-1]:.4g}" if len(c.y) else "run: first epoch…"
+            text = f"run: epoch {int(c.x[-1]):,}: {c.y[-1]:.4g}" if len(c.y) else "run: first epoch…"
+            return text + ("\naccuracy: when the run ends" if state.accuracy is not None else "")  # same height
         if state.running is None:
-            return f"epoch {state.position.epoch}: no loss yet"
-        value, n = state.running
-        return f"epoch {state.position.epoch}: {value:.4g} ({n}/{state.position.samples})"
+            text = f"epoch {state.position.epoch}: no loss yet"
+        else:
+            value, n = state.running
+            text = f"epoch {state.position.epoch}: {value:.4g} ({n}/{state.position.samples})"
+        return text + accuracy_line(state)
+
+
+def accuracy_line(state: State) -> str:
+    """``\ntest 76.9% · train 87.1%``: the parameters shown, scored; ``""`` without a test split.
+
+    Short, to fit the narrow pane: at an epoch's end these are that epoch's accuracies."""
+    acc = state.accuracy
+    if acc is None:
+        return ""
+    return f"\ntest {100 * acc.test:.1f}% · train {100 * acc.train:.1f}%"

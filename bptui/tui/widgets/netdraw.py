@@ -164,6 +164,8 @@ class Scene:
     selected: tuple[int, int | None, int] | None  # (layer, input unit or None for the bias, unit)
     labels: tuple[str, ...]  # per column, the header (``a1 relu``)
     tall_labels: tuple[str, ...] = ()  # the header over tall boxes, which show both a and dz (``1 relu``)
+    classes: bool = False  # a classifier: each output unit is a class, labelled by its number
+    predicted: int | None = None  # the class the output says (its largest unit), marked beside it
 
 
 class Canvas:
@@ -349,8 +351,14 @@ def _annex(cv: Canvas, scene: Scene, geo: Geometry, vw: int, fmt: Format, g: Gly
         if slot.unit is None:
             cv.put(annex.x, slot.y, marker_text(slot.hidden, g is ASCII), MUTED)
             continue
-        cv.put(annex.x, slot.y, "t ", MUTED)
-        cv.put(annex.x + 2, slot.y, _value(scene.targets, slot.unit, vw, fmt, g), MUTED)
+        x = annex.x
+        if scene.classes:  # the class each output unit stands for, the predicted one marked
+            width = class_label_width(scene.sizes[-1])  # as the layout reserved it
+            chosen = slot.unit == scene.predicted
+            cv.put(x, slot.y, f"{slot.unit:>{width - 2}}" + (g.back if chosen else " "), HOT if chosen else LABEL)
+            x += width
+        cv.put(x, slot.y, "t ", MUTED)
+        cv.put(x + 2, slot.y, _value(scene.targets, slot.unit, vw, fmt, g), MUTED)
     if scene.phase == "loss":
         for slot in out.slots:
             if slot.unit is not None:
@@ -361,6 +369,11 @@ def _annex(cv: Canvas, scene: Scene, geo: Geometry, vw: int, fmt: Format, g: Gly
     if row >= geo.top:
         text = "loss " + (g.none if scene.loss is None else fmt(scene.loss, vw).strip())
         cv.put(annex.x, row, _fit(text, cv.width - annex.x, g), HOT if scene.phase == "loss" else "bold")
+
+
+def class_label_width(units: int) -> int:
+    """Cells before a classifier's ``t``: the class number, the predicted mark and a space."""
+    return len(str(max(units - 1, 0))) + 2
 
 
 def _header(cv: Canvas, scene: Scene, geo: Geometry, g: Glyphs) -> None:

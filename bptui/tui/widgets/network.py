@@ -21,13 +21,15 @@ from bptui.engine import Scenario
 
 from ..formatting import fit_digits
 from ..state import State
-from .netdraw import Canvas, Run, Scene, draw, legend
+from .netdraw import Canvas, Run, Scene, class_label_width, draw, legend
+from .netimage import image_rows, image_side
 from .netlayout import Geometry, layout
 from .netstrips import NetStrips, cuts, slices, strip_count
 from .pane import Pane
 
 MIN_VALUE_WIDTH = 5
-MAX_FOOTER = 2  # caption lines under the picture
+MAX_FOOTER = 2  # caption lines under the picture (beside an input image: as many as its rows)
+IMAGE_GAP = 2  # cells between the input image and the caption text beside it
 
 
 @dataclass(frozen=True)
@@ -39,16 +41,21 @@ class Shape:
     row: bool  # row convention: W is (inputs, units), a batch is (samples, units)
     batch: bool  # a pass holds several samples: batch and minibatch modes
     samples: int  # the samples of a (full) pass
+    image: int = 0  # the side of the square picture the inputs make (64 inputs: 8), 0: none
+    classify: bool = False  # a classifier (the file holds a test split): output units are classes
     minibatch: bool = False
 
     @classmethod
     def of(cls, sc: Scenario) -> Shape:
+        classify = sc.test_inputs is not None and sc.layers[-1].units > 1
         return cls(
             (sc.inputs, *(l.units for l in sc.layers)),
             tuple(l.activation for l in sc.layers),
             sc.convention == "row",
             sc.training.mode in ("batch", "minibatch"),
             min(sc.training.batch_size, sc.samples) if sc.training.mode == "minibatch" else sc.samples,
+            image_side(sc.inputs),
+            classify,
             sc.training.mode == "minibatch",
         )
 
@@ -134,6 +141,7 @@ class NetworkPane(Pane):
         sel = state.selection
         picked = (sel.name, (sel.layer, sel.source, sel.unit)) if sel.name else None
         loss = values.get("loss")
+        out = a[L]
         scene = Scene(
             sizes=shape.sizes,
             names=tuple(names),
@@ -148,14 +156,37 @@ class NetworkPane(Pane):
             selected=picked[1] if picked else None,
             labels=tuple(labels),
             tall_labels=("input a0",) + tuple(f"layer {l} {shape.activations[l - 1]}" for l in range(1, L + 1)),
+            classes=shape.classify,
+            predicted=int(np.argmax(out)) if shape.classify and out is not None and np.isfinite(out).all() else None,
         )
         return scene, picked[0] if picked else None
 
+    def prediction(self, state: State) -> list[Run]:
+        """A classifier's answer for the sample shown: its largest output against the target's class."""
+        L = self.shape.depth
+        y, t = self.per_unit(state.values.get(f"a{L}")), self.per_unit(state.values.get("t"))
+        if y is None or not np.isfinite(y).all():
+            return [("predicted: after forward", "$text-muted")]
+        guess = int(np.argmax(y))
+        if self.shape.batch and self.batch_view == 0:
+            return [(f"largest mean output: {guess}", "bold")]
+        right = t is not None and int(np.argmax(t)) == guess
+        target = "" if t is None else f", target {int(np.argmax(t))}"
+        return [(f"predicted {guess}", "bold $text-success" if right else "bold $text-error"), (target, "")]
+
     def caption(self, state: State, name: str | None, width: int) -> list[list[Run]]:
-        """The lines under the picture: the sample shown, the selection, the flow, the legend."""
+        """The lines under the picture: the input image and, beside it, the sample shown, the
+        prediction, the selection, the legend."""
+        side = self.shape.image
+        picture: list[list[Run]] = []
+        if side and width >= side + IMAGE_GAP + 20:
+            picture = image_rows(self.per_unit(state.values.get("a0")), side, self.ascii_only)
+            width -= side + IMAGE_GAP
         items: list[list[Run]] = []
         if self.shape.batch:
             items.append([(self.view_name(state.samples), "bold"), (" ([ ] steps)", "$text-muted")])
+        if self.shape.classify:
+            items.append(self.prediction(state))
         if name:
             value = state.values.get(name.split("[")[0])
             idx = tuple(int(i) for i in name[name.index("[") + 1 : -1].split(","))
@@ -165,10 +196,11 @@ class NetworkPane(Pane):
         items.append(legend(self.ascii_only))
         lines: list[list[Run]] = [[]]
         used = 0
+        most = max(MAX_FOOTER, len(picture))
         for item in items:
             n = sum(len(t) for t, _ in item)
             if used and used + 3 + n > width:
-                if len(lines) == MAX_FOOTER:
+                if len(lines) == most:
                     continue  # the legend (last) goes first when there is no room
                 lines.append([])
                 used = 0
@@ -177,6 +209,9 @@ class NetworkPane(Pane):
                 used += 3
             lines[-1].extend(item)
             used += n
+        if picture:
+            lines += [[] for _ in range(len(picture) - len(lines))]
+            lines = [row + [(" " * IMAGE_GAP, "")] + line for row, line in zip(picture, lines)]
         return lines
 
     # --- drawing -------------------------------------------------------------------------------------
@@ -189,6 +224,8 @@ class NetworkPane(Pane):
             keep.setdefault(l, set()).add(j)
             if i is not None:
                 keep.setdefault(l - 1, set()).add(i)
+        if scene.predicted is not None:  # the class the network gives never hides in "⋮ N more"
+            keep.setdefault(len(scene.sizes) - 1, set()).add(scene.predicted)
         widest = min(self.digits + 3, 22)
         geo: Geometry | None = None
         for vw in range(widest, MIN_VALUE_WIDTH - 1, -1):
@@ -198,7 +235,7 @@ class NetworkPane(Pane):
                     width,
                     height,
                     value_width=vw,
-                    annex_width=vw + 5,
+                    annex_width=vw + 5 + (class_label_width(self.shape.sizes[-1]) if self.shape.classify else 0),
                     keep=keep,
                     footer=footer,
                     shapes=shapes,

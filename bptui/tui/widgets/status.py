@@ -35,6 +35,13 @@ class StatusLine(Widget):
                         "bold " + ("$text-success" if check.ok else "$text-error"),
                     ),
                 ]
+            if self.state.stopped:
+                parts += ["  ", (self.state.stopped, "bold $text-warning")]
+            for held, label in self.state.passed:
+                parts += [
+                    "  ",
+                    (f"{'✓' if held else '✗'} {label}", "bold " + ("$text-success" if held else "$text-error")),
+                ]
         if self.progress:
             parts += ["  ", (self.progress, "bold $text-warning")]
         if self.score:
