@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from bptui.engine.spec import BATCH, Scenario
+from bptui.engine.spec import BATCH, MINIBATCH, Scenario
 
 SMALL_PRODUCT = 2**26  # ~67 M multiply-adds, ~20 ms on one core
 TINY_PRODUCT = 2**13
@@ -25,7 +25,12 @@ _held: list[object] = []  # the active limit (kept alive for the life of the pro
 
 def largest_product(scenario: Scenario) -> int:
     """Multiply-adds of the largest matrix product of one pass."""
-    rows = scenario.samples if scenario.training.mode == BATCH else 1
+    mode = scenario.training.mode
+    rows = (
+        scenario.samples
+        if mode == BATCH
+        else (min(scenario.training.batch_size, scenario.samples) if mode == MINIBATCH else 1)
+    )
     sizes = (scenario.inputs, *(layer.units for layer in scenario.layers))
     return rows * max(a * b for a, b in pairwise(sizes))
 

@@ -6,9 +6,9 @@ import sys
 
 from bptui.allocator import pin_malloc_thresholds
 from bptui.blas import choose_blas_threads
-from bptui.engine import Debugger, Layout, Scenario
+from bptui.engine import Debugger, Scenario
+from bptui.engine.batches import layout_of
 from bptui.engine.expect import expectation_g, walk_expectations
-from bptui.engine.spec import BATCH
 from bptui.engine.values import to_jsonable
 from bptui.errors import EXIT_DIVERGED, EXIT_OK
 from bptui.jsonout import DEFAULT_VALUES, write_document
@@ -92,7 +92,7 @@ def check_file(label: str, scenario: Scenario, *, gradients: bool) -> bool:
     """Print a line per ``[[expect]]`` block (and the gradient check); True if everything holds."""
     choose_blas_threads(scenario)
     pin_malloc_thresholds()
-    layout = Layout(scenario.depth, 1 if scenario.training.mode == BATCH else scenario.samples)
+    layout = layout_of(scenario)
     last = max((expectation_g(e, layout) for e in scenario.expectations), default=0)
     bar = ProgressBar(layout.completed_epochs(last))
     try:

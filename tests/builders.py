@@ -12,6 +12,7 @@ import itertools
 import subprocess
 import sys
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -339,3 +340,20 @@ def scenario_toml(
 def run_bptui(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """``python -m bptui ARGS`` as a user runs it: its exit status, stdout and stderr."""
     return subprocess.run([sys.executable, "-m", "bptui", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def minibatch_network(
+    seed: int,
+    *,
+    batch_size: int = 3,
+    shuffle: int | None = 7,
+    momentum: float = 0.0,
+    samples: int = 7,
+    mode: str = "minibatch",
+    **kw,
+) -> Scenario:
+    """:func:`random_network` trained by mini-batches (``samples`` not a multiple of ``batch_size``
+    by default, so the last batch is short), optionally shuffled and with momentum."""
+    sc = random_network(seed, samples=samples, **kw)
+    training = replace(sc.training, mode=mode, batch_size=batch_size, shuffle=shuffle, momentum=momentum)
+    return replace(sc, training=training)

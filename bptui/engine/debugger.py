@@ -87,6 +87,25 @@ class Debugger:
         tl = self.timeline
         return current_values(tl.current, tl.params, self.scenario.convention, tl.net.batch)
 
+    def velocity_values(self) -> dict:
+        """Momentum's velocities here (``vW1``, ``vb1``, …) in the file's convention; ``{}`` without."""
+        p = self.timeline.params
+        if p.vW is None or p.vb is None:
+            return {}
+        col = self.scenario.convention == "column"
+        out: dict = {f"vW{l}": (v.T if col else v) for l, v in enumerate(p.vW, start=1)}
+        out.update({f"vb{l}": v for l, v in enumerate(p.vb, start=1) if v is not None})
+        return out
+
+    def pass_samples(self) -> tuple[int, ...]:
+        """Which samples of the data (1-based, in row order) the current pass holds; ``()`` online
+        and in batch mode, where that is sample S of the position, or every sample in order."""
+        tl = self.timeline
+        if not tl.net.minibatch:
+            return ()
+        p = tl.layout.split(tl.g)[0] if tl.g else 0
+        return tuple(int(i) + 1 for i in tl.plan.sample_indices(p))
+
     def params_values(self) -> dict:
         return params_in_convention(self.timeline.params, self.scenario.convention)
 
@@ -140,7 +159,7 @@ class Debugger:
         if lo == hi:
             return []
         vals = self.values() if values is None else values
-        return [compare(e, self.g, vals) for e in self._expect_at[lo:hi]]
+        return [compare(e, self.g, vals, self.layout.unit) for e in self._expect_at[lo:hi]]
 
     def can_undo(self) -> bool:
         return bool(self._undo)

@@ -198,6 +198,8 @@ def _data_cell(target: Target, debugger) -> tuple[int, int]:
         p, _ = tl.layout.split(tl.g)
         return p % tl.layout.passes, target.index[-1]
     s, j = (target.index[1], target.index[0]) if debugger.scenario.convention == COLUMN else target.index
+    if tl.net.minibatch:  # row s of the batch is a sample of the data chosen by the epoch's order
+        s = debugger.pass_samples()[s] - 1
     return s, j
 
 

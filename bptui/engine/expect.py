@@ -38,6 +38,7 @@ class CheckResult:
     g: int
     checked: tuple[str, ...]
     mismatches: tuple[Mismatch, ...]
+    unit: str = "sample"  # what ``sample`` counts: "batch" in minibatch mode
 
     @property
     def ok(self) -> bool:
@@ -45,7 +46,7 @@ class CheckResult:
 
     def where(self) -> str:
         e = self.expectation
-        return f"epoch {e.epoch} sample {e.sample} after {e.after}"
+        return f"epoch {e.epoch} {self.unit} {e.sample} after {e.after}"
 
     def describe(self) -> str:
         if self.ok:
@@ -64,7 +65,7 @@ class CheckResult:
         return f"FAIL  {self.where()}: " + "; ".join(parts)
 
 
-def compare(exp: Expectation, g: int, values: Mapping[str, object]) -> CheckResult:
+def compare(exp: Expectation, g: int, values: Mapping[str, object], unit: str = "sample") -> CheckResult:
     """Compare an expectation's values with ``values`` (as from :func:`current_values`)."""
     mismatches = []
     for name, expected in exp.values.items():
@@ -81,7 +82,7 @@ def compare(exp: Expectation, g: int, values: Mapping[str, object]) -> CheckResu
         worst = float(np.max(diff)) if diff.size else 0.0
         if not np.all(diff <= exp.tolerance):
             mismatches.append(Mismatch(name, want, got, worst if np.isfinite(worst) else float("inf")))
-    return CheckResult(exp, g, tuple(exp.values), tuple(mismatches))
+    return CheckResult(exp, g, tuple(exp.values), tuple(mismatches), unit)
 
 
 def verify(scenario: Scenario) -> list[CheckResult]:
@@ -108,5 +109,5 @@ def walk_expectations(scenario: Scenario, progress=None) -> tuple[list[CheckResu
         tl.goto(g, progress=progress)
         with np.errstate(all="ignore"):
             vals = current_values(tl.current, tl.params, scenario.convention, tl.net.batch)
-            results.append(compare(exp, g, vals))
+            results.append(compare(exp, g, vals, tl.layout.unit))
     return results, diverged

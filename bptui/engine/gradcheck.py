@@ -1,7 +1,8 @@
 """Backpropagation checked against central finite differences (``bptui check --gradients``).
 
 The loss differentiated is the pass loss of docs/SPEC.md §3.5 — online, the first sample's loss; in batch
-mode, the reduced batch loss — computed with the engine's own :func:`forward_layer`, loss
+mode, the reduced batch loss; in minibatch mode, the reduced loss of epoch 1's first batch —
+computed with the engine's own :func:`forward_layer`, loss
 functions and :func:`backward_layer`, so the check tests the code that trains.
 
 Three numerical facts shape the comparison:
@@ -39,6 +40,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .batches import BatchPlan
 from .network import Network, Params, backward_layer, forward_layer, initial_params, loss_and_grad
 from .spec import COLUMN, Scenario
 from .timeline import Timeline
@@ -238,10 +240,9 @@ class GradientReport:
 
 
 def _pass_data(sc: Scenario, net: Network) -> tuple[Array, Array]:
-    """The data of the loss differentiated: the first sample online, the whole batch in batch mode."""
-    X = np.ascontiguousarray(sc.data_inputs, dtype=float)
-    T = np.ascontiguousarray(sc.data_targets, dtype=float)
-    return (X, T) if net.batch else (X[:1], T[:1])
+    """The data of the loss differentiated: the first pass's (the first sample online, the whole
+    batch in batch mode, the first mini-batch of epoch 1 in minibatch mode)."""
+    return BatchPlan(sc).batch(0)
 
 
 def check_gradients(

@@ -17,33 +17,40 @@ Array = np.ndarray
 
 
 class ParamCodec:
-    """Flattens a network's parameters into one row and back (the order never changes)."""
+    """Flattens a network's parameters (and velocities, with momentum) into one row and back
+    (the order never changes)."""
 
     def __init__(self, params: Params) -> None:
         self.parts: list[tuple[str, int, int, int, tuple[int, ...]]] = []
         off = 0
-        for i, w in enumerate(params.W):
-            self.parts.append(("W", i, off, off + w.size, w.shape))
-            off += w.size
-        for i, b in enumerate(params.b):
-            if b is not None:
-                self.parts.append(("b", i, off, off + b.size, b.shape))
-                off += b.size
+        groups: list[tuple[str, list]] = [("W", params.W), ("b", params.b)]
+        if params.vW is not None and params.vb is not None:
+            groups += [("vW", params.vW), ("vb", params.vb)]
+        for kind, arrays in groups:
+            for i, a in enumerate(arrays):
+                if a is not None:
+                    self.parts.append((kind, i, off, off + a.size, a.shape))
+                    off += a.size
         self.size = off
         self.depth = len(params.W)
+        self.velocities = params.vW is not None
 
     @property
     def row_bytes(self) -> int:
         return 8 * self.size
 
+    @staticmethod
+    def _group(params: Params, kind: str) -> list:
+        return getattr(params, kind)
+
     def pack(self, params: Params, row: Array) -> None:
         for kind, i, start, stop, _ in self.parts:
-            row[start:stop] = (params.W[i] if kind == "W" else params.b[i]).reshape(-1)
+            row[start:stop] = self._group(params, kind)[i].reshape(-1)
 
     def unpack(self, row: Array, *, copy: bool = True) -> Params:
         """Params from a row: fresh C-contiguous arrays, or read-only views with ``copy=False``."""
-        W: list[Array] = [np.empty(0)] * self.depth
-        b: list[Array | None] = [None] * self.depth
+        d = self.depth
+        out: dict[str, list] = {"W": [np.empty(0)] * d, "b": [None] * d, "vW": [np.empty(0)] * d, "vb": [None] * d}
         for kind, i, start, stop, shape in self.parts:
             part = row[start:stop].reshape(shape)
             if copy:
@@ -51,11 +58,10 @@ class ParamCodec:
             else:
                 part = part.view()
                 part.flags.writeable = False
-            if kind == "W":
-                W[i] = part
-            else:
-                b[i] = part
-        return Params(W, b)
+            out[kind][i] = part
+        if self.velocities:
+            return Params(out["W"], out["b"], out["vW"], out["vb"])
+        return Params(out["W"], out["b"])
 
 
 class CheckpointStore:

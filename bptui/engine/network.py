@@ -16,23 +16,42 @@ import numpy as np
 
 from .activations import Activation, make_activation
 from .losses import Loss, make_loss
-from .spec import BATCH, COLUMN, Scenario
+from .momentum import momentum_layer, zero_velocities
+from .spec import BATCH, COLUMN, MINIBATCH, Scenario
 
 Array = np.ndarray
 
 
 @dataclass
 class Params:
-    """Weights (row convention) and biases (``None`` for a layer without bias), index 0 = layer 1."""
+    """Weights (row convention) and biases (``None`` for a layer without bias), index 0 = layer 1.
+
+    With momentum, ``vW``/``vb`` are the velocities (same shapes), part of the training state
+    like the weights: saved with them, restored with them (see :mod:`.momentum`)."""
 
     W: list[Array]
     b: list[Array | None]
+    vW: list[Array] | None = None
+    vb: list[Array | None] | None = None
 
     def copy(self) -> Params:
-        return Params([w.copy() for w in self.W], [None if v is None else v.copy() for v in self.b])
+        out = Params([w.copy() for w in self.W], [None if v is None else v.copy() for v in self.b])
+        if self.vW is not None and self.vb is not None:
+            out.vW = [w.copy() for w in self.vW]
+            out.vb = [None if v is None else v.copy() for v in self.vb]
+        return out
+
+    def arrays(self) -> list[tuple[str, Array]]:
+        """(value name, array) of every parameter and velocity held, in a fixed order."""
+        out = [(f"W{i}", w) for i, w in enumerate(self.W, start=1)]
+        out += [(f"b{i}", v) for i, v in enumerate(self.b, start=1) if v is not None]
+        if self.vW is not None and self.vb is not None:
+            out += [(f"vW{i}", w) for i, w in enumerate(self.vW, start=1)]
+            out += [(f"vb{i}", v) for i, v in enumerate(self.vb, start=1) if v is not None]
+        return out
 
     def nbytes(self) -> int:
-        return sum(w.nbytes for w in self.W) + sum(v.nbytes for v in self.b if v is not None)
+        return sum(a.nbytes for _, a in self.arrays())
 
     def all_finite(self) -> str | None:
         """Name of the first parameter holding a non-finite number, or ``None``."""
@@ -44,9 +63,11 @@ class Params:
         return None
 
     def equals(self, other: Params) -> bool:
-        """Bit-for-bit equality (NaNs in the same places count as equal)."""
-        pairs = list(zip(self.W, other.W)) + [(x, y) for x, y in zip(self.b, other.b) if x is not None or y is not None]
-        return all(x is not None and y is not None and np.array_equal(x, y, equal_nan=True) for x, y in pairs)
+        """Bit-for-bit equality (NaNs in the same places count as equal), velocities included."""
+        mine, theirs = self.arrays(), other.arrays()
+        return [n for n, _ in mine] == [n for n, _ in theirs] and all(
+            np.array_equal(x, y, equal_nan=True) for (_, x), (_, y) in zip(mine, theirs)
+        )
 
 
 @dataclass(frozen=True)
@@ -60,7 +81,9 @@ class Network:
     convention: str
     learning_rate: float
     reduction: str
-    batch: bool
+    batch: bool  # a pass holds several rows and takes the reduction's gradient (batch, minibatch)
+    minibatch: bool = False  # minibatch: a one-row pass (batch_size 1, a short last batch) is one sample
+    momentum: float = 0.0  # classical momentum μ (0: plain SGD)
 
     @property
     def depth(self) -> int:
@@ -84,7 +107,9 @@ class Network:
             convention=sc.convention,
             learning_rate=float(sc.training.learning_rate),
             reduction=sc.training.reduction,
-            batch=sc.training.mode == BATCH,
+            batch=sc.training.mode in (BATCH, MINIBATCH),
+            minibatch=sc.training.mode == MINIBATCH,
+            momentum=float(sc.training.momentum),
         )
 
 
@@ -117,7 +142,18 @@ def initial_params(sc: Scenario) -> Params:
             bs.append(np.array(layer.biases, dtype=np.float64).reshape(units))
         else:
             bs.append(np.zeros(units))
-    return Params(Ws, bs)
+    params = Params(Ws, bs)
+    if sc.training.momentum:
+        params.vW, params.vb = zero_velocities(Ws, bs)
+        for i, layer in enumerate(sc.layers):  # a saved lesson goes on with the velocities it had
+            if layer.velocities is not None:
+                v = np.array(layer.velocities, dtype=np.float64).reshape(
+                    Ws[i].T.shape if sc.convention == COLUMN else Ws[i].shape
+                )
+                params.vW[i] = np.ascontiguousarray(v.T if sc.convention == COLUMN else v)
+            if layer.bias_velocities is not None and bs[i] is not None:
+                params.vb[i] = np.array(layer.bias_velocities, dtype=np.float64).reshape(bs[i].shape)
+    return params
 
 
 # --- the arithmetic, shared by the stepper and the fast path -------------------------------------
@@ -139,9 +175,11 @@ def loss_and_grad(net: Network, y: Array, t: Array) -> tuple[float, Array]:
     """(loss of this pass, ∂loss/∂y).
 
     Online passes hold one row, whose loss is the pass's loss. A batch combines its rows with the
-    scenario's reduction, and the gradient is that of the reduced loss.
+    scenario's reduction, and the gradient is that of the reduced loss. A minibatch pass of one
+    row is one sample's loss, as online (a reduction of one row is that row, and this keeps
+    ``batch_size = 1`` bit for bit online's numbers).
     """
-    if not net.batch:
+    if not net.batch or (net.minibatch and y.shape[0] == 1):
         return net.loss.single(y, t)
     per, grad = net.loss.evaluate(y, t)
     if net.reduction == "sum":
@@ -167,10 +205,13 @@ def sgd(W: Array, b: Array | None, dW: Array, db: Array | None, lr: float) -> No
         b -= lr * db
 
 
-def apply_update(params: Params, dW: list[Array], db: list[Array | None], lr: float) -> None:
-    """The ``update`` micro-step: SGD on every layer."""
+def apply_update(params: Params, dW: list[Array], db: list[Array | None], lr: float, mu: float = 0.0) -> None:
+    """The ``update`` micro-step: SGD on every layer, with classical momentum ``mu`` if not 0."""
     for i, g in enumerate(dW):
-        sgd(params.W[i], params.b[i], g, db[i], lr)
+        if mu:
+            momentum_layer(params, i, g, db[i], lr, mu)
+        else:
+            sgd(params.W[i], params.b[i], g, db[i], lr)
 
 
 def train_pass(net: Network, params: Params, a0: Array, t: Array) -> float:
@@ -182,7 +223,7 @@ def train_pass(net: Network, params: Params, a0: Array, t: Array) -> float:
     has been computed from the old ``W_l``, so the numbers are those of updating at the end.
     """
     acts, Ws, bs, has_bias = net.activations, params.W, params.b, net.has_bias
-    lr = net.learning_rate
+    lr, mu = net.learning_rate, net.momentum
     a_s = [a0]
     z_s = [a0]  # index 0 unused
     a = a0
@@ -193,7 +234,10 @@ def train_pass(net: Network, params: Params, a0: Array, t: Array) -> float:
     loss, da = loss_and_grad(net, a, t)
     for i in range(len(acts) - 1, -1, -1):
         _, dW, db, da = backward_layer(acts[i], Ws[i], has_bias[i], a_s[i], z_s[i + 1], a_s[i + 1], da, i > 0)
-        sgd(Ws[i], bs[i], dW, db, lr)
+        if mu:
+            momentum_layer(params, i, dW, db, lr, mu)
+        else:
+            sgd(Ws[i], bs[i], dW, db, lr)
     return loss
 
 
@@ -210,7 +254,7 @@ def train_pass_checked(net: Network, params: Params, a0: Array, t: Array) -> tup
     so a non-finite sum is confirmed element by element before it is believed.
     """
     acts, Ws, bs, has_bias = net.activations, params.W, params.b, net.has_bias
-    lr = net.learning_rate
+    lr, mu = net.learning_rate, net.momentum
     ones, one_row = net.hidden_sum_vectors, a0.shape[0] == 1
     a_s = [a0]
     z_s = [a0]  # index 0 unused
@@ -226,7 +270,10 @@ def train_pass_checked(net: Network, params: Params, a0: Array, t: Array) -> tup
     chk += loss
     for i in range(len(acts) - 1, -1, -1):
         _, dW, db, da = backward_layer(acts[i], Ws[i], has_bias[i], a_s[i], z_s[i + 1], a_s[i + 1], da, i > 0)
-        sgd(Ws[i], bs[i], dW, db, lr)
+        if mu:
+            momentum_layer(params, i, dW, db, lr, mu)
+        else:
+            sgd(Ws[i], bs[i], dW, db, lr)
     if math.isfinite(chk):
         return loss, True
     return loss, math.isfinite(loss) and all(bool(np.isfinite(v).all()) for v in z_s[1:])

@@ -48,7 +48,7 @@ def written_by(k: int, depth: int, has_bias: tuple[bool, ...]) -> list[str]:
     if k <= 2 * L + 1:
         l = 2 * L + 2 - k
         names = [f"dz{l}", f"dW{l}"] + ([f"db{l}"] if has_bias[l - 1] else [])
-        return names + ([f"da{l - 1}"] if l > 1 else [])
+        return names + [f"da{l - 1}"]  # da0 too: the gradient with respect to the input
     return [f"W{l}" for l in range(1, L + 1)] + [f"b{l}" for l in range(1, L + 1) if has_bias[l - 1]]
 
 
@@ -80,6 +80,11 @@ class _Shape:
     sizes: tuple[int, ...]  # (inputs, units of layer 1, …)
     column: bool
     batch: int  # samples in a pass: 1 online
+    matrix: bool = False  # per-sample values are (samples × units) matrices, even of one row (minibatch)
+
+    @property
+    def vector(self) -> bool:
+        return self.batch == 1 and not self.matrix
 
     def of(self, name: str) -> tuple[int, ...]:
         base, layer = _split(name)
@@ -91,7 +96,7 @@ class _Shape:
             return (units, fan_in) if self.column else (fan_in, units)
         if base in ("b", "db"):
             return (units,)
-        if self.batch == 1:
+        if self.vector:
             return (units,)
         return (units, self.batch) if self.column else (self.batch, units)
 
@@ -143,14 +148,14 @@ def _element(name: str, shape: _Shape, sel, p: int, fixed: tuple[int, ...] | Non
             unit = sel[3]
         else:
             unit = p % shape.sizes[layer]
-        index = (unit,) if shape.batch == 1 else ((unit, sample) if shape.column else (sample, unit))
+        index = (unit,) if shape.vector else ((unit, sample) if shape.column else (sample, unit))
     unit, source = 0, 0
     if base in ("W", "dW") and len(index) == 2:
         unit, source = (index[0], index[1]) if shape.column else (index[1], index[0])
     elif base in ("b", "db"):
         unit = index[0]
     elif index:
-        unit = index[0] if (shape.batch == 1 or shape.column) else index[1]
+        unit = index[0] if (shape.vector or shape.column) else index[1]
     return Question(name, tuple(index), step, unit, source, sample)
 
 
@@ -170,8 +175,8 @@ def choose(debugger, selected: str | None = None, wanted: tuple[str, ...] = ()) 
     g = debugger.g + 1
     p, k = layout.split(g)
     L = net.depth
-    batch = int(tl.current.a[0].shape[0])  # rows of a pass: 1 online, the batch otherwise
-    shape = _Shape(tuple(net.sizes), debugger.scenario.convention == COLUMN, batch)
+    batch = int(tl.plan.rows[p % layout.passes])  # rows of pass p: 1 online, the (mini-)batch otherwise
+    shape = _Shape(tuple(net.sizes), debugger.scenario.convention == COLUMN, batch, net.batch)
     sel = _selection(selected, shape.column)
     step = step_name(k, L)
     writes = written_by(k, L, net.has_bias)

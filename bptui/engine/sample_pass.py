@@ -24,7 +24,7 @@ class SamplePass:
         self.t = t
         self.a: list[Array | None] = [a0] + [None] * L  # a[0] = a0 … a[L]
         self.z: list[Array | None] = [None] * (L + 1)  # z[l], index 0 unused
-        self.da: list[Array | None] = [None] * (L + 1)  # da[l], l = 1..L (da0 is never needed)
+        self.da: list[Array | None] = [None] * (L + 1)  # da[l], l = 0..L (da0: the input gradient, shown only)
         self.dz: list[Array | None] = [None] * (L + 1)
         self.dW: list[Array | None] = [None] * (L + 1)
         self.db: list[Array | None] = [None] * (L + 1)
@@ -66,16 +66,17 @@ class SamplePass:
                 self.z[l],
                 self.a[l],
                 self.da[l],
-                l > 1,
+                True,  # da0 too: training never needs it, a teacher checks "the gradient w.r.t. x"
             )
             self.dz[l], self.dW[l], self.db[l] = dz, dW, db
             written = [f"dz{l}", f"dW{l}"] + ([f"db{l}"] if db is not None else [])
-            if l > 1:
-                self.da[l - 1] = da_prev
-                written.append(f"da{l - 1}")
+            self.da[l - 1] = da_prev
+            written.append(f"da{l - 1}")
         elif k == 2 * L + 2:
-            apply_update(params, self.dW[1:], self.db[1:], net.learning_rate)
+            apply_update(params, self.dW[1:], self.db[1:], net.learning_rate, net.momentum)
             written = [f"W{l}" for l in range(1, L + 1)] + [f"b{l}" for l in range(1, L + 1) if net.has_bias[l - 1]]
+            if net.momentum:
+                written = [f"v{n}" for n in written] + written
         else:
             raise RuntimeError("the pass is already complete")
         self.k = k
@@ -98,10 +99,13 @@ class SamplePass:
         if name == "loss":
             return self.loss
         base, l = split_layer(name)
-        if base not in LAYERED or l is None or not 1 <= l <= self.net.depth:
+        if base not in LAYERED or l is None or not (0 if base == "da" else 1) <= l <= self.net.depth:
             return None
         if base == "W":
             return params.W[l - 1]
         if base == "b":
             return params.b[l - 1]
+        if base in ("vW", "vb"):
+            group = params.vW if base == "vW" else params.vb
+            return None if group is None else group[l - 1]
         return getattr(self, base)[l]

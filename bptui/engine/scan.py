@@ -22,6 +22,7 @@ import numpy as np
 
 from .breakpoints import Breakpoint, Breakpoints, Hit
 from .expect import compare
+from .momentum import momentum_layer
 from .network import Network, Params, backward_layer, forward_layer, loss_and_grad, sgd
 from .timeline import Moved
 
@@ -74,7 +75,7 @@ class PassWatch:
     def __call__(self, net: Network, params: Params, a0: Array, t: Array, p: int) -> tuple[float, bool]:
         """One pass as ``train_pass_checked`` computes it; returns (loss, every value finite)."""
         acts, Ws, bs, has_bias = net.activations, params.W, params.b, net.has_bias
-        lr = net.learning_rate
+        lr, mu = net.learning_rate, net.momentum
         a_s, z_s, a = [a0], [a0], a0
         ones, one_row = net.hidden_sum_vectors, a0.shape[0] == 1
         chk = 0.0
@@ -95,7 +96,10 @@ class PassWatch:
             if self.grad:
                 v = dW.ravel()
                 sq = max(sq, float(v.dot(v)), float(db.dot(db)) if db is not None else 0.0)
-            sgd(Ws[i], bs[i], dW, db, lr)
+            if mu:  # classical momentum, as train_pass_checked
+                momentum_layer(params, i, dW, db, lr, mu)
+            else:
+                sgd(Ws[i], bs[i], dW, db, lr)
         if p == self.next_p:
             self._record(p, a_s, sq)
         if math.isfinite(chk):

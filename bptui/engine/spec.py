@@ -21,10 +21,12 @@ class Convention(StrEnum):
 
 
 class Mode(StrEnum):
-    """``online``: an update after every sample; ``batch``: one per epoch on the whole data set."""
+    """``online``: an update after every sample; ``batch``: one per epoch on the whole data set;
+    ``minibatch``: one per ``batch_size`` samples, in an order ``shuffle`` may draw each epoch."""
 
     ONLINE = "online"
     BATCH = "batch"
+    MINIBATCH = "minibatch"
 
 
 class Reduction(StrEnum):
@@ -36,7 +38,7 @@ class Reduction(StrEnum):
 
 # StrEnum members equal their strings, so files, comparisons and messages keep working
 ROW, COLUMN = Convention.ROW, Convention.COLUMN
-ONLINE, BATCH = Mode.ONLINE, Mode.BATCH
+ONLINE, BATCH, MINIBATCH = Mode.ONLINE, Mode.BATCH, Mode.MINIBATCH
 SUM, MEAN = Reduction.SUM, Reduction.MEAN
 
 # --- defaults: the file format's (docs/SPEC.md §3), read by the loader through scenario/schema.py
@@ -51,6 +53,9 @@ DEFAULT_SEED = 0
 DEFAULT_LOSS = "half_squared_error"
 DEFAULT_REDUCTION = MEAN
 DEFAULT_MODE = ONLINE
+DEFAULT_BATCH_SIZE = 32  # minibatch only; Nielsen's book trains MNIST with 10, digits scenarios use 32
+DEFAULT_SHUFFLE: int | None = None  # minibatch only: None (the file's `false`) keeps the file's order
+DEFAULT_MOMENTUM = 0.0
 DEFAULT_EPOCHS = 100  # the seeds train for 20-1000 epochs; 100 shows a loss curve take shape
 # A file must name a layer's activation and the learning rate; specs built in code (tests, the
 # bundled builders) may leave them out and get these:
@@ -68,6 +73,8 @@ class LayerSpec:
     bias: bool = DEFAULT_BIAS
     weights: np.ndarray | None = None
     biases: np.ndarray | None = None
+    velocities: np.ndarray | None = None  # momentum: the weights' starting velocity (a saved lesson)
+    bias_velocities: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,10 @@ class TrainingSpec:
     learning_rate: float = CODE_ONLY_LEARNING_RATE
     mode: str = DEFAULT_MODE
     epochs: int = DEFAULT_EPOCHS
+    batch_size: int = DEFAULT_BATCH_SIZE  # minibatch only
+    shuffle: int | None = DEFAULT_SHUFFLE  # minibatch only: a seed, or None for the file's order
+    momentum: float = DEFAULT_MOMENTUM  # classical momentum μ: v ← μ·v − η·g, W ← W + v
+    first_epoch: int = 1  # shuffle: epoch E draws the order of epoch E + first_epoch − 1 (a saved lesson)
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ class Position:
     samples: int
     k: int
     depth: int
+    unit: str = "sample"  # what a pass holds: "sample" (online, batch) or "batch" (minibatch)
 
     @property
     def step(self) -> str:
@@ -81,11 +82,12 @@ class Position:
         return self.step.split()[0]
 
     def status(self) -> str:
-        """The status line of docs/SPEC.md §6: ``epoch E · sample S/N · STEP (k/2L+2)``."""
-        return f"epoch {self.epoch} · sample {self.sample}/{self.samples} · {self.step} ({self.k}/{self.steps})"
+        """The status line of docs/SPEC.md §6: ``epoch E · sample S/N · STEP (k/2L+2)``, or
+        ``epoch E · batch B/NB · STEP (k/2L+2)`` in minibatch mode."""
+        return f"epoch {self.epoch} · {self.unit} {self.sample}/{self.samples} · {self.step} ({self.k}/{self.steps})"
 
     def as_dict(self) -> dict:
-        return {"epoch": self.epoch, "sample": self.sample, "step": self.step}
+        return {"epoch": self.epoch, self.unit: self.sample, "step": self.step}
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,8 @@ class Layout:
     """How global step counts map to (epoch, sample, step) for one scenario."""
 
     depth: int
-    passes: int  # passes per epoch: samples online, 1 in batch mode
+    passes: int  # passes per epoch: samples online, 1 in batch mode, batches in minibatch mode
+    unit: str = "sample"  # what the position counts within an epoch: "sample" or "batch"
 
     @property
     def per_pass(self) -> int:
@@ -113,7 +116,7 @@ class Layout:
     def position(self, g: int) -> Position:
         p, k = self.split(g)
         epoch, sample = divmod(p, self.passes)
-        return Position(g, epoch + 1, sample + 1, self.passes, k, self.depth)
+        return Position(g, epoch + 1, sample + 1, self.passes, k, self.depth, self.unit)
 
     def g_of(self, epoch: int, sample: int, k: int) -> int:
         """Global count of (1-based) epoch and sample after micro-step ``k``."""

@@ -24,16 +24,17 @@ History policy (memory is bounded, whatever the length of the run; see :mod:`.hi
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
 from .accuracy import AccuracyLog
+from .batches import BatchPlan, layout_of
 from .history import CheckpointStore, LossLog, ParamCodec, PassCache
+from .moves import Moved, NonFinite, Origin
 from .network import Network, Params, initial_params, train_pass, train_pass_checked
 from .sample_pass import SamplePass
 from .spec import Scenario
-from .steps import Layout, Position
+from .steps import Position
 
 MAX_EPOCHS = 10_000_000  # the most epochs a timeline holds: a run, the Run dialog and `epochs` stop here
 CHECKPOINT_BUDGET = 48 * 2**20
@@ -43,50 +44,6 @@ PASS_CACHE_BUDGET = 16 * 2**20
 StopCheck = Callable[[], bool]
 Progress = Callable[[int, float], None]  # (completed epochs, loss of the last one)
 PassHook = Callable[[Network, Params, np.ndarray, np.ndarray, int], tuple[float, bool]]  # → (loss, finite)
-
-
-@dataclass(frozen=True)
-class NonFinite:
-    """Where training first produced a non-finite number, and in which value."""
-
-    position: Position
-    value: str
-
-    def describe(self) -> str:
-        p = self.position
-        return (
-            f"training diverged: {self.value} became non-finite at epoch {p.epoch}, "
-            f"sample {p.sample}/{p.samples}, step {p.step}"
-        )
-
-
-@dataclass(frozen=True)
-class Origin:
-    """A state a branch timeline starts from (an edit, see :mod:`.edit`): the end of pass ``p``.
-
-    ``p = -1`` is the very start (only ``params`` count). Otherwise ``done`` is pass ``p``
-    walked to its ``update``, ``start_params`` the parameters it started with, ``params`` the
-    (edited) parameters after it, ``acc`` and ``losses`` the epoch accounting as a timeline holds
-    it there. The branch never goes before the end of pass ``p``.
-    """
-
-    p: int
-    params: Params
-    done: SamplePass | None = None
-    start_params: Params | None = None
-    acc: float = 0.0
-    losses: tuple[float, ...] = ()
-    computed: Params | None = None  # the parameters pass ``p``'s update computed (before the edit)
-    tests: tuple[float, ...] = ()  # the test accuracies of the epochs completed there (a test split)
-
-
-@dataclass(frozen=True)
-class Moved:
-    """What a move reached: its position count, and why it stopped short, if it did."""
-
-    g: int
-    diverged: NonFinite | None = None
-    cancelled: bool = False
 
 
 class Timeline:
@@ -100,15 +57,8 @@ class Timeline:
     ) -> None:
         self.scenario = scenario
         self.net = Network.from_scenario(scenario)
-        X, T = scenario.data_inputs, scenario.data_targets
-        if self.net.batch:
-            self._batches = [(np.ascontiguousarray(X, dtype=float), np.ascontiguousarray(T, dtype=float))]
-        else:
-            self._batches = [
-                (np.ascontiguousarray(X[i : i + 1], dtype=float), np.ascontiguousarray(T[i : i + 1], dtype=float))
-                for i in range(X.shape[0])
-            ]
-        self.layout = Layout(self.net.depth, len(self._batches))
+        self.plan = BatchPlan(scenario)  # which rows each pass holds, and the epoch-loss accounting
+        self.layout = layout_of(scenario)
         params = initial_params(scenario) if origin is None else origin.params.copy()
         self.initial = params.copy()
         codec = ParamCodec(params)
@@ -218,18 +168,18 @@ class Timeline:
         return None if self._tests is None else self._tests.view(self.layout.completed_epochs(self.g))
 
     def running_loss(self) -> tuple[float, int] | None:
-        """(reduction so far, samples counted) of the current epoch's losses; ``None`` if none yet."""
+        """(reduction so far, passes counted) of the current epoch's losses; ``None`` if none yet."""
         pos_in_epoch = self._p % self.layout.passes
         acc, n = self._acc, pos_in_epoch
         if self._pass.loss is not None:
             acc, n = acc + self._pass.loss, n + 1
         if n == 0:
             return None
-        return (acc / n if self._mean else acc), n
-
-    @property
-    def _mean(self) -> bool:
-        return self.net.reduction == "mean" and not self.net.batch
+        if self.plan.weighted:  # minibatch, mean: the mean over the samples counted so far
+            rows = self.plan.rows
+            acc = self._acc + (0.0 if self._pass.loss is None else self._pass.loss * rows[pos_in_epoch])
+            return acc / float(rows[:n].sum()), n  # n: passes (batches) counted, as the position counts
+        return (acc / n if self.plan.divisor != 1.0 else acc), n
 
     def checkpoint_count(self) -> int:
         return len(self._checkpoints)
@@ -316,7 +266,7 @@ class Timeline:
         if s in self._pass_cache:
             self._params, self._acc = self._pass_cache.get(s)
             self._p = s
-            a0, t = self._batches[s % self.layout.passes]
+            a0, t = self.plan.batch(s)
             self._pass = SamplePass(self.net, a0, t)
             return
         self._params = self._checkpoints.params(s // self.layout.passes)
@@ -345,7 +295,7 @@ class Timeline:
 
     def _begin_pass(self) -> None:
         """Start pass ``self._p`` in step mode, remembering its starting state for going back."""
-        a0, t = self._batches[self._p % self.layout.passes]
+        a0, t = self.plan.batch(self._p)
         self._pass = SamplePass(self.net, a0, t)
         self._pass_cache.put(self._p, self._params, self._acc)
 
@@ -365,15 +315,18 @@ class Timeline:
         """If the pass just finished ends an epoch not yet accounted, append that epoch's loss."""
         p = self._p + 1
         if p % self.layout.passes == 0 and len(self._losses) < p // self.layout.passes:
-            acc = self._acc + loss
-            self._losses.append(acc / self.layout.passes if self._mean else acc)
+            self._losses.append(self.plan.epoch_loss(self._acc + self._weighted(loss)))
             if self._tests is not None:
                 self._tests.record(p // self.layout.passes, self._params)
+
+    def _weighted(self, loss: float) -> float:
+        """What the current pass's loss counts in its epoch's accumulator (see :mod:`.batches`)."""
+        return loss * self.plan.rows[self._p % self.layout.passes] if self.plan.weighted else loss
 
     def _end_of_pass(self, loss: float) -> None:
         """Account for a finished pass: epoch loss and checkpoint at an epoch's end."""
         self._record_epoch_loss(loss)
-        self._acc += loss
+        self._acc += self._weighted(loss)
         p = self._p + 1
         if p % self.layout.passes == 0:
             epoch = p // self.layout.passes
@@ -407,14 +360,16 @@ class Timeline:
         the pass cache (so stepping back from the target costs one pass). When a pass computed
         something non-finite, the stretch is replayed step by step to find the exact micro-step.
         """
-        net, batches, passes = self.net, self._batches, self.layout.passes
-        params, losses, mean, cache = self._params, self._losses, self._mean, self._pass_cache
+        net, plan, passes = self.net, self.plan, self.layout.passes
+        params, losses, cache = self._params, self._losses, self._pass_cache
+        divisor, weights = plan.divisor, (plan.rows if plan.weighted else None)
         tests = self._tests  # scores the test split at each epoch's end (None: the file has none)
         # the starts of the last passes before the target (at least an epoch, or a stride of
         # passes), so walking back from it costs one pass per step
         cache_from = tp - min(cache.slots - 1, max(passes, MIN_CHECKPOINT_GAP))
         p, acc = self._p, self._acc
         start = p
+        batches = plan.batches(p // passes + 1)
         epochs = tp // passes + 1  # the last epoch this move can complete (pass tp may end one)
         losses.reserve(epochs)  # room for every loss of the move: the loop writes them directly
         self._checkpoints.reserve(epochs // self._stride + 2)
@@ -430,7 +385,10 @@ class Timeline:
                 return moved if moved.diverged else Moved(self.g, cancelled=True)
             if p >= cache_from and p > start:
                 cache.put(p, params, acc)
-            a0, t = batches[p % passes]
+            i = p % passes
+            if i == 0 and p > start:
+                batches = plan.batches(p // passes + 1)  # the next epoch's order
+            a0, t = batches[i]
             if self.watch is not None or stop_on_nonfinite:
                 if self.watch is not None:
                     loss, finite = self.watch(net, params, a0, t, p)
@@ -441,12 +399,12 @@ class Timeline:
                     return self._locate_divergence(p, tp, tk)
             else:
                 loss = train_pass(net, params, a0, t)
-            acc += loss
+            acc += loss if weights is None else loss * weights[i]
             p += 1
             if p % passes == 0:
                 epoch = p // passes
                 if losses.n < epoch:
-                    buf[losses.n] = acc / passes if mean else acc
+                    buf[losses.n] = acc / divisor if divisor != 1.0 else acc
                     losses.n += 1
                     if tests is not None:
                         tests.record(epoch, params)

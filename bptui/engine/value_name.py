@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-BASES = ("dW", "db", "da", "dz", "W", "b", "z", "a", "t", "loss")
-LAYERED = ("dW", "db", "da", "dz", "W", "b", "z", "a")  # bases written with a layer number
-_NAME = re.compile(r"^(dW|db|da|dz|W|b|z|a|t|loss)(\d*)(?:\[(\d+)(?:(?:,|\]\[)(\d+))?\])?$")
+BASES = ("dW", "db", "da", "dz", "vW", "vb", "W", "b", "z", "a", "t", "loss")
+LAYERED = ("dW", "db", "da", "dz", "vW", "vb", "W", "b", "z", "a")  # bases written with a layer number
+_NAME = re.compile(r"^(dW|db|da|dz|vW|vb|W|b|z|a|t|loss)(\d*)(?:\[(\d+)(?:(?:,|\]\[)(\d+))?\])?$")
 
 
 @dataclass(frozen=True)

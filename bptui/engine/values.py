@@ -18,7 +18,7 @@ from .value_name import split_layer
 Array = np.ndarray
 
 VECTOR_PREFIXES = ("a", "z", "da", "dz", "t")
-MATRIX_PREFIXES = ("W", "dW")
+MATRIX_PREFIXES = ("W", "dW", "vW")
 
 
 def kind_of(name: str) -> str:
@@ -26,7 +26,7 @@ def kind_of(name: str) -> str:
     prefix, _ = split_layer(name)
     if prefix in MATRIX_PREFIXES:
         return "matrix"
-    if prefix in ("b", "db"):
+    if prefix in ("b", "db", "vb"):
         return "bias"
     if prefix in VECTOR_PREFIXES:
         return "vector"
@@ -47,14 +47,18 @@ def present(name: str, raw: Array | float, convention: str, batch: bool) -> Arra
     return raw
 
 
-def value_names(depth: int, has_bias: tuple[bool, ...]) -> list[str]:
-    """Every docs/SPEC.md §2 name of a network, in reading order."""
+def value_names(depth: int, has_bias: tuple[bool, ...], momentum: bool = False) -> list[str]:
+    """Every docs/SPEC.md §2 name of a network, in reading order (velocities with momentum)."""
     names = ["a0", "t"]
     for l in range(1, depth + 1):
         names += [f"W{l}"] + ([f"b{l}"] if has_bias[l - 1] else []) + [f"z{l}", f"a{l}"]
     names.append("loss")
     for l in range(depth, 0, -1):
         names += [f"da{l}", f"dz{l}", f"dW{l}"] + ([f"db{l}"] if has_bias[l - 1] else [])
+    names.append("da0")
+    if momentum:
+        for l in range(1, depth + 1):
+            names += [f"vW{l}"] + ([f"vb{l}"] if has_bias[l - 1] else [])
     return names
 
 
@@ -62,7 +66,7 @@ def current_values(sp: SamplePass, params: Params, convention: str, batch: bool)
     """Every value computed at this position (parameters always), in the file's convention."""
     net = sp.net
     out: dict[str, Array | float] = {}
-    for name in value_names(net.depth, net.has_bias):
+    for name in value_names(net.depth, net.has_bias, bool(net.momentum)):
         raw = sp.raw(name, params)
         if raw is not None:
             out[name] = present(name, raw, convention, batch)

@@ -16,7 +16,7 @@ from bptui.engine.activations import op as activation_op
 from bptui.engine.derivation import derive_parameter, derive_step
 from bptui.engine.formulas import Derivation, Line, fmt_number
 from bptui.engine.losses import make_loss
-from bptui.engine.spec import BATCH, COLUMN, Scenario
+from bptui.engine.spec import BATCH, COLUMN, MINIBATCH, Scenario
 from bptui.engine.steps import Position
 from bptui.engine.value_name import split_layer
 from bptui.printable import printable
@@ -126,6 +126,11 @@ def _describe_step(sc: Scenario, pos: Position) -> str:
         parts = [f"dz{l}", f"dW{l}"] + ([f"db{l}"] if sc.layers[l - 1].bias else [])
         passed = f", and da{l - 1} passed back to layer {l - 1}" if l > 1 else ""
         return f"layer {l}: the gradients {', '.join(parts)}{passed}."
+    if sc.training.momentum:
+        return (
+            f"gradient descent with momentum μ = {fmt_number(sc.training.momentum, DIGITS)}: each velocity, "
+            f"then the weight or bias it moves, learning rate η = {fmt_number(sc.training.learning_rate, DIGITS)}."
+        )
     return (
         f"gradient descent on every weight and bias, learning rate η = {fmt_number(sc.training.learning_rate, DIGITS)}."
     )
@@ -134,11 +139,17 @@ def _describe_step(sc: Scenario, pos: Position) -> str:
 def _setup(w: _Writer, sc: Scenario, d: Debugger) -> None:
     sizes = [str(sc.inputs)] + [f"{layer.units} ({activation_op(layer.activation).text})" for layer in sc.layers]
     formula = "z = W·a + b, W is units × inputs" if sc.convention == COLUMN else "z = a·W + b, W is inputs × units"
+    tr = sc.training
     mode = (
         "batch: one update per epoch on the whole data set"
-        if sc.training.mode == BATCH
+        if tr.mode == BATCH
         else "online: an update after every sample"
     )
+    if tr.mode == MINIBATCH:
+        order = "the file's order" if tr.shuffle is None else f"an order drawn each epoch with seed {tr.shuffle}"
+        mode = f"minibatch: an update after every {tr.batch_size} samples, in {order}"
+    if tr.momentum:
+        mode += f"; momentum μ = {fmt_number(tr.momentum, DIGITS)} (v ← μ·v − η·g, W ← W + v)"
     w.heading(2, "Setup")
     w.out += [
         f"- Network: {' → '.join(sizes)} units, {sc.convention} convention ({formula})",
@@ -162,7 +173,7 @@ def _pass_heading(w: _Writer, sc: Scenario, d: Debugger, pos: Position) -> None:
     where = (
         f"Epoch {pos.epoch}, whole batch"
         if sc.training.mode == BATCH
-        else f"Epoch {pos.epoch}, sample {pos.sample} of {pos.samples}"
+        else f"Epoch {pos.epoch}, {pos.unit} {pos.sample} of {pos.samples}"
     )
     w.heading(2, where)
     vals = d.values()
@@ -200,7 +211,7 @@ def handout(scenario: Scenario, *, steps: int | None = None, param: str | None =
             phase, item = pos.phase, 0
             w.heading(3, PHASES[phase])
         item += 1
-        derivation: Derivation = derive_step(d)
+        derivation: Derivation = derive_step(d, input_gradient=False)  # as the seeds: no da0
         step = f"**{pos.step}**" if tex else pos.step
         w.item(item, f"{step} — {_describe_step(scenario, pos)}")
         w.equations(derivation.lines)

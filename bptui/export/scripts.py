@@ -9,7 +9,13 @@ in the file and transposed once.
 
 The PyTorch script trains the same network with autograd and ``torch.optim.SGD`` in float64, in
 the file's convention (``a @ W.T`` is ``nn.Linear``'s layout). Its losses agree with bptui's to
-rounding, not bit for bit. bptui itself never imports torch.
+rounding, not bit for bit. bptui itself never imports torch. With momentum it writes the
+classical update out (``v = μ·v − η·g; W += v``, bptui's order of operations) instead of
+``SGD(momentum=μ)``, whose ``buf = μ·buf + g; W −= η·buf`` is the same only in exact arithmetic.
+
+Mini-batches: epoch E's order is ``np.random.RandomState([seed, E]).permutation(len(X))`` (or
+the file's order), cut into batches of ``batch_size`` (the last one may be short), one update
+each; see :mod:`bptui.engine.batches`.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import numpy as np
 from bptui.engine.activations import op as activation_op
 from bptui.engine.losses import make_loss
 from bptui.engine.network import initial_params
-from bptui.engine.spec import BATCH, COLUMN, Scenario
+from bptui.engine.spec import BATCH, COLUMN, MINIBATCH, Scenario
 
 
 def _literal(arr: np.ndarray, indent: str) -> str:
@@ -81,16 +87,44 @@ def _data_and_params(sc: Scenario, array: str, file_convention: bool) -> list[st
             if b is not None
             else f"b{l} = None  # no bias"
         )
-    out += ["", f"learning_rate = {float(sc.training.learning_rate)!r}", f"epochs = {sc.training.epochs}"]
+    tr = sc.training
+    out += ["", f"learning_rate = {float(tr.learning_rate)!r}", f"epochs = {tr.epochs}"]
+    if tr.momentum:
+        out.append(f"momentum = {float(tr.momentum)!r}  # classical: v = momentum * v - learning_rate * g; W += v")
+    if tr.mode == MINIBATCH:
+        out.append(f"batch_size = {tr.batch_size}")
+        out.append(f"shuffle = {tr.shuffle!r}  # a seed, or None for the file's order")
     return out
+
+
+def _epoch_order(sc: Scenario, indent: str, module: str) -> list[str]:
+    """The lines that choose a mini-batch epoch's order (bptui.engine.batches.epoch_order)."""
+    if sc.training.shuffle is None:
+        return [f"{indent}order = {module}.arange(len(X))  # shuffle = false: the file's order"]
+    return [
+        f"{indent}# epoch E's order: a pure function of (seed, E), so any epoch can be reproduced alone",
+        f"{indent}order = {module}.random.RandomState([shuffle, epoch]).permutation(len(X))",
+    ]
+
+
+def _weighted(sc: Scenario) -> bool:
+    """Minibatch, mean: a batch counts rows × its loss in the epoch loss (see bptui.engine.batches)."""
+    tr, n = sc.training, sc.samples
+    return tr.mode == MINIBATCH and tr.reduction == "mean" and 1 < tr.batch_size < n
 
 
 def numpy_script(sc: Scenario) -> str:
     """A NumPy script that trains ``sc`` exactly as bptui does and prints ``epoch N loss X``."""
-    L, batch = sc.depth, sc.training.mode == BATCH
-    mean = sc.training.reduction == "mean"
+    L, batch, mini = sc.depth, sc.training.mode == BATCH, sc.training.mode == MINIBATCH
+    mean, mu = sc.training.reduction == "mean", sc.training.momentum
     out = _header(sc, "NumPy, in the same arithmetic as bptui") + ["import numpy as np"]
     out += _data_and_params(sc, "np.array", file_convention=False)
+    if mu:
+        out.append("# velocities, zero at the start")
+        for l, layer in enumerate(sc.layers, start=1):
+            out.append(f"vW{l} = np.zeros_like(W{l})")
+            if layer.bias:
+                out.append(f"vb{l} = np.zeros_like(b{l})")
     body: list[str] = []
     for l, layer in enumerate(sc.layers, start=1):
         body.append(f"# forward {l}: {layer.activation}")
@@ -103,11 +137,18 @@ def numpy_script(sc: Scenario) -> str:
             .split("\n")
         )
     body += [f"# loss: {sc.training.loss}", f"y = a{L}"]
-    if batch:
-        body += make_loss(sc.training.loss).numpy_batch
-        body += ["loss = float(np.mean(per))", "grad = grad / y.shape[0]"] if mean else ["loss = float(np.sum(per))"]
+    lf = make_loss(sc.training.loss)
+    reduced = list(lf.numpy_batch)
+    reduced += ["loss = float(np.mean(per))", "grad = grad / y.shape[0]"] if mean else ["loss = float(np.sum(per))"]
+    size, n = sc.training.batch_size, sc.samples
+    if mini and (size == 1 or n % size == 1):  # a batch of one row: one sample's loss, as online
+        body += ["if y.shape[0] == 1:  # one sample: its own loss, as online"]
+        body += ["    " + line for line in lf.numpy_online]
+        body += ["else:"] + ["    " + line for line in reduced]
+    elif batch or mini:
+        body += reduced
     else:
-        body += make_loss(sc.training.loss).numpy_online
+        body += lf.numpy_online
     body.append(f"da{L} = grad")
     for l in range(L, 0, -1):
         layer = sc.layers[l - 1]
@@ -122,47 +163,56 @@ def numpy_script(sc: Scenario) -> str:
             body.append(f"db{l} = dz{l}.sum(axis=0)")
         if l > 1:
             body.append(f"da{l - 1} = dz{l} @ W{l}.T")
-    body.append("# update: plain SGD, in place")
-    for l, layer in enumerate(sc.layers, start=1):
-        body.append(f"W{l} -= learning_rate * dW{l}")
-        if layer.bias:
-            body.append(f"b{l} -= learning_rate * db{l}")
-    notes = (
-        "  # batch mode: one pass over the whole data set",
-        "  # online: one sample, as a 1-row matrix",
-        f"  # reduction: {sc.training.reduction}",
-    )
-    out += _epoch_loop(body, "loss", batch=batch, mean=mean, notes=notes)
-    return "\n".join(out) + "\n"
-
-
-def _epoch_loop(
-    body: list[str], loss: str, *, batch: bool, mean: bool, notes: tuple[str, str, str] = ("", "", "")
-) -> list[str]:
-    """The epochs around one update's ``body``: the whole data set per update (batch) or one sample
-    at a time (online). ``loss`` is the body's loss as a float; ``notes`` end three lines with comments."""
-    batch_note, online_note, reduction_note = notes
-    out = ["", "", "for epoch in range(1, epochs + 1):"]
-    if batch:
-        out.append("    a0, t = X, T" + batch_note)
-        out += ["    " + line for line in body]
-        out.append(f'    print(f"epoch {{epoch}} loss {{{loss}!r}}")')
+    if mu:
+        body.append("# update: classical momentum, in place")
+        for l, layer in enumerate(sc.layers, start=1):
+            for p in [f"W{l}"] + ([f"b{l}"] if layer.bias else []):
+                body += [f"v{p} *= momentum", f"v{p} -= learning_rate * d{p}", f"{p} += v{p}"]
     else:
-        out += ["    total = 0.0", "    for i in range(len(X)):"]
-        out.append("        a0, t = X[i:i + 1], T[i:i + 1]" + online_note)
+        body.append("# update: plain SGD, in place")
+        for l, layer in enumerate(sc.layers, start=1):
+            body.append(f"W{l} -= learning_rate * dW{l}")
+            if layer.bias:
+                body.append(f"b{l} -= learning_rate * db{l}")
+    out += ["", "", "for epoch in range(1, epochs + 1):"]
+    if batch:
+        out.append("    a0, t = X, T  # batch mode: one pass over the whole data set")
+        out += ["    " + line for line in body]
+        out.append('    print(f"epoch {epoch} loss {loss!r}")')
+    elif mini:
+        out += _epoch_order(sc, "    ", "np")
+        out += [
+            "    total = 0.0",
+            "    for start in range(0, len(X), batch_size):",
+            "        rows = order[start:start + batch_size]  # the last batch may be short",
+            "        a0, t = X[rows], T[rows]",
+        ]
         out += ["        " + line for line in body]
-        out.append(f"        total += {loss}")
+        weighted = _weighted(sc)
+        out.append("        total += loss * len(rows)" if weighted else "        total += loss")
+        passes = -(-n // size)
+        epoch_loss = "total / len(X)" if weighted else (f"total / {passes}" if mean and passes > 1 else "total")
+        out.append(f'    print(f"epoch {{epoch}} loss {{{epoch_loss}!r}}")  # reduction: {sc.training.reduction}')
+    else:
+        out += [
+            "    total = 0.0",
+            "    for i in range(len(X)):",
+            "        a0, t = X[i:i + 1], T[i:i + 1]  # online: one sample, as a 1-row matrix",
+        ]
+        out += ["        " + line for line in body]
+        out.append("        total += loss")
         epoch_loss = "total / len(X)" if mean else "total"
-        out.append(f'    print(f"epoch {{epoch}} loss {{{epoch_loss}!r}}")' + reduction_note)
-    return out
+        out.append(f'    print(f"epoch {{epoch}} loss {{{epoch_loss}!r}}")  # reduction: {sc.training.reduction}')
+    return "\n".join(out) + "\n"
 
 
 def torch_script(sc: Scenario) -> str:
     """A PyTorch (float64, autograd, ``torch.optim.SGD``) script training ``sc`` like bptui."""
-    L, batch = sc.depth, sc.training.mode == BATCH
-    mean = sc.training.reduction == "mean"
+    L, batch, mini = sc.depth, sc.training.mode == BATCH, sc.training.mode == MINIBATCH
+    mean, mu = sc.training.reduction == "mean", sc.training.momentum
     col = sc.convention == COLUMN
     out = _header(sc, "PyTorch (autograd and torch.optim.SGD, float64)") + [
+        *(["import numpy as np"] if mini and sc.training.shuffle is not None else []),
         "import torch",
         "",
         "torch.set_default_dtype(torch.float64)",
@@ -174,6 +224,25 @@ def torch_script(sc: Scenario) -> str:
         f"for p in ({', '.join(names)},):",
         "    p.requires_grad_(True)",
         f"optimizer = torch.optim.SGD([{', '.join(names)}], lr=learning_rate)",
+    ]
+    if mu:
+        out[-1] = f"params = [{', '.join(names)}]"
+        out += [
+            "velocities = [torch.zeros_like(p) for p in params]",
+            "# classical momentum, as bptui: v = momentum * v - learning_rate * g; p += v.",
+            "# torch.optim.SGD(params, lr=learning_rate, momentum=momentum) keeps buf = momentum * buf + g",
+            "# and steps p -= learning_rate * buf: the same numbers in exact arithmetic (v = -learning_rate * buf",
+            "# while the learning rate is constant), rounded differently; written out, this prints bptui's.",
+            "",
+            "",
+            "def momentum_step():",
+            "    with torch.no_grad():",
+            "        for p, v in zip(params, velocities):",
+            "            v.mul_(momentum).sub_(learning_rate * p.grad)",
+            "            p.add_(v)",
+            "            p.grad = None",
+        ]
+    out += [
         "",
         "",
         "def pass_loss(a0, t):",
@@ -184,10 +253,41 @@ def torch_script(sc: Scenario) -> str:
         out.append(f"    z{l} = {mat}" + (f" + b{l}" if layer.bias else ""))
         out.append(f"    a{l} = " + activation_op(layer.activation).torch.format(z=f"z{l}", s=repr(float(layer.slope))))
     out += [f"    y = a{L}", f"    per = {make_loss(sc.training.loss).torch}"]
-    if batch:
+    if batch or mini:
         out.append(f"    return per.{'mean' if mean else 'sum'}()")
     else:
         out.append("    return per[0]")
     step = ["optimizer.zero_grad()", "loss = pass_loss(a0, t)", "loss.backward()", "optimizer.step()"]
-    out += _epoch_loop(step, "loss.item()", batch=batch, mean=mean)
+    if mu:
+        step = ["loss = pass_loss(a0, t)", "loss.backward()", "momentum_step()"]
+    out += ["", "", "for epoch in range(1, epochs + 1):"]
+    if mini:
+        weighted = _weighted(sc)
+        passes = -(-sc.samples // sc.training.batch_size)
+        if sc.training.shuffle is None:
+            out.append("    order = torch.arange(len(X))  # shuffle = false: the file's order")
+        else:
+            out += [
+                "    # epoch E's order, drawn by NumPy as bptui draws it",
+                "    order = torch.from_numpy(np.random.RandomState([shuffle, epoch]).permutation(len(X)))",
+            ]
+        out += [
+            "    total = 0.0",
+            "    for start in range(0, len(X), batch_size):",
+            "        rows = order[start:start + batch_size]",
+            "        a0, t = X[rows], T[rows]",
+        ]
+        out += ["        " + s for s in step]
+        out.append("        total += loss.item() * len(rows)" if weighted else "        total += loss.item()")
+        epoch_loss = "total / len(X)" if weighted else (f"total / {passes}" if mean and passes > 1 else "total")
+        out.append(f'    print(f"epoch {{epoch}} loss {{{epoch_loss}!r}}")')
+    elif batch:
+        out.append("    a0, t = X, T")
+        out += ["    " + s for s in step]
+        out.append('    print(f"epoch {epoch} loss {loss.item()!r}")')
+    else:
+        out += ["    total = 0.0", "    for i in range(len(X)):", "        a0, t = X[i:i + 1], T[i:i + 1]"]
+        out += ["        " + s for s in step]
+        out.append("        total += loss.item()")
+        out.append(f'    print(f"epoch {{epoch}} loss {{{"total / len(X)" if mean else "total"}!r}}")')
     return "\n".join(out) + "\n"

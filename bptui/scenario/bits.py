@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from bptui.engine.network import initial_params
-from bptui.engine.spec import COLUMN, Scenario
+from bptui.engine.spec import COLUMN, MINIBATCH, Scenario, TrainingSpec
+
+from . import schema as s
 
 
 def same_as_start(scenario: Scenario, params: dict[str, np.ndarray | None]) -> bool:
@@ -27,15 +31,22 @@ def same_bits(a: np.ndarray | None, b: np.ndarray | None) -> bool:
     return a.shape == b.shape and np.ascontiguousarray(a).tobytes() == np.ascontiguousarray(b).tobytes()
 
 
+def _effective(tr: TrainingSpec) -> TrainingSpec:
+    """``tr`` without the settings its mode ignores (a file cannot give them; code may)."""
+    if tr.mode == MINIBATCH:
+        return tr
+    return dataclasses.replace(tr, batch_size=s.DEFAULT_BATCH_SIZE, shuffle=None, first_epoch=1)
+
+
 def same_scenario(a: Scenario, b: Scenario) -> bool:
     """Bit-for-bit equality of everything a save must keep (parameters, data, settings, checkpoints)."""
-    if (a.title, a.description, a.source, a.inputs, a.convention, a.training) != (
+    if (a.title, a.description, a.source, a.inputs, a.convention, _effective(a.training)) != (
         b.title,
         b.description,
         b.source,
         b.inputs,
         b.convention,
-        b.training,
+        _effective(b.training),
     ):
         return False
     if len(a.layers) != len(b.layers) or len(a.expectations) != len(b.expectations):
@@ -46,6 +57,10 @@ def same_scenario(a: Scenario, b: Scenario) -> bool:
         if x.activation == "leaky_relu" and x.slope != y.slope:
             return False
         if not same_bits(x.weights, y.weights) or not (same_bits(x.biases, y.biases) if x.bias else y.biases is None):
+            return False
+        if a.training.momentum and not (
+            same_bits(x.velocities, y.velocities) and same_bits(x.bias_velocities, y.bias_velocities)
+        ):
             return False
     if not (same_bits(a.data_inputs, b.data_inputs) and same_bits(a.data_targets, b.data_targets)):
         return False

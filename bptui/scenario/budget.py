@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bptui.engine.spec import BATCH, Expectation, LayerSpec, TrainingSpec
+from bptui.engine.spec import BATCH, MINIBATCH, ONLINE, Expectation, LayerSpec, TrainingSpec
 
 from . import schema as s
+from .expectations import pass_rows
 from .fields import Reader, plural
 from .limits import work
 
@@ -21,10 +22,11 @@ def size_text(samples: int, inputs: int, layers: tuple[LayerSpec, ...]) -> str:
     return f"{plural(samples, 'sample')} and {plural(parameters(inputs, layers), 'parameter')}"
 
 
-def _per_epoch(samples: int, inputs: int, layers: tuple[LayerSpec, ...], batch: bool, tested: int) -> int:
+def _per_epoch(training: TrainingSpec, samples: int, inputs: int, layers: tuple[LayerSpec, ...], tested: int) -> int:
     """One epoch's work; ``tested`` held-out samples are scored (one forward pass each) at its end."""
     p = parameters(inputs, layers)
-    return work(1, samples, p, batch) + tested * p
+    passes = -(-samples // pass_rows(training, samples)) if training.mode == MINIBATCH else None
+    return work(1, samples, p, training.mode == BATCH, passes) + tested * p
 
 
 def within_budget(
@@ -38,18 +40,19 @@ def within_budget(
 ) -> TrainingSpec:
     """Batch memory and the file's ``epochs`` against :mod:`.limits`; a default ``epochs`` shrinks to fit."""
     batch = training.mode == BATCH
-    if batch:
+    if training.mode != ONLINE:
+        rows = pass_rows(training, samples)
         widths = inputs + sum(layer.units for layer in layers)
-        if samples * widths > s.MAX_BATCH_VALUES:
+        if rows * widths > s.MAX_BATCH_VALUES:
             r.fail(
-                ("training", "mode"),
-                f'mode = "batch" holds every sample\'s values at once: {samples:,} '
+                ("training", "mode" if batch else "batch_size"),
+                f'mode = "{training.mode}" holds {"every sample" if batch else "a batch"}\'s values at once: {rows:,} '
                 f"samples × {widths:,} units (inputs and every layer) = "
-                f"{samples * widths:,} numbers per value, more than the limit of "
-                f'{s.MAX_BATCH_VALUES:,}; use mode = "online", fewer samples or '
+                f"{rows * widths:,} numbers per value, more than the limit of "
+                f'{s.MAX_BATCH_VALUES:,}; use mode = "online", a smaller batch, fewer samples or '
                 f"smaller layers",
             )
-    per_epoch = _per_epoch(samples, inputs, layers, batch, tested)
+    per_epoch = _per_epoch(training, samples, inputs, layers, tested)
     fit = max(1, s.MAX_WORK // per_epoch)
     if "epochs" not in doc.get("training", {}):
         return replace(training, epochs=min(training.epochs, fit))
@@ -73,7 +76,7 @@ def check_expectation_budget(
     tested: int = 0,
 ) -> None:
     """An ``[[expect]]`` is checked by running up to its epoch: that run must fit the work limit too."""
-    per_epoch = _per_epoch(samples, inputs, layers, training.mode == BATCH, tested)
+    per_epoch = _per_epoch(training, samples, inputs, layers, tested)
     fit = max(1, s.MAX_WORK // per_epoch)
     for i, e in enumerate(expectations):
         if e.epoch > fit:

@@ -13,15 +13,16 @@ from pathlib import Path
 
 import numpy as np
 
-from bptui.engine.spec import Expectation, LayerSpec, Scenario, TrainingSpec
+from bptui.engine.spec import MINIBATCH, Expectation, LayerSpec, Scenario, TrainingSpec
 from bptui.printable import printable
 
 from . import schema as s
 from .toml_text import toml_float, toml_key, toml_matrix, toml_string, toml_value
 
 _HANDLED_TOP = ("title", "description", "source")  # written first; network/init/data/training/expect are tables
-_HANDLED_LAYER = ("units", "activation", "slope", "bias", "weights", "biases")
+_HANDLED_LAYER = ("units", "activation", "slope", "bias", "weights", "biases", "velocities", "bias_velocities")
 _CORE_TRAINING = ("loss", "reduction", "learning_rate", "mode", "epochs")  # always written
+_MINIBATCH_ONLY = ("batch_size", "shuffle", "first_epoch")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,6 +65,11 @@ def dumps(
             out += toml_matrix("weights", np.atleast_2d(np.asarray(layer.weights, dtype=np.float64)))
         if layer.bias and layer.biases is not None:
             out.append(f"biases = {toml_value(np.asarray(layer.biases, dtype=np.float64).ravel())}")
+        if scenario.training.momentum and layer.velocities is not None:
+            out += toml_matrix("velocities", np.atleast_2d(np.asarray(layer.velocities, dtype=np.float64)))
+        if scenario.training.momentum and layer.bias and layer.bias_velocities is not None:
+            bv = np.asarray(layer.bias_velocities, dtype=np.float64).ravel()
+            out.append(f"bias_velocities = {toml_value(bv)}")
     if drawn:
         out += ["", "[init]"] + _init_lines(scenario)
     out += ["", "[data]"] + _data_lines(scenario, data_file, folder)
@@ -138,7 +144,11 @@ def _training_lines(tr: TrainingSpec) -> list[str]:
         if f.name not in s.TRAINING_KEYS:
             continue
         value = getattr(tr, f.name)
-        if value is not None and (f.name in _CORE_TRAINING or not _equal(value, f.default)):
+        if f.name in _MINIBATCH_ONLY and (tr.mode != MINIBATCH or (f.name == "first_epoch" and tr.shuffle is None)):
+            continue  # the loader refuses them in other modes
+        if f.name == "batch_size" and tr.mode == MINIBATCH:
+            lines.append(f"batch_size = {value}")  # always written: the file says how it trains
+        elif value is not None and (f.name in _CORE_TRAINING or not _equal(value, f.default)):
             lines.append(f"{f.name} = {toml_value(value)}")
     return lines
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bptui.engine.spec import Expectation, LayerSpec
+from bptui.engine.spec import BATCH, MINIBATCH, ONLINE, Expectation, LayerSpec, TrainingSpec
 from bptui.engine.steps import step_index, step_names
 from bptui.engine.value_name import LAYERED, split_layer
 from bptui.engine.values import value_names
@@ -15,8 +15,15 @@ from .fields import Reader, did_you_mean, shown
 from .locate import KeyPath, format_path
 
 
+def pass_rows(training: TrainingSpec, samples: int) -> int:
+    """Rows of a (full) pass: 1 online, every sample in batch mode, ``batch_size`` in minibatch mode."""
+    if training.mode == BATCH:
+        return samples
+    return min(training.batch_size, samples) if training.mode == MINIBATCH else 1
+
+
 def read_expectations(
-    r: Reader, doc: dict, inputs: int, layers: tuple[LayerSpec, ...], samples: int, batch: bool
+    r: Reader, doc: dict, inputs: int, layers: tuple[LayerSpec, ...], samples: int, training: TrainingSpec
 ) -> tuple[Expectation, ...]:
     blocks = r.tables(doc, (), "expect")
     if len(blocks) > s.MAX_EXPECT_BLOCKS:
@@ -24,13 +31,23 @@ def read_expectations(
             ("expect", s.MAX_EXPECT_BLOCKS),
             f"there are {len(blocks)} [[expect]] blocks, more than the limit of {s.MAX_EXPECT_BLOCKS}; remove some",
         )
-    sizes = value_sizes(inputs, layers, samples, batch)
-    return tuple(_expectation(r, b, ("expect", i), layers, samples, sizes) for i, b in enumerate(blocks))
+    rows = pass_rows(training, samples)
+    sizes = value_sizes(inputs, layers, rows, training.mode != ONLINE, training.momentum > 0)
+    passes = samples if training.mode == ONLINE else -(-samples // rows)
+    batches = training.mode == MINIBATCH
+    return tuple(_expectation(r, b, ("expect", i), layers, passes, sizes, batches) for i, b in enumerate(blocks))
 
 
 def _expectation(
-    r: Reader, block: dict, at: KeyPath, layers: tuple[LayerSpec, ...], samples: int, sizes: dict[str, tuple[int, str]]
+    r: Reader,
+    block: dict,
+    at: KeyPath,
+    layers: tuple[LayerSpec, ...],
+    samples: int,
+    sizes: dict[str, tuple[int, str]],
+    batches: bool = False,
 ) -> Expectation:
+    """One block; ``samples``: the passes of an epoch, which ``sample`` counts (batches in minibatch mode)."""
     where = format_path(at)
     for key in block:
         if key not in s.EXPECT_KEYS and key not in sizes:
@@ -51,7 +68,7 @@ def _expectation(
         s.DEFAULT_EXPECT_SAMPLE,
         low=1,
         high=samples,
-        why_high=f"the data has {samples} samples",
+        why_high=f"the data has {samples} samples" if not batches else f"an epoch has {samples} batches",
     )
     valid_steps = step_names(len(layers)) + [s.EPOCH_STEP]
     after = r.string(block, at, "after", fix='`after = "forward 1"` (the step after which to check, or "epoch")')
@@ -92,10 +109,13 @@ def _expectation(
     return Expectation(epoch=epoch, sample=sample, after=after, tolerance=tolerance, values=values, line=r.line(at))
 
 
-def value_sizes(inputs: int, layers: tuple[LayerSpec, ...], samples: int, batch: bool) -> dict[str, tuple[int, str]]:
-    """Element count of every value name (in docs/SPEC.md §2 order), with what that count is, for messages."""
+def value_sizes(
+    inputs: int, layers: tuple[LayerSpec, ...], samples: int, batch: bool, momentum: bool = False
+) -> dict[str, tuple[int, str]]:
+    """Element count of every value name (in docs/SPEC.md §2 order), with what that count is, for
+    messages. ``samples``: the rows of a pass (batch mode: every sample; minibatch: batch_size)."""
     per = samples if batch else 1
-    times = f"× {samples} samples in batch mode, " if batch else ""
+    times = f"× {samples} samples of a batch, " if batch else ""
     units = [inputs] + [layer.units for layer in layers]
     counts: dict[str, tuple[int, str]] = {
         "a0": (inputs * per, f"{times}network.inputs = {inputs}"),
@@ -106,11 +126,12 @@ def value_sizes(inputs: int, layers: tuple[LayerSpec, ...], samples: int, batch:
         unit_text = f"{times}the {units[l]} units of layer {l}"
         for prefix in ("z", "a", "da", "dz"):
             counts[f"{prefix}{l}"] = (units[l] * per, unit_text)
-        for prefix in ("W", "dW"):
+        for prefix in ("W", "dW", "vW"):
             counts[f"{prefix}{l}"] = (units[l] * units[l - 1], f"{units[l]} units × {units[l - 1]} inputs of layer {l}")
-        for prefix in ("b", "db"):
+        for prefix in ("b", "db", "vb"):
             counts[f"{prefix}{l}"] = (units[l], f"the {units[l]} units of layer {l}")
-    names = value_names(len(layers), tuple(layer.bias for layer in layers))
+    counts["da0"] = (inputs * per, f"{times}network.inputs = {inputs}")
+    names = value_names(len(layers), tuple(layer.bias for layer in layers), momentum)
     return {name: counts[name] for name in names}
 
 

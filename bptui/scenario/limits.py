@@ -48,7 +48,8 @@ MAX_WORK = 20_000_000_000  # epochs × (passes × PASS_COST + samples × paramet
 MAX_SEED = 2**32 - 1  # numpy.random.RandomState accepts 0 .. 2**32 - 1
 
 
-def work(epochs: int, samples: int, parameters: int, batch: bool) -> int:
-    """The cost of running ``epochs`` epochs, in the units of :data:`MAX_WORK`."""
-    passes = 1 if batch else samples
+def work(epochs: int, samples: int, parameters: int, batch: bool, passes: int | None = None) -> int:
+    """The cost of running ``epochs`` epochs, in the units of :data:`MAX_WORK` (``passes``: per
+    epoch, when not 1 (batch) or ``samples`` (online), as in minibatch mode)."""
+    passes = passes if passes is not None else (1 if batch else samples)
     return epochs * (passes * PASS_COST + samples * parameters)

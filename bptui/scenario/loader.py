@@ -15,19 +15,20 @@ from pathlib import Path
 
 import numpy as np
 
-from bptui.engine import activations, losses
-from bptui.engine.spec import BATCH, COLUMN, ROW, InitSpec, LayerSpec, Scenario, TrainingSpec
+from bptui.engine import activations
+from bptui.engine.spec import COLUMN, ONLINE, ROW, InitSpec, LayerSpec, Scenario, TrainingSpec
 from bptui.errors import ScenarioError
 
 from . import schema as s
 from .budget import check_expectation_budget, within_budget
 from .data_table import read_data, split_test
-from .expectations import read_expectations, value_sizes
+from .expectations import pass_rows, read_expectations, value_sizes
 from .fields import Reader, plural
 from .files import NotRegular, kind, open_regular
 from .locate import KeyPath, Locator, format_path
 from .prescan import prescan
 from .teaching import read_names, read_predict, value_shape
+from .training import check_batch_size, check_velocities, read_training
 
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 
@@ -132,14 +133,16 @@ class _Builder:
         if not title.strip():
             r.fail(("title",), 'title is empty; give the scenario a name, e.g. title = "XOR with two hidden units"')
         convention, inputs, layers = self._network(doc)
-        training = self._training(doc, layers)
+        training = read_training(r, doc, layers)
         init = self._init(doc)
         data_inputs, data_targets, test_inputs, test_targets = split_test(r, doc, *read_data(r, doc, inputs, layers))
         tested = 0 if test_inputs is None else len(test_inputs)
+        check_batch_size(r, training, len(data_inputs))
+        check_velocities(r, training, layers)
         training = within_budget(r, doc, training, inputs, layers, len(data_inputs), tested)
-        expectations = read_expectations(r, doc, inputs, layers, len(data_inputs), training.mode == BATCH)
+        expectations = read_expectations(r, doc, inputs, layers, len(data_inputs), training)
         check_expectation_budget(r, expectations, training, inputs, layers, len(data_inputs), tested)
-        predict, names = self._teaching(doc, inputs, layers, len(data_inputs), training.mode == BATCH, convention)
+        predict, names = self._teaching(doc, inputs, layers, len(data_inputs), training, convention)
         return Scenario(
             title=title,
             inputs=inputs,
@@ -161,11 +164,12 @@ class _Builder:
 
     # --- predict and names (bptui.scenario.teaching) -------------------------------------------------
     def _teaching(
-        self, doc: dict, inputs: int, layers: tuple[LayerSpec, ...], samples: int, batch: bool, convention: str
+        self, doc: dict, inputs: int, layers: tuple[LayerSpec, ...], samples: int, tr: TrainingSpec, convention: str
     ) -> tuple[tuple[str, ...], dict[str, str]]:
-        names = list(value_sizes(inputs, layers, samples, batch))
+        rows = pass_rows(tr, samples)
+        names = list(value_sizes(inputs, layers, rows, tr.mode != ONLINE, tr.momentum > 0))
         shape_of = partial(
-            value_shape, inputs=inputs, layers=layers, samples=samples, batch=batch, convention=convention
+            value_shape, inputs=inputs, layers=layers, samples=rows, batch=tr.mode != ONLINE, convention=convention
         )
         return read_predict(self.r, doc, names, shape_of), read_names(self.r, doc, names)
 
@@ -286,7 +290,18 @@ class _Builder:
                     f"{format_path(at)}.biases has {plural(len(biases), 'number')}, but "
                     f"layer {number} has {plural(units, 'unit')}; give one bias per unit",
                 )
-        return LayerSpec(units=units, activation=activation, slope=slope, bias=bias, weights=weights, biases=biases)
+        velocities = None  # momentum's starting velocities (a saved lesson): shaped as the weights
+        if "velocities" in t:
+            velocities = self._weights(t["velocities"], at + ("velocities",), number, units, fan_in, convention)
+        bias_velocities = None
+        if "bias_velocities" in t:
+            bias_velocities = r.numbers(t["bias_velocities"], at + ("bias_velocities",), "one per unit")
+            if not bias or len(bias_velocities) != units:
+                r.fail(
+                    at + ("bias_velocities",),
+                    f"{format_path(at)}.bias_velocities needs bias = true and one number per unit ({units})",
+                )
+        return LayerSpec(units, activation, slope, bias, weights, biases, velocities, bias_velocities)
 
     def _weights(self, value: object, at: KeyPath, number: int, units: int, fan_in: int, convention: str) -> np.ndarray:
         """Explicit weights, in the file's convention: column (units, inputs), row (inputs, units)."""
@@ -328,36 +343,6 @@ class _Builder:
         return np.stack([r.numbers(row, at + (k,), "weights") for k, row in enumerate(value)])
 
     # --- [training] and [init] ---------------------------------------------------------------------
-    def _training(self, doc: dict, layers: tuple[LayerSpec, ...]) -> TrainingSpec:
-        r = self.r
-        at: KeyPath = ("training",)
-        tr = r.table(doc, (), "training", fix="add a [training] table with at least learning_rate = 0.1")
-        loss = r.choice(tr, at, "loss", losses.names(), s.DEFAULT_LOSS)
-        reduction = r.choice(tr, at, "reduction", s.REDUCTIONS, s.DEFAULT_REDUCTION)
-        rate = r.number(tr, at, "learning_rate", fix="`learning_rate = 0.1` (the step size of gradient descent)")
-        if rate <= 0:
-            r.fail(
-                at + ("learning_rate",),
-                f"training.learning_rate is {rate}, but it must be greater than 0 "
-                f"(each update subtracts learning_rate × gradient); e.g. 0.1",
-            )
-        mode = r.choice(tr, at, "mode", s.MODES, s.DEFAULT_MODE)
-        epochs = r.integer(
-            tr, at, "epochs", s.DEFAULT_EPOCHS, low=1, high=s.MAX_EPOCHS, why_high="the limit that keeps a run finite"
-        )
-        last = layers[-1].activation
-        needs = losses.make_loss(loss).needs_output
-        if needs and last != needs:
-            other = "binary_cross_entropy" if needs == "softmax" else "cross_entropy"
-            r.fail(
-                at + ("loss",),
-                f'loss = "{loss}" needs a {needs} output, but the last layer (layer '
-                f'{len(layers)}) uses {last}; set activation = "{needs}" on layer '
-                f'{len(layers)}, or choose another loss (e.g. "half_squared_error"'
-                f', or "{other}" with a {"sigmoid" if needs == "softmax" else "softmax"} output)',
-            )
-        return TrainingSpec(loss=loss, reduction=reduction, learning_rate=rate, mode=mode, epochs=epochs)
-
     def _init(self, doc: dict) -> InitSpec:
         r = self.r
         at: KeyPath = ("init",)

@@ -6,6 +6,7 @@ The loader checks every key against these tuples, so adding a key to the format 
 from __future__ import annotations
 
 from bptui.engine.spec import (  # noqa: F401  (the defaults live with the spec; the loader reads them here)
+    DEFAULT_BATCH_SIZE,
     DEFAULT_BIAS,
     DEFAULT_CONVENTION,
     DEFAULT_DISTRIBUTION,
@@ -14,6 +15,7 @@ from bptui.engine.spec import (  # noqa: F401  (the defaults live with the spec;
     DEFAULT_LOSS,
     DEFAULT_LOW,
     DEFAULT_MODE,
+    DEFAULT_MOMENTUM,
     DEFAULT_REDUCTION,
     DEFAULT_SEED,
     DEFAULT_SLOPE,
@@ -52,10 +54,20 @@ TOP_KEYS = (
     "names",
 )  # the last two: bptui.scenario.teaching
 NETWORK_KEYS = ("inputs", "convention", "layers")
-LAYER_KEYS = ("units", "activation", "slope", "bias", "weights", "biases")
+LAYER_KEYS = ("units", "activation", "slope", "bias", "weights", "biases", "velocities", "bias_velocities")
 INIT_KEYS = ("distribution", "low", "high", "std", "seed")
 DATA_KEYS = ("inputs", "targets", "file", "target_columns", "test_samples")
-TRAINING_KEYS = ("loss", "reduction", "learning_rate", "mode", "epochs")
+TRAINING_KEYS = (
+    "loss",
+    "reduction",
+    "learning_rate",
+    "mode",
+    "epochs",
+    "batch_size",
+    "shuffle",
+    "momentum",
+    "first_epoch",
+)
 EXPECT_KEYS = ("epoch", "sample", "after", "tolerance")  # plus value names, which depend on the network
 SECTION_KEYS = {"network": NETWORK_KEYS, "init": INIT_KEYS, "data": DATA_KEYS, "training": TRAINING_KEYS}
 
@@ -63,7 +75,7 @@ SECTION_KEYS = {"network": NETWORK_KEYS, "init": INIT_KEYS, "data": DATA_KEYS, "
 CONVENTIONS = (Convention.COLUMN, Convention.ROW)
 # activations and losses: every registered record (bptui.engine.activations.names(), losses.names())
 REDUCTIONS = tuple(Reduction)
-MODES = (Mode.ONLINE, Mode.BATCH)
+MODES = (Mode.ONLINE, Mode.BATCH, Mode.MINIBATCH)
 DISTRIBUTIONS = ("uniform", "normal", "zeros")
 DATA_SUFFIXES = (".csv", ".npz")
 NPZ_ARRAYS = ("inputs", "targets")

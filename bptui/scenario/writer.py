@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bptui.engine.spec import LayerSpec, Scenario
+from bptui.engine.spec import MINIBATCH, LayerSpec, Scenario
 from bptui.printable import printable
 
 from . import schema as s
@@ -40,14 +40,23 @@ INLINE_DATA_LIMIT = 1 << 20  # bytes of inline data text above which a data file
 
 
 def snapshot(
-    scenario: Scenario, params: dict[str, np.ndarray | None], keep_expectations: bool | None = None
+    scenario: Scenario,
+    params: dict[str, np.ndarray | None],
+    keep_expectations: bool | None = None,
+    *,
+    velocities: dict[str, np.ndarray | None] | None = None,
+    epochs_done: int = 0,
 ) -> Scenario:
     """``scenario`` with every layer's parameters explicit: ``params`` maps ``W1``, ``b1``, … to arrays
     in the file's convention (as :meth:`Debugger.params_values` gives them; ``None`` for no bias).
 
     ``keep_expectations=None`` keeps the ``[[expect]]`` blocks only if ``params`` are bit for bit
-    the scenario's starting parameters (see the module docstring).
+    the scenario's starting parameters (see the module docstring). With momentum, ``velocities``
+    (``vW1``, ``vb1``, … in the file's convention) are written too, and with a shuffled order
+    ``first_epoch`` goes on after the ``epochs_done`` completed epochs: the saved lesson then
+    trains on exactly as the original would have.
     """
+    v = velocities or {}
     layers: list[LayerSpec] = []
     for l, layer in enumerate(scenario.layers, start=1):
         w = np.array(params[f"W{l}"], dtype=np.float64, order="C", copy=True)
@@ -55,11 +64,26 @@ def snapshot(
         biases = np.array(b, dtype=np.float64, copy=True) if layer.bias and b is not None else None
         if layer.bias and biases is None:
             biases = np.zeros(layer.units)
-        layers.append(dataclasses.replace(layer, weights=w, biases=biases))
+        vw, vb = v.get(f"vW{l}"), v.get(f"vb{l}")
+        layers.append(
+            dataclasses.replace(
+                layer,
+                weights=w,
+                biases=biases,
+                velocities=None if vw is None else np.array(vw, dtype=np.float64, order="C", copy=True),
+                bias_velocities=None if vb is None or not layer.bias else np.array(vb, dtype=np.float64, copy=True),
+            )
+        )
     if keep_expectations is None:
         keep_expectations = same_as_start(scenario, params)
+    training = scenario.training
+    if training.mode == MINIBATCH and training.shuffle is not None and epochs_done:
+        training = dataclasses.replace(training, first_epoch=training.first_epoch + epochs_done)
     return dataclasses.replace(
-        scenario, layers=tuple(layers), expectations=scenario.expectations if keep_expectations else ()
+        scenario,
+        layers=tuple(layers),
+        training=training,
+        expectations=scenario.expectations if keep_expectations else (),
     )
 
 

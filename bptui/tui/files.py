@@ -133,7 +133,9 @@ def save_to(app: BptuiApp, path: Path, overwrite: bool) -> str | None:
     """Save the current parameters and settings to ``path``: ``None`` when saved, else why not."""
     dbg = app.debugger
     scenario = dbg.timeline.scenario  # after an edit (=) of the learning rate or the data: the edited one
-    snap = snapshot(scenario, dbg.params_values())
+    # with momentum the velocities, with a shuffled order the epochs done: the lesson goes on exactly
+    epochs_done = dbg.layout.completed_epochs(dbg.g)
+    snap = snapshot(scenario, dbg.params_values(), velocities=dbg.velocity_values(), epochs_done=epochs_done)
     origin = printable(scenario.path, 200) if scenario.path is not None else "a scenario built in code"
     dropped = len(scenario.expectations) - len(snap.expectations)
     header = (

@@ -32,7 +32,7 @@ class State:
     values: Mapping[str, Value]
     before: Mapping[str, Value]  # the values before the last command, for "changed" marks
     losses: np.ndarray  # completed epochs' losses (read-only)
-    running: tuple[float, int] | None  # the current epoch's loss so far, samples counted
+    running: tuple[float, int] | None  # the current epoch's loss so far, passes (samples or batches) counted
     checks: tuple[CheckResult, ...]
     explanation: Explanation = field(default_factory=lambda: Explanation("", ()))
     pinned: str | None = None  # the parameter whose chain the Chain rule pane shows, e.g. "W1[0,1]"
@@ -40,6 +40,7 @@ class State:
     edited: frozenset[str] = frozenset()  # elements changed by an edit (=) in effect here, e.g. "W1[0,1]"
     asking: str | None = None  # predict mode: the element the open question asks for, e.g. "a1[0]"
     selection: Selection = field(default_factory=lambda: Selection(1))  # the selected parameter element
+    samples: tuple[int, ...] = ()  # minibatch: the data's samples (1-based) in the pass, in row order
     accuracy: Accuracy | None = None  # training and test accuracy here, when the file holds a test split
     stopped: str = ""  # the breakpoint that stopped the last command, while standing where it fired
     passed: tuple[tuple[bool, str], ...] = ()  # checkpoints the last command passed: (held, "checkpoint 2/5")
@@ -128,6 +129,7 @@ def capture(debugger: Debugger, values: Mapping[str, Value], before: Mapping[str
         losses=debugger.loss_array(),  # a read-only view: no list of millions of floats per key
         running=debugger.timeline.running_loss(),
         checks=tuple(debugger.checks_here(values)),
+        samples=debugger.pass_samples(),
         accuracy=debugger.accuracy(),
         **parts,
     )

@@ -149,7 +149,7 @@ def test_seed_000_chain_lines():
     text = []
     for _ in range(6):
         d.step()
-        text += [line.unicode() for line in derive_step(d).lines]
+        text += [line.unicode() for line in derive_step(d, input_gradient=False).lines]  # the seed has no da0
     assert text == [
         "z1 = W1 · a0 + b1 = 0.5 × 2 + 1 = 2",  # h = w1 x + b1 = 0.5 × 2 + 1 = 2
         "a1 = z1 = 2   (identity)",
@@ -173,6 +173,35 @@ def test_seed_000_chain_lines():
     assert latex == r"W_{1} \leftarrow W_{1} - \eta \cdot dW_{1} = 0.5 - 0.1 \times \left(-2\right) = 0.5 + 0.2 = 0.7"
 
 
+def test_backward_1_derives_the_input_gradient_da0():
+    """Beyond seed 000: ∂loss/∂x = ∂loss/∂z1 · ∂z1/∂x = dz1 · W1 = (−1) × 0.5 = −0.5."""
+    d = Debugger(chain_scenario())
+    d.goto(5)  # backward 1
+    lines = derive_step(d).lines
+    assert lines[-1].unicode() == "da0 = ∂loss/∂z1 · ∂z1/∂a0 = dz1 · W1 = (−1) × 0.5 = −0.5"
+    assert lines[-1].value == d.values()["da0"] == -0.5
+    check_lines(d, lines)
+
+
+@pytest.mark.parametrize("mode", ["online", "batch", "minibatch"])
+def test_minibatch_and_momentum_lines_are_the_engines(mode):
+    from ..builders import minibatch_network
+
+    sc = minibatch_network(3, mode=mode, batch_size=2, samples=5, momentum=0.9, sizes=(2, 3, 2))
+    d = Debugger(sc)
+    d.run(1)
+    checked, names = 0, set()
+    for _ in range(2 * d.layout.per_pass):
+        d.step()
+        lines = derive_step(d).lines
+        checked += check_lines(d, lines)
+        names |= {line.name.partition("[")[0] for line in lines if line.name}
+    assert checked > 0
+    assert {"da0", "vW1", "vb1", "vW2", "W1", "b2"} <= names
+    title = derive_step(d).title
+    assert title.endswith("(epoch 2, batch 2/3)" if mode == "minibatch" else ")")
+
+
 def test_large_layer_shows_selected_element_and_summary():
     sc = random_scenario(7, "tanh", "sigmoid", "half_squared_error", "row", "online", sizes=(3, 12, 2))
     d = Debugger(sc)
@@ -183,7 +212,9 @@ def test_large_layer_shows_selected_element_and_summary():
     assert lines[1].is_text and "11 more elements" in lines[1].unicode()
     d.goto(d.layout.per_pass - 1)  # backward 1: dW1 is 3×12
     lines = derive_step(d, unit=5, source=2).lines
-    assert [ln.name for ln in lines if not ln.is_text] == ["dz1[5]", "dW1[2,5]", "db1[5]"]
+    # da0 (3 inputs) is small enough to show whole
+    want = ["dz1[5]", "dW1[2,5]", "db1[5]", "da0[0]", "da0[1]", "da0[2]"]
+    assert [ln.name for ln in lines if not ln.is_text] == want
 
 
 def test_parameter_names_in_either_convention():

@@ -391,7 +391,7 @@ def test_after_a_divergence_a_run_goes_on_through_nan(extra) -> None:
     dbg = with_bp(diverging(), *([extra] if extra else []))
     first = dbg.run(1000)
     assert first.hit is not None and first.hit.breakpoint.kind == "nonfinite"
-    for _ in range(400):  # each new inf (the loss of each later pass) stops again, until W itself overflows
+    for _ in range(4000):  # each new inf (the loss of each later pass) stops again, until W itself overflows
         if not np.isfinite(dbg.params.W[0]).all():
             break
         dbg.run(1)

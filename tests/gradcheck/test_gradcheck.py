@@ -152,3 +152,17 @@ def test_bundled_scenarios_pass():
     for path in sorted(SCENARIOS.glob("*.toml")):
         report = check_gradients(load_scenario(path))
         assert report.ok, f"{path.name}: {report.describe()}"
+
+
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+@pytest.mark.parametrize("loss", ["half_squared_error", "cross_entropy"])
+def test_minibatch_gradients_hold_and_use_the_first_batch(loss, momentum):
+    from ..builders import minibatch_network
+
+    sc = minibatch_network(21, batch_size=3, samples=7, loss=loss, sizes=(3, 4, 3), momentum=momentum)
+    a0, _ = _pass_data(sc, None)
+    perm = np.random.RandomState([7, 1]).permutation(7)
+    assert np.array_equal(a0, sc.data_inputs[perm[:3]])
+    report = check_gradients(sc)
+    assert report.ok, report.describe()
+    assert report.checked > 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tomllib
 from pathlib import Path
@@ -56,7 +57,8 @@ def assert_same_params(saved: dict, loaded: dict) -> None:
 
 
 def save_and_load(sc: Scenario, dbg: Debugger, path: Path) -> Scenario:
-    saved = save_scenario(snapshot(sc, dbg.params_values()), path)
+    done = dbg.layout.completed_epochs(dbg.g)
+    saved = save_scenario(snapshot(sc, dbg.params_values(), velocities=dbg.velocity_values(), epochs_done=done), path)
     return load_scenario(saved)
 
 
@@ -71,7 +73,11 @@ def test_every_bundled_scenario_round_trips_bit_for_bit_mid_training(name, tmp_p
     assert_same_params(dbg.params_values(), Debugger(loaded).params_values())  # the new file starts there
     assert np.array_equal(loaded.data_inputs, sc.data_inputs) and np.array_equal(loaded.data_targets, sc.data_targets)
     assert loaded.data_inputs.tobytes() == sc.data_inputs.tobytes()
-    assert loaded.training == sc.training and loaded.convention == sc.convention
+    # a shuffled minibatch order goes on where it was: epoch 1 of the new file is epoch 3's order
+    shuffled = sc.training.mode == "minibatch" and sc.training.shuffle is not None
+    assert loaded.training.first_epoch == (3 if shuffled else 1)
+    same = dataclasses.replace(loaded.training, first_epoch=sc.training.first_epoch)
+    assert same == sc.training and loaded.convention == sc.convention
     assert (loaded.title, loaded.description, loaded.source) == (sc.title, sc.description, sc.source)
     assert [(l.units, l.activation, l.bias) for l in loaded.layers] == [
         (l.units, l.activation, l.bias) for l in sc.layers
@@ -325,3 +331,31 @@ def test_the_writer_and_the_catalog_never_import_the_ui():
         cwd=Path(__file__).resolve().parents[2],
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "training",
+    [
+        dict(mode="minibatch", batch_size=3, shuffle=7, momentum=0.9),
+        dict(mode="minibatch", batch_size=32, shuffle=None),
+        dict(mode="minibatch", batch_size=1, shuffle=0, momentum=0.25),
+        dict(mode="online", batch_size=3, shuffle=5, momentum=0.5),  # batch_size/shuffle unused online
+    ],
+)
+def test_minibatch_and_momentum_keys_round_trip(training, tmp_path):
+    import dataclasses
+
+    from tests.builders import minibatch_network
+
+    sc = minibatch_network(2, samples=40)
+    sc = dataclasses.replace(sc, training=dataclasses.replace(sc.training, **training))
+    loaded = load_scenario(save_scenario(snapshot(sc, Debugger(sc).params_values()), tmp_path / "mb.toml"))
+    for key, value in training.items():
+        if training["mode"] == "minibatch" or key not in ("batch_size", "shuffle"):
+            assert getattr(loaded.training, key) == value, key
+    a, b = Debugger(sc), Debugger(loaded)
+    a.run(2)
+    b.run(2)
+    assert a.epoch_losses == b.epoch_losses  # the same training, bit for bit
+    text = (tmp_path / "mb.toml").read_text()
+    assert ("shuffle = false" not in text) and ("batch_size" in text) == (training["mode"] == "minibatch")

@@ -19,7 +19,7 @@ from bptui.engine import Debugger, Scenario
 from bptui.scenario import load_scenario, resolve
 from bptui.tui.keys import COMMANDS
 
-SCENARIOS = ("streetlight", "xor", "clusters_softmax", "sigmoid_221")
+SCENARIOS = ("streetlight", "xor", "clusters_softmax", "sigmoid_221", "clusters_minibatch")
 ACTIONS = int(os.environ.get("BPTUI_ABUSE_KEYS", "1000"))  # Pilot: every bound key, then 50 a scenario
 PILOT_ACTIONS = ACTIONS // 5
 PTY_ACTIONS = ACTIONS - PILOT_ACTIONS

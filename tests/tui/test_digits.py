@@ -37,21 +37,22 @@ async def test_digits_opens_steps_and_shows_sample_image_prediction_and_accuracy
         await pilot.pause()
         assert app.debugger.position.step == "loss"
         net = pane_text(app, "network")
-        assert "sample 1/1437" in net and "⋮" in net and "more" in net  # 64 inputs summarised, said so
-        want = image_rows(sc.data_inputs[0], 8)  # the first digit (a 0), in shades
+        first = int(np.random.RandomState([0, 1]).permutation(sc.samples)[0])  # the batch's first sample
+        assert f"sample 1/32 (data sample {first + 1})" in net and "⋮" in net and "more" in net  # 64 inputs summarised
+        want = image_rows(sc.data_inputs[first], 8)  # that digit, in shades
         assert image_cells(app) == [[(ch, style) for ch, style in row] for row in want]
         reference = Debugger(sc)
         reference.goto(app.debugger.g)
         a2 = reference.values()["a2"][:, 0]  # column convention: (units, samples)
         guess = int(np.argmax(a2))
-        assert f"predicted {guess}, target 0" in net
+        assert f"predicted {guess}, target {int(np.argmax(sc.data_targets[first]))}" in net
         assert f"{guess}◂ t" in net  # the predicted class marked beside its output
         acc = reference.accuracy()
         assert f"test {percent(acc.test)} · train {percent(acc.train)}" in pane_text_loss(app)
         await pilot.press("r", *"\b\b\b2", "enter")  # run 2 epochs
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.debugger.g == 2 * 6 and len(app.state.losses) == 2  # to the end of epoch 2
+        assert app.debugger.g == 2 * 45 * 6 and len(app.state.losses) == 2  # to the end of epoch 2 (45 batches)
         reference.run(2)
         acc = reference.accuracy()
         assert acc.epoch == 2

@@ -107,6 +107,7 @@ class Select:
     unit: int
     source: int
     limit: int
+    input_gradient: bool = True  # backward 1 derives da0 too
 
 
 class Grid(Sequence[tuple[int, ...]]):

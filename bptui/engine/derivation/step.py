@@ -28,6 +28,7 @@ from ..formulas import (
 from ..steps import step_name
 from ..view import HasPassView, PassView, view_of
 from .builders import LOSS, fn
+from .momentum import momentum_update
 from .naming import EXPAND, MAX_ELEMENTS, Ctx, Select, each, grid
 
 # --- forward -----------------------------------------------------------------------------------
@@ -210,7 +211,7 @@ def _backward(ctx: Ctx, l: int, sel: Select) -> list[Line]:
     lines += each(ctx, f"dW{l}", sp.dW[l], ctx.mat_keys(l), (sel.source, sel.unit), sel.limit, dW_line)
     if sp.db[l] is not None:
         lines += each(ctx, f"db{l}", sp.db[l], grid(n_out), (sel.unit,), sel.limit, db_line)
-    if l > 1:
+    if l > 1 or (sel.input_gradient and sp.da[0] is not None):  # da0: the gradient w.r.t. the input
         lines += each(ctx, f"da{l - 1}", sp.da[l - 1], grid(ctx.N, n_in), (sel.sample, sel.source), sel.limit, da_line)
     return lines
 
@@ -230,6 +231,8 @@ def _update_line(lhs: Var, grad: Var, old: float, g: float, lr: float, new: floa
 
 
 def _update(ctx: Ctx, sel: Select) -> list[Line]:
+    if ctx.net.momentum:
+        return momentum_update(ctx, sel)
     sp, lr = ctx.sp, ctx.net.learning_rate
     Wold, bold = ctx.old_params()
     lines: list[Line] = []
@@ -256,18 +259,28 @@ def _update(ctx: Ctx, sel: Select) -> list[Line]:
 
 @np.errstate(all="ignore")  # a diverged state's inf and nan are shown, never warned about on stderr
 def derive_step(
-    at: PassView | HasPassView, *, unit: int = 0, source: int = 0, sample: int = 0, max_elements: int = MAX_ELEMENTS
+    at: PassView | HasPassView,
+    *,
+    unit: int = 0,
+    source: int = 0,
+    sample: int = 0,
+    max_elements: int = MAX_ELEMENTS,
+    input_gradient: bool = True,
 ) -> Derivation:
     """The equations the micro-step just done evaluated, in the scenario's convention.
 
     Values with more than ``max_elements`` elements show one element — the one selected by
     ``unit`` (in the step's layer), ``source`` (in the layer below) and ``sample`` (batch mode) —
-    and a summary line.
+    and a summary line. ``input_gradient``: ``backward 1`` also derives ``da0`` (∂loss/∂a0), which
+    training never needs (the seeds' handouts leave it out).
     """
     ctx = Ctx(view_of(at))
     pos, L, k = ctx.position, ctx.L, ctx.sp.k
-    sel = Select(sample, unit, source, max_elements)
-    where = f"epoch {pos.epoch}, batch" if ctx.batch else f"epoch {pos.epoch}, sample {pos.sample}/{pos.samples}"
+    sel = Select(sample, unit, source, max_elements, input_gradient)
+    if pos.unit == "batch":
+        where = f"epoch {pos.epoch}, batch {pos.sample}/{pos.samples}"
+    else:
+        where = f"epoch {pos.epoch}, batch" if ctx.batch else f"epoch {pos.epoch}, sample {pos.sample}/{pos.samples}"
     title = f"{pos.step} ({where})"
     if k == 0:
         return Derivation(title, [text_line(f"Nothing computed yet; next: {step_name(1, L)} (z1, a1).")])

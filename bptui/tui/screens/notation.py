@@ -35,12 +35,17 @@ def legend_rows(scenario: Scenario) -> list[tuple[str, str, str]]:
         ("z{l}", "pre-activation of layer l", "net, s"),
         ("a{l}", "activation of layer l: f(z{l})", "out, h"),
         ("loss", f"the loss ({scenario.training.loss.replace('_', ' ')})", "E, L, C, J"),
-        ("da{l}", "∂loss/∂a{l}", ""),
+        ("da{l}", "∂loss/∂a{l}; da0 is the gradient with respect to the input", "∂E/∂x for da0"),
         ("dz{l}", "∂loss/∂z{l}, the error signal of layer l", "δ{l}"),
         ("dW{l}, db{l}", "∂loss/∂W{l}, ∂loss/∂b{l}: the true gradients (update subtracts η·dW)", "∇W, ∂E/∂w"),
         ("η", f"the learning rate ({scenario.training.learning_rate:g} in this file)", "α, lr"),
         ("f′", "the derivative of the activation function", "σ′, relu′"),
     ]
+    if scenario.training.momentum:
+        rows += [
+            ("μ", f"the momentum ({scenario.training.momentum:g} in this file)", "β, γ"),
+            ("vW{l}, vb{l}", "velocities: v ← μ·v − η·dW, then W ← W + v", "momentum buffer"),
+        ]
     return rows
 
 

@@ -53,6 +53,8 @@ class InspectorPane(Pane):
         self.has_bias = tuple(l.bias for l in scenario.layers)
         self.activations = tuple(l.activation for l in scenario.layers)
         self.row = scenario.convention == "row"
+        self.momentum = scenario.training.momentum > 0
+        self.minibatch = scenario.training.mode == "minibatch"
         self.textbook = {k: printable(v, 12) for k, v in scenario.names.items()}  # names = {a1 = "h"}
         super().__init__(id=id)
 
@@ -68,7 +70,12 @@ class InspectorPane(Pane):
         names = [f"a{l - 1}", f"W{l}"] + ([f"b{l}"] if self.has_bias[l - 1] else []) + [f"z{l}", f"a{l}"]
         if l == self.depth:
             names += ["t", "loss"]
-        return names + [f"da{l}", f"dz{l}", f"dW{l}"] + ([f"db{l}"] if self.has_bias[l - 1] else [])
+        names += [f"da{l}", f"dz{l}", f"dW{l}"] + ([f"db{l}"] if self.has_bias[l - 1] else [])
+        if l == 1:
+            names.append("da0")  # the gradient with respect to the input
+        if self.momentum:
+            names += [f"vW{l}"] + ([f"vb{l}"] if self.has_bias[l - 1] else [])
+        return names
 
     def body(self, state: State) -> list[Content]:
         l = state.selection.layer
@@ -111,7 +118,7 @@ class InspectorPane(Pane):
 
     def shape_note(self, name: str, value: np.ndarray) -> str:
         dims = "×".join(str(d) for d in value.shape)
-        if name.lstrip("d").startswith("W"):
+        if name.lstrip("dv").startswith("W"):
             return f"{dims} ({'inputs × units' if self.row else 'units × inputs'})"
         return dims
 
@@ -170,7 +177,11 @@ class InspectorPane(Pane):
             self._focus_row = 0 if arr.ndim < 2 else 1 + rows.index(at[0])
         if arr.ndim < 2:  # a scalar or a vector: on the label's line
             return [Content.assemble(label, mark, *self.row_parts(text, mask, 0, cols, width, at))]
-        head = Content.assemble(label, mark, " ", (self.shape_note(name, arr), "$text-muted"))
+        note = self.shape_note(name, arr)
+        if name == "a0" and state.samples:  # minibatch: which samples of the data the batch holds
+            listed = ", ".join(map(str, state.samples[:8])) + (", …" if len(state.samples) > 8 else "")
+            note += f" · data samples {listed}"
+        head = Content.assemble(label, mark, " ", (note, "$text-muted"))
         return [head] + [Content.assemble(" " * indent, *self.row_parts(text, mask, i, cols, width, at)) for i in rows]
 
     @staticmethod

@@ -39,10 +39,11 @@ class Shape:
     sizes: tuple[int, ...]
     activations: tuple[str, ...]
     row: bool  # row convention: W is (inputs, units), a batch is (samples, units)
-    batch: bool
-    samples: int
+    batch: bool  # a pass holds several samples: batch and minibatch modes
+    samples: int  # the samples of a (full) pass
     image: int = 0  # the side of the square picture the inputs make (64 inputs: 8), 0: none
     classify: bool = False  # a classifier (the file holds a test split): output units are classes
+    minibatch: bool = False
 
     @classmethod
     def of(cls, sc: Scenario) -> Shape:
@@ -51,10 +52,11 @@ class Shape:
             (sc.inputs, *(l.units for l in sc.layers)),
             tuple(l.activation for l in sc.layers),
             sc.convention == "row",
-            sc.training.mode == "batch",
-            sc.samples,
+            sc.training.mode in ("batch", "minibatch"),
+            min(sc.training.batch_size, sc.samples) if sc.training.mode == "minibatch" else sc.samples,
             image_side(sc.inputs),
             classify,
+            sc.training.mode == "minibatch",
         )
 
     @property
@@ -94,9 +96,15 @@ class NetworkPane(Pane):
         self.batch_view = (self.batch_view + delta) % (self.shape.samples + 1)
         return None
 
-    def view_name(self) -> str:
-        n = self.shape.samples
-        return f"mean of the {n} samples" if self.batch_view == 0 else f"sample {self.batch_view}/{n}"
+    def view_name(self, samples: tuple[int, ...] = ()) -> str:
+        """What the pane draws: the mean, or sample s of the batch (and, in minibatch mode, which
+        sample of the data that is: the batch's order is the epoch's, shuffled or not)."""
+        n = len(samples) or self.shape.samples
+        if self.batch_view == 0:
+            return f"mean of the batch's {n} samples" if self.shape.minibatch else f"mean of the {n} samples"
+        s = min(self.batch_view, n)
+        which = f" (data sample {samples[s - 1]})" if samples else ""
+        return f"sample {s}/{n}{which}"
 
     # --- from the state to a scene ------------------------------------------------------------
 
@@ -176,7 +184,7 @@ class NetworkPane(Pane):
             width -= side + IMAGE_GAP
         items: list[list[Run]] = []
         if self.shape.batch:
-            items.append([(self.view_name(), "bold"), (" ([ ] steps)", "$text-muted")])
+            items.append([(self.view_name(state.samples), "bold"), (" ([ ] steps)", "$text-muted")])
         if self.shape.classify:
             items.append(self.prediction(state))
         if name:

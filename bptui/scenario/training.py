@@ -1,0 +1,125 @@
+"""The ``[training]`` table (docs/SPEC.md §3.5 and §7): loss, reduction, learning rate, mode,
+epochs, and for ``mode = "minibatch"`` the batch size and shuffling, and momentum."""
+
+from __future__ import annotations
+
+from bptui.engine import losses
+from bptui.engine.spec import MINIBATCH, LayerSpec, TrainingSpec
+
+from . import schema as s
+from .fields import Reader, describe, shown
+from .locate import KeyPath
+
+AT: KeyPath = ("training",)
+
+
+def read_training(r: Reader, doc: dict, layers: tuple[LayerSpec, ...]) -> TrainingSpec:
+    tr = r.table(doc, (), "training", fix="add a [training] table with at least learning_rate = 0.1")
+    loss = r.choice(tr, AT, "loss", losses.names(), s.DEFAULT_LOSS)
+    reduction = r.choice(tr, AT, "reduction", s.REDUCTIONS, s.DEFAULT_REDUCTION)
+    rate = r.number(tr, AT, "learning_rate", fix="`learning_rate = 0.1` (the step size of gradient descent)")
+    if rate <= 0:
+        r.fail(
+            AT + ("learning_rate",),
+            f"training.learning_rate is {rate}, but it must be greater than 0 "
+            f"(each update subtracts learning_rate × gradient); e.g. 0.1",
+        )
+    mode = r.choice(tr, AT, "mode", s.MODES, s.DEFAULT_MODE)
+    epochs = r.integer(
+        tr, AT, "epochs", s.DEFAULT_EPOCHS, low=1, high=s.MAX_EPOCHS, why_high="the limit that keeps a run finite"
+    )
+    last = layers[-1].activation
+    needs = losses.make_loss(loss).needs_output
+    if needs and last != needs:
+        other = "binary_cross_entropy" if needs == "softmax" else "cross_entropy"
+        r.fail(
+            AT + ("loss",),
+            f'loss = "{loss}" needs a {needs} output, but the last layer (layer '
+            f'{len(layers)}) uses {last}; set activation = "{needs}" on layer '
+            f'{len(layers)}, or choose another loss (e.g. "half_squared_error"'
+            f', or "{other}" with a {"sigmoid" if needs == "softmax" else "softmax"} output)',
+        )
+    for key in ("batch_size", "shuffle", "first_epoch"):
+        if key in tr and mode != MINIBATCH:
+            r.fail(
+                AT + (key,),
+                f'training.{key} applies only to mode = "minibatch", but mode is "{mode}"; '
+                f'remove {key} or set mode = "minibatch"',
+            )
+    batch_size = r.integer(
+        tr,
+        AT,
+        "batch_size",
+        s.DEFAULT_BATCH_SIZE,
+        low=1,
+        high=s.MAX_SAMPLES,
+        why_high="no data set has more samples",
+    )
+    return TrainingSpec(
+        loss=loss,
+        reduction=reduction,
+        learning_rate=rate,
+        mode=mode,
+        epochs=epochs,
+        batch_size=batch_size,
+        shuffle=_shuffle(r, tr),
+        momentum=_momentum(r, tr),
+        first_epoch=r.integer(tr, AT, "first_epoch", 1, low=1, high=s.MAX_EPOCHS, why_high="the limit of a run"),
+    )
+
+
+def _shuffle(r: Reader, tr: dict) -> int | None:
+    """``false`` (the file's order, the default) or a seed: ``true`` is refused, it names no seed."""
+    value = tr.get("shuffle", False)
+    if value is False:
+        return None
+    if value is True:
+        r.fail(
+            AT + ("shuffle",),
+            "training.shuffle is true, but it must be false or a seed, so the order can be "
+            "reproduced; e.g. shuffle = 1",
+        )
+    if not isinstance(value, int):
+        r.fail(
+            AT + ("shuffle",),
+            f"training.shuffle is {describe(value)}, but it must be false or a whole-number seed; e.g. shuffle = 1",
+        )
+    return r.integer(tr, AT, "shuffle", low=0, high=s.MAX_SEED, why_high="numpy's RandomState takes seeds below 2**32")
+
+
+def _momentum(r: Reader, tr: dict) -> float:
+    mu = r.number(tr, AT, "momentum", s.DEFAULT_MOMENTUM)
+    if not 0 <= mu < 1:
+        r.fail(
+            AT + ("momentum",),
+            f"training.momentum is {mu}, but it must be at least 0 and less than 1 "
+            "(the share of the last step kept); e.g. momentum = 0.9",
+        )
+    return mu
+
+
+def check_velocities(r: Reader, training: TrainingSpec, layers: tuple[LayerSpec, ...]) -> None:
+    """Velocities (written by a save mid-training) only mean something with momentum."""
+    if training.momentum:
+        return
+    for i, layer in enumerate(layers):
+        for key in ("velocities", "bias_velocities"):
+            if getattr(layer, key) is not None:
+                r.fail(
+                    ("network", "layers", i, key),
+                    f"network.layers[{i + 1}].{key} applies only with momentum; remove it or set "
+                    "training.momentum, e.g. momentum = 0.9",
+                )
+
+
+def check_batch_size(r: Reader, training: TrainingSpec, samples: int) -> None:
+    """A batch cannot hold more samples than the data has (checked once the data is read)."""
+    if training.mode == MINIBATCH and training.batch_size > samples:
+        r.fail(
+            AT + ("batch_size",),
+            f"training.batch_size is {training.batch_size}, but the data has only {samples} samples; "
+            f'use a batch_size from 1 to {samples} (or mode = "batch" for all of them)',
+        )
+
+
+__all__ = ["check_batch_size", "read_training", "shown"]
