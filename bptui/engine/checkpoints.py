@@ -22,6 +22,7 @@ class CheckpointState:
     expectation: Expectation
     g: int
     result: CheckResult | None  # None: not reached yet
+    unit: str = "sample"  # what ``sample`` counts: "batch" in minibatch mode
 
     @property
     def mark(self) -> str:
@@ -31,7 +32,7 @@ class CheckpointState:
 
     def describe(self) -> str:
         e = self.expectation
-        where = f"epoch {e.epoch} sample {e.sample} after {e.after}"
+        where = f"epoch {e.epoch} {self.unit} {e.sample} after {e.after}"
         if self.result is None:
             return f"{self.mark} {self.number}. {where}: not reached ({', '.join(e.values)})"
         text = self.result.describe()
@@ -48,7 +49,7 @@ def _evaluate(dbg, indices: list[int]) -> dict[int, CheckResult]:
             for i in indices:
                 g = dbg._expect_gs[i]
                 tl.goto(g)
-                out[i] = compare(dbg._expect_at[i], g, dbg.values())
+                out[i] = compare(dbg._expect_at[i], g, dbg.values(), dbg.layout.unit)
     finally:
         tl.goto(here)
     return out
@@ -59,11 +60,11 @@ def checkpoint_states(dbg) -> list[CheckpointState]:
     gs = dbg._expect_gs
     reached = [i for i, g in enumerate(gs) if g <= dbg.g]
     results = _evaluate(dbg, reached)
-    return [CheckpointState(i + 1, dbg._expect_at[i], g, results.get(i)) for i, g in enumerate(gs)]
+    return [CheckpointState(i + 1, dbg._expect_at[i], g, results.get(i), dbg.layout.unit) for i, g in enumerate(gs)]
 
 
 def passed_between(dbg, lo: int, hi: int, most: int = 3) -> list[CheckpointState]:
     """The checkpoints a command from ``lo`` to ``hi`` passed (``lo < g ≤ hi``), the last ``most``."""
     idx = [i for i, g in enumerate(dbg._expect_gs) if lo < g <= hi][-most:]
     results = _evaluate(dbg, idx)
-    return [CheckpointState(i + 1, dbg._expect_at[i], dbg._expect_gs[i], results[i]) for i in idx]
+    return [CheckpointState(i + 1, dbg._expect_at[i], dbg._expect_gs[i], results[i], dbg.layout.unit) for i in idx]

@@ -1,0 +1,19 @@
+"""The checkpoints list names a position the way the status line does: batches in minibatch mode."""
+
+from bptui.engine import Debugger
+from bptui.engine.checkpoints import checkpoint_states
+from bptui.scenario import load_scenario, resolve
+
+
+def test_minibatch_checkpoints_are_named_by_batch() -> None:
+    d = Debugger(load_scenario(resolve("clusters_minibatch")))
+    states = checkpoint_states(d)
+    assert states and all(" batch " in s.describe() and " sample " not in s.describe() for s in states)
+    d.run(1)
+    reached = checkpoint_states(d)
+    assert any(s.result is not None and " batch " in s.describe() for s in reached)
+
+
+def test_online_checkpoints_are_named_by_sample() -> None:
+    d = Debugger(load_scenario(resolve("streetlight")))
+    assert all(" sample " in s.describe() for s in checkpoint_states(d))
