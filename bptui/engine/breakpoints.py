@@ -83,7 +83,7 @@ class Hit:
 
     def where(self) -> str:
         p = self.position
-        return f"epoch {p.epoch}, sample {p.sample}/{p.samples}, step {p.step}"
+        return f"epoch {p.epoch}, {p.unit} {p.sample}/{p.samples}, step {p.step}"
 
     def describe(self) -> str:
         what = f" ({self.detail})" if self.detail else ""
@@ -111,7 +111,8 @@ def parse_breakpoint(kind: str, text: str, layout: Layout | None = None) -> Brea
         if not 1 <= n <= MAX_COUNT:
             raise ValueError(f"out of range: N from 1 to {MAX_COUNT:,}")
         if kind == "sample" and layout is not None and n > layout.passes:
-            raise ValueError(f"this scenario has {layout.passes} sample(s) per epoch: N from 1 to {layout.passes}")
+            units = f"{layout.unit}es" if layout.unit == "batch" else f"{layout.unit}s"
+            raise ValueError(f"this scenario has {layout.passes} {units} per epoch: N from 1 to {layout.passes}")
         return Breakpoint(kind, float(n))
     return Breakpoint(kind)
 

@@ -1,6 +1,9 @@
 """The checkpoints list names a position the way the status line does: batches in minibatch mode."""
 
+import pytest
+
 from bptui.engine import Debugger
+from bptui.engine.breakpoints import parse_breakpoint
 from bptui.engine.checkpoints import checkpoint_states
 from bptui.scenario import load_scenario, resolve
 
@@ -17,3 +20,13 @@ def test_minibatch_checkpoints_are_named_by_batch() -> None:
 def test_online_checkpoints_are_named_by_sample() -> None:
     d = Debugger(load_scenario(resolve("streetlight")))
     assert all(" sample " in s.describe() for s in checkpoint_states(d))
+
+
+def test_a_sample_breakpoint_beyond_the_batches_is_refused_in_batches() -> None:
+    d = Debugger(load_scenario(resolve("clusters_minibatch")))
+    passes = d.layout.passes
+    with pytest.raises(ValueError, match=f"{passes} batches per epoch"):
+        parse_breakpoint("sample", str(passes + 1), d.layout)
+    d.breakpoints.add(parse_breakpoint("sample", "2", d.layout))
+    outcome = d.run(1)
+    assert outcome.hit is not None and ", batch 2/" in outcome.hit.where()
