@@ -13,6 +13,8 @@ from textual.widgets import Input, Label
 
 from bptui.engine.entry import MAX_CHARS, parse_number
 
+from ..widgets.field import Field
+
 Check = Callable[[str, float | None], str | None]  # (name, value or None) → what is wrong, or None
 Current = Callable[[str], str]  # name → its value now, as text ("" when the name is not valid)
 
@@ -37,9 +39,9 @@ class EditScreen(ModalScreen[tuple[str, float] | None]):
                 classes="prompt-hint",
                 markup=False,
             )
-            yield Input(self.target, id="edit-name", max_length=40)
+            yield Field(self.target, id="edit-name", max_length=40)
             yield Label(f"now {now}", id="edit-now", markup=False)
-            yield Input(
+            yield Field(
                 now,
                 id="edit-value",
                 placeholder="the new value, e.g. 0.5",

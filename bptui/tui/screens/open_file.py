@@ -24,6 +24,8 @@ from bptui.printable import printable
 from bptui.scenario import load_scenario, resolve
 from bptui.scenario.catalog import Entry, catalog
 
+from ..widgets.field import Field
+
 DESCRIPTION_CHARS = 120  # of a description shown under the title (cut at a word)
 ERROR_CHARS = 400  # of a refused file's message
 
@@ -64,7 +66,7 @@ class OpenFile(ModalScreen["Scenario | None"]):
             box.border_title = "Open a scenario"
             yield Label("↑/↓ and enter open a file; or type a path and enter. escape cancels.")
             yield OptionList(*self._options(), id="open-list")
-            yield Input(placeholder="a .toml path, or a bundled name", id="open-path")
+            yield Field(placeholder="a .toml path, or a bundled name", id="open-path")
             yield Label("", id="open-error")
 
     def _options(self) -> list[Option]:

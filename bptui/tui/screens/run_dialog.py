@@ -18,6 +18,8 @@ from textual.widgets import Input, Label
 
 from bptui.engine import MAX_EPOCHS  # the most epochs a timeline holds
 
+from ..widgets.field import Field
+
 MAX_CHARS = 16  # characters the field holds: room for the largest number and some spaces
 RANGE = f"a whole number from 1 to {MAX_EPOCHS:,}"
 
@@ -41,7 +43,7 @@ def parse_epochs(text: str) -> int | str:
     return n
 
 
-class EpochsInput(Input):
+class EpochsInput(Field):
     """The epochs field; says so when an edit is refused for its length (instead of a bare bell)."""
 
     class Refused(Message):

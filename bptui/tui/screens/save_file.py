@@ -20,6 +20,8 @@ from textual.widgets import Input, Label
 
 from bptui.printable import printable
 
+from ..widgets.field import Field
+
 Save = Callable[[Path, bool], str | None]  # (path, overwrite) -> the error, or None when saved
 
 
@@ -63,7 +65,7 @@ class SaveDialog(ModalScreen["Path | None"]):
             box.border_title = "Save a scenario"
             yield Label(Content(self.what))
             yield Label(Content(f"File name (in {printable(self.folder, 80)}); enter saves, escape cancels"))
-            yield Input(self.default, id="save-path", select_on_focus=False)
+            yield Field(self.default, id="save-path", select_on_focus=False)
             yield Label("", id="save-error")
 
     def on_mount(self) -> None:

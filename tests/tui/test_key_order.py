@@ -1,0 +1,79 @@
+"""Keys that arrive together (one read from the terminal) and messages that arrive late: what the
+pty abuse run found (issue 12).
+
+Textual hands the App every key of a read at once, and a key reaches a binding only after it has
+bubbled from the focused widget up to the App, one message queue at a time. So a message posted
+before a dialog opened can be handled after it (a pane focused by a click, a late ``tab``), and
+within an Input a character is inserted before a backspace that came first. These tests post the
+events as the driver does (``post_message``, no waiting between them), not with ``pilot.press``,
+which waits for each key to be handled.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.events import DescendantFocus
+
+from bptui.tui import BptuiApp
+from bptui.tui.screens import HelpScreen, RunDialog
+
+from .conftest import streetlight
+
+CHARACTERS = {"backspace": "\x7f", "enter": "\r", "escape": "\x1b", "question_mark": "?", "tab": "\t"}
+
+
+def typed(app: BptuiApp, *keys: str) -> None:
+    """Keys as the driver posts them from one read: all queued before any is handled."""
+    for key in keys:
+        app.post_message(events.Key(key, CHARACTERS.get(key, key if len(key) == 1 else None)))
+
+
+async def test_a_pane_focused_late_does_not_take_the_focus_of_a_dialog():
+    """A pane focused (by a click) just before ``?``: its focus message is handled after the help
+    opened. The help keeps its focus, so ``q`` closes the help and does not quit, and escape
+    closes it too (the pty run: the app quit on the probe's q; ``r`` found the help still open)."""
+    app = BptuiApp(streetlight())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        loss = app.query_one("#loss")
+        app.post_message(DescendantFocus(loss))  # what the click's focus sends, arriving late
+        await pilot.pause()
+        assert app.screen.focused is None or app.screen.focused.screen is app.screen
+        typed(app, "q")
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        assert not isinstance(app.screen, HelpScreen)
+        assert app.query_one("#loss").has_class("-current")  # the late focus still chose the pane
+        await pilot.press("question_mark")
+        app.post_message(DescendantFocus(app.query_one("#network")))
+        await pilot.pause()
+        typed(app, "escape")
+        await pilot.pause()
+        assert app.is_running and not isinstance(app.screen, HelpScreen)
+        await pilot.press("r")
+        assert isinstance(app.screen, RunDialog)
+
+
+async def test_keys_in_one_read_edit_the_run_dialog_in_order():
+    """Backspaces then a digit in one read give the digit (Textual alone inserts the digit first,
+    then the backspaces, bound one level up, delete it); a digit, backspace, digit give the last."""
+    app = BptuiApp(streetlight())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        field = app.screen.query_one("#epochs")
+        assert field.value == "60"
+        typed(app, "end", "backspace", "backspace", "backspace", "7")
+        await pilot.pause()
+        assert field.value == "7"
+        typed(app, "8", "backspace", "9", "left", "1", "home", "delete")
+        await pilot.pause()
+        assert field.value == "19"
+        typed(app, "end", "backspace", "backspace", "3", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, RunDialog)
+        assert app.debugger.layout.completed_epochs(app.debugger.g) == 3
