@@ -16,6 +16,7 @@ from textual.events import DescendantFocus
 
 from bptui.tui import BptuiApp
 from bptui.tui.screens import HelpScreen, RunDialog
+from bptui.tui.screens.edit import EditScreen
 
 from .conftest import streetlight
 
@@ -77,3 +78,23 @@ async def test_keys_in_one_read_edit_the_run_dialog_in_order():
         await pilot.pause()
         assert not isinstance(app.screen, RunDialog)
         assert app.debugger.layout.completed_epochs(app.debugger.g) == 3
+
+
+async def test_enter_twice_in_one_read_answers_the_edit_prompt_once():
+    """``= enter enter``: the edit was dismissed twice, the second time popping the main screen
+    (ScreenStackError: the app ended with a traceback, found by the pty abuse run)."""
+    app = BptuiApp(streetlight())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("equals_sign")
+        assert isinstance(app.screen, EditScreen)
+        field = app.screen.query_one("#edit-value")
+        field.value = "0.5"
+        typed(app, "enter", "enter", "enter")
+        await pilot.pause()
+        assert app._exception is None and app.is_running
+        assert len(app.screen_stack) == 1
+        assert app.edits_unsaved and app.debugger.target_undo() is not None  # the edit applied
+        await pilot.press("u")  # and only once: one undo takes it back, nothing is left to undo
+        await pilot.pause()
+        assert app.debugger.target_undo() is None

@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
@@ -25,6 +24,7 @@ from bptui.scenario import load_scenario, resolve
 from bptui.scenario.catalog import Entry, catalog
 
 from ..widgets.field import Field
+from .dialog import Dialog
 
 DESCRIPTION_CHARS = 120  # of a description shown under the title (cut at a word)
 ERROR_CHARS = 400  # of a refused file's message
@@ -50,7 +50,7 @@ def load_choice(path: str | Path) -> Scenario:
     return load_scenario(resolve(str(path)))
 
 
-class OpenFile(ModalScreen["Scenario | None"]):
+class OpenFile(Dialog["Scenario | None"]):
     """Dismisses with the loaded scenario, or ``None`` when cancelled."""
 
     CSS_PATH = "files.tcss"

@@ -6,15 +6,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from bptui.engine.entry import MAX_CHARS, parse_number
 
 from ..widgets.field import Field
+from .dialog import Dialog
 
 
-class PredictScreen(ModalScreen[float | None]):
+class PredictScreen(Dialog[float | None]):
     """Dismisses with the guess, or ``None`` when cancelled (escape: nothing steps)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]

@@ -15,12 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from bptui.printable import printable
 
 from ..widgets.field import Field
+from .dialog import Dialog
 
 Save = Callable[[Path, bool], str | None]  # (path, overwrite) -> the error, or None when saved
 
@@ -46,7 +46,7 @@ def check_name(text: str, folder: Path) -> tuple[Path | None, str]:
     return path, ""
 
 
-class SaveDialog(ModalScreen["Path | None"]):
+class SaveDialog(Dialog["Path | None"]):
     """Dismisses with the path saved to, or ``None`` when cancelled."""
 
     CSS_PATH = "files.tcss"
