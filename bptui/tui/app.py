@@ -26,6 +26,7 @@ from bptui.printable import printable
 
 from .explain import explain, explain_parameter, gradient_check
 from .files import FilesMixin
+from .keyorder import KeyOrderMixin
 from .keys import COMMANDS, HELP, keys_of
 from .messages import RunDone, RunProgress
 from .screens import AboutScreen, HelpScreen, RunDialog
@@ -42,7 +43,7 @@ INLINE_PASSES = 512  # a move computing more passes than this goes to the worker
 DIGIT_LEVELS = (4, 6, 8, 17)  # significant digits offered by +/-; 17 prints any float64 exactly
 
 
-class BptuiApp(TeachMixin, FilesMixin, App[None]):
+class BptuiApp(KeyOrderMixin, TeachMixin, FilesMixin, App[None]):
     CSS_PATH = ["app.tcss", "network.tcss"]
     BINDINGS = list[Binding | tuple[str, str] | tuple[str, str, str]](COMMANDS)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]

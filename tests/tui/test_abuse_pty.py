@@ -8,7 +8,8 @@ terminal given back (alternate screen left, mouse off) and cooked again.
 Nothing random may quit the app or change its scenario: ``q``, ctrl+q and ctrl+p (the palette can
 run Quit), and open, edit, reload and save (``abuse.EXCLUDED``: an edit makes ``q`` ask first)
 are never generated; every generated sequence is checked with the parser before it is written.
-The run dialog is opened and answered (``r``) with its keys in one write. Sized by ``BPTUI_ABUSE_KEYS`` (see ``abuse.py``).
+The run dialog is opened and answered (``r``) with its keys in one write. Sized by
+``BPTUI_ABUSE_KEYS`` (see ``abuse.py``).
 
 The bounds measure the app, not the clock of a shared machine: the harness never relies on a
 pause to separate keys. It takes the app back to its main screen with keys that mean one thing

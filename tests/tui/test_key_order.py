@@ -98,3 +98,26 @@ async def test_enter_twice_in_one_read_answers_the_edit_prompt_once():
         await pilot.press("u")  # and only once: one undo takes it back, nothing is left to undo
         await pilot.pause()
         assert app.debugger.target_undo() is None
+
+
+async def test_a_key_typed_on_one_screen_does_not_act_on_the_next():
+    """``r`` then enter in one read: the enter, sent to the main screen, was looked up after the
+    Run dialog opened and ran the default 60 epochs. Keys typed together all belong to the screen
+    on top when they came: ``? q q`` opens the help and nothing else (the q's were looked up in the
+    help's bindings, the second one after the first had closed it: it quit)."""
+    app = BptuiApp(streetlight())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        typed(app, "r", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, RunDialog) and app.debugger.g == 0  # asked, nothing run
+        await pilot.press("escape")
+        typed(app, "question_mark", "q", "q")
+        await pilot.pause()
+        assert app.return_code is None and isinstance(app.screen, HelpScreen)
+        await pilot.press("q")  # typed on the help: closes it
+        assert app.return_code is None and not isinstance(app.screen, HelpScreen)
+        await pilot.press("q")  # typed on the main screen: quits
+        assert app.return_code == 0
