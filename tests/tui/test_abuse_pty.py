@@ -259,10 +259,10 @@ class PtyFuzz:
         return how long the answer took. A retry is counted, not failed: under load a key can be
         taken while the app still finishes what came before (a run stopping says "under way")."""
         s = self.s
-        for attempt in range(3):
+        for attempt, timeout in enumerate((5.0, 10.0, ANSWER)):  # (a help open already closes on ?)
             start, t0 = len(s.output), time.monotonic()
             s.write(key)
-            if self.shows(text, start):
+            if self.shows(text, start, timeout):
                 answer = time.monotonic() - t0
                 self.slowest = max(self.slowest, answer)
                 return answer
