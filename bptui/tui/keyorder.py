@@ -8,6 +8,8 @@ before the first is handled, so a key typed on one screen could act on the next:
 opened the Run dialog and the enter typed on the main screen ran the default epochs; ``?`` ``q``
 ``q`` closed the help and quit. The pty abuse run found these; ``KeyOrderMixin`` drops a key that
 reaches the App's bindings after the screen it was typed on stopped being the one on top.
+Except escape: it only stops, cancels, closes or unpins, and enter then escape typed together
+in the Run dialog must still stop the run the enter started.
 """
 
 from __future__ import annotations
@@ -35,6 +37,6 @@ class KeyOrderMixin:
 
     async def _on_key(self, event: events.Key) -> None:
         entry = self.__dict__.get("_typed_on", {}).pop(id(event), None)
-        if entry is not None and entry[0] is event and entry[1] is not self.screen:  # type: ignore[attr-defined]
+        if event.key != "escape" and entry is not None and entry[0] is event and entry[1] is not self.screen:  # type: ignore[attr-defined]
             event.stop()
             event.prevent_default()  # App._on_key (the binding lookup) is not called

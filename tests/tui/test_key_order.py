@@ -121,3 +121,19 @@ async def test_a_key_typed_on_one_screen_does_not_act_on_the_next():
         assert app.return_code is None and not isinstance(app.screen, HelpScreen)
         await pilot.press("q")  # typed on the main screen: quits
         assert app.return_code == 0
+
+
+async def test_escape_typed_with_the_enter_that_starts_a_run_stops_it():
+    """enter escape in the Run dialog: the escape, looked up before the run began, did not stop
+    it (a million epochs ran). Now the field takes both in order: the escape cancels."""
+    app = BptuiApp(streetlight())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        app.screen.query_one("#epochs").value = "1000000"
+        typed(app, "enter", "escape")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.busy is None and not isinstance(app.screen, RunDialog)
+        assert app.debugger.g == 0
