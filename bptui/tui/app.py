@@ -27,6 +27,7 @@ from bptui.printable import printable
 from .debugging import DebugMixin
 from .explain import explain, explain_parameter, gradient_check
 from .files import FilesMixin
+from .keyorder import KeyOrderMixin
 from .keys import COMMANDS, HELP, keys_of
 from .messages import RunDone, RunProgress
 from .screens import AboutScreen, HelpScreen, RunDialog
@@ -43,7 +44,7 @@ INLINE_PASSES = 512  # a move computing more passes than this goes to the worker
 DIGIT_LEVELS = (4, 6, 8, 17)  # significant digits offered by +/-; 17 prints any float64 exactly
 
 
-class BptuiApp(DebugMixin, TeachMixin, FilesMixin, App[None]):
+class BptuiApp(KeyOrderMixin, DebugMixin, TeachMixin, FilesMixin, App[None]):
     CSS_PATH = ["app.tcss", "network.tcss"]
     BINDINGS = list[Binding | tuple[str, str] | tuple[str, str, str]](COMMANDS)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -98,12 +99,15 @@ class BptuiApp(DebugMixin, TeachMixin, FilesMixin, App[None]):
             self.query_one(f"#{pid}").set_class(pid == pane_id, "-current")
         self.query_one(PaneTabs).current = PANES[pane_id]
         # at once, not after a refresh: keys typed right after tab (tab →) are already queued and
-        # must reach the new pane (→ selects there; it would step on the old one)
-        self.screen.set_focus(self.query_one(f"#{pane_id}", Pane), scroll_visible=False)
+        # must reach the new pane (→ selects there; it would step on the old one). On the pane's
+        # own screen, not ``self.screen``: a focus message handled after a dialog opened would
+        # give the dialog a focus outside it, and its keys to the App (q in the help quit).
+        pane = self.query_one(f"#{pane_id}", Pane)
+        pane.screen.set_focus(pane, scroll_visible=False)
 
     def _cycle_pane(self, delta: int) -> None:
         ids = list(PANES)
-        focused = self.screen.focused
+        focused = self.default_screen.focused
         here = ids.index(focused.id) if isinstance(focused, Pane) and focused.id in ids else -delta
         self.show_pane(ids[(here + delta) % len(ids)])
 

@@ -10,6 +10,8 @@ reporting the mouse. ``GuardedDriver`` closes those holes without patching Textu
 - the input loop decodes with replacement characters and, should the parser still fail, starts a
   fresh one and goes on (the failing chunk of input is dropped, and counted);
 - resize reports from the input (in-band resize) outside a sane range are dropped;
+- ``PasteGuard`` (``paste.py``) bounds bracketed pastes: one that never ends is closed, and an
+  ``ESC`` inside a paste can no longer replay the pasted text as keys;
 - SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1/2 and SIGALRM end the app the normal way (so Textual
   gives the terminal back); if it cannot within ``GRACE`` seconds (a frozen event loop), the
   terminal is restored by hand and the process exits anyway.
@@ -40,6 +42,8 @@ from textual.drivers.linux_driver import LinuxDriver
 from textual.keys import Keys
 
 from bptui.printable import printable
+
+from .paste import PasteGuard
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -142,6 +146,7 @@ class GuardedDriver(LinuxDriver):
         selector.register(self.fileno, selectors.EVENT_READ)
         fileno = self.fileno
         parser = self.new_parser()
+        paste = PasteGuard()
         decode = getincrementaldecoder("utf-8")("replace").decode
 
         def feed(data: str) -> None:
@@ -155,6 +160,11 @@ class GuardedDriver(LinuxDriver):
 
         def tick() -> None:
             nonlocal parser
+            closed = paste.closed
+            if closing := paste.tick(time.monotonic()):
+                feed(closing)
+            if paste.closed != closed:
+                self._drop("<a paste that did not end>")
             try:
                 for event in parser.tick():
                     self.process_message(event)
@@ -175,7 +185,11 @@ class GuardedDriver(LinuxDriver):
                         self._input_lost("the terminal's input ended")
                         return False
                     if text:
-                        feed(text)
+                        closed = paste.closed
+                        if passed := paste.feed(text, time.monotonic()):  # ("" would end the parser)
+                            feed(passed)
+                        if paste.closed != closed:
+                            self._drop("<a paste over its limit>")
             tick()
             return True
 

@@ -142,3 +142,20 @@ def test_ctrl_c_ends_a_long_gradient_check_with_130_and_one_line(tmp_path: Path)
     result = interrupted(["check", "--gradients", str(tmp_path / "big.toml")], after=2.5)
     assert result.returncode == 130
     assert result.stderr.splitlines() == ["bptui: interrupted"]
+
+
+@pytest.mark.parametrize("shape", [(3, 1), (1, 70), (512, 4096), (10, 33), (7, 64), (0, 5)])
+def test_c_order_copies_a_transposed_array_exactly(shape) -> None:
+    """The block-by-block copy of a column-convention value (a transposed (samples, units) array)."""
+    import numpy as np
+
+    from bptui.jsonout import BLOCK, c_order, encode
+
+    rows = np.random.RandomState(sum(shape)).standard_normal(shape[::-1])  # (samples, units), C order
+    value = rows.T  # what the column convention shows: (units, samples), Fortran order
+    copied = c_order(value)
+    assert copied.flags.c_contiguous and copied.shape == value.shape
+    assert np.array_equal(copied, value) and copied.tobytes() == np.ascontiguousarray(value).tobytes()
+    assert c_order(rows) is rows  # already in C order: no copy
+    assert json.loads(encode(value)) == value.tolist()
+    assert BLOCK > 1

@@ -90,3 +90,17 @@ def test_through_a_real_process(tmp_path: Path) -> None:
     assert run.stdout == b""
     assert run.stderr.count(b"\n") == 1 and not set(run.stderr[:-1]) & {0x1B, 0x07, 0x0D, 0x0A}
     assert b"\\x1b]0;PWNED\\x07" in run.stderr
+
+
+@pytest.mark.parametrize("command", [["run"], ["run", "--steps", "2"], ["check"], ["check", "--gradients"]])
+def test_a_valid_file_s_title_is_shown_escaped_by_run_and_check(tmp_path: Path, command) -> None:
+    """A file that loads: ``bptui run`` printed its title raw above the table (the window renamed,
+    the screen cleared, a forged line); every line it and ``check`` print is safe."""
+    path = tmp_path / "ok.toml"
+    path.write_text(BASE.replace('"ok"', f'"{EVIL}"'), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "bptui", *command, str(path)], capture_output=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    out = run.stdout.decode()
+    assert not any(is_unsafe(ch) for ch in out.replace("\n", "")), ascii(out[:300])
+    if command[0] == "run":
+        assert out.splitlines()[0] == "\\x1b]0;PWNED\\x07\\x1b[2J\\x0abptui: error: forged second line\\x0d\\u202e"

@@ -1,14 +1,21 @@
 """Random abuse through a real pseudo-terminal (issue 12): bursts of keys, bracketed pastes, escape
 sequences (well-formed, absurd and broken), mouse reports, invalid UTF-8 and resizes (SIGWINCH)
 written to ``python -m bptui`` on four bundled scenarios. After every few bursts a liveness probe
-brings the app back to its main screen, opens the help with ``?`` and closes it with ``q`` (q in a
-modal), and reads a valid position off the status line. At the end ``q`` quits: exit 0, the
+brings the app back to its main screen, reads a valid position off the status line, opens the
+help with ``?`` and closes it. At the end ``q`` quits: exit 0, the
 terminal given back (alternate screen left, mouse off) and cooked again.
 
-Nothing random may quit the app: ``q``, ctrl+q and ctrl+p (the palette can run Quit) are never
-generated; every generated sequence is checked with the parser before it is written. The run
-dialog is opened and answered (``r``), ``q`` is pressed inside the help. Sized by
+Nothing random may quit the app or change its scenario: ``q``, ctrl+q and ctrl+p (the palette can
+run Quit), and open, edit, reload and save (``abuse.EXCLUDED``: an edit makes ``q`` ask first)
+are never generated; every generated sequence is checked with the parser before it is written.
+The run dialog is opened and answered (``r``) with its keys in one write. Sized by
 ``BPTUI_ABUSE_KEYS`` (see ``abuse.py``).
+
+The bounds measure the app, not the clock of a shared machine: the harness never relies on a
+pause to separate keys. It takes the app back to its main screen with keys that mean one thing
+however they are read (the end of a paste, then escape in the kitty keyboard protocol, which
+Textual decodes without its escape delay), waits for the app to answer (a full redraw showing
+the status line, the help on ``?``) with generous timeouts, and counts the retries it needed.
 """
 
 from __future__ import annotations
@@ -22,9 +29,11 @@ from collections import Counter, deque
 import pytest
 
 from bptui.tui.keys import HELP
+from bptui.tui.paste import END, START, PasteGuard
+from bptui.tui.paste import ESCAPE as PASTE_ESCAPE
 from bptui.tui.terminal import GuardedParser
 
-from .abuse import PTY_ACTIONS, SCENARIOS, SEED, random_size
+from .abuse import EXCLUDED, PTY_ACTIONS, SCENARIOS, SEED, random_size
 from .pty_session import PtySession, plain, restored
 
 pytestmark = pytest.mark.skipif(not hasattr(__import__("os"), "openpty"), reason="needs a pty")
@@ -32,12 +41,15 @@ pytestmark = pytest.mark.skipif(not hasattr(__import__("os"), "openpty"), reason
 PER_SCENARIO = max(PTY_ACTIONS // len(SCENARIOS), 1)
 BURST = (5, 25)  # actions written back to back
 PROBE_EVERY = 150  # actions between liveness probes
-ANSWER = 10.0  # seconds the app has to catch up with a burst, or start (wall clock)
-# Seconds the app, caught up, has to show the help on ``?``: wall clock on a shared machine, so
-# looser than the 1 s of CPU the Pilot run allows one action; the slowest is printed.
-FREEZE_WALL = float(os.environ.get("BPTUI_ABUSE_FREEZE_WALL", "5.0"))
+# Seconds the app has to catch up with a burst, start, or answer a probe: wall clock on a shared
+# machine, so far looser than the 1 s of CPU the Pilot run allows one action; the slowest answer
+# is printed.
+ANSWER = float(os.environ.get("BPTUI_ABUSE_ANSWER", "30.0"))
 ESCDELAY_MS = 20  # the app's escape delay (Textual reads ESCDELAY; its default is 100 ms)
-ESC_GAP = 0.1  # seconds after a lone ESC, past that delay (ESC and the next key apart: not alt+key)
+ESC_GAP = 0.1  # seconds after a random lone ESC, past that delay (usually read apart: not alt+key)
+# Escape however it is read: the end of a bracketed paste (nothing if none is open, so a paste
+# left open by the fuzz cannot take the probe's keys), then escape in the kitty protocol.
+ESCAPE = "\x1b[201~\x1b[27u"
 
 KEY_BYTES = {
     "n": "n",
@@ -76,10 +88,31 @@ KEY_BYTES = {
 # No q (random input never quits), no o or = (open and edit: a new scenario, unsaved edits that make
 # q ask first; see abuse.EXCLUDED).
 TEXT = "0123456789abdhijkmtvwxyAZ _-+/.,é٣１🙂λ"
-FORBIDDEN = {"q", "ctrl+q", "ctrl+p"}  # what random input must never decode to
-# Not 200: ``ESC [200~`` without its ``ESC [201~`` makes Textual take every later byte as pasted
-# text (escape and q included), for good: a terminal never sends that, and the fuzz must not either.
-NUMBERS = [0, 1, 2, 5, 9, 27, 48, 97, 201, 1004, 2026, 2048, 57441, 0x10FFFF, 0x110000, 999999999, 2**31, 2**63, 10**30]
+# What random input must never decode to: quitting keys, and those that change the scenario.
+FORBIDDEN = {"q", "ctrl+q", "ctrl+p"} | EXCLUDED
+# (200: a paste that starts and may not end; the driver's PasteGuard closes it.)
+NUMBERS = [
+    0,
+    1,
+    2,
+    5,
+    9,
+    27,
+    48,
+    97,
+    200,
+    201,
+    1004,
+    2026,
+    2048,
+    57441,
+    0x10FFFF,
+    0x110000,
+    999999999,
+    2**31,
+    2**63,
+    10**30,
+]
 FINALS = "ABCDEFGHJKPRSTZ~umMthlnc"
 KILLERS = [
     "\x1b[1114112u",
@@ -101,7 +134,9 @@ def decoded_keys(data: str) -> set[str]:
     characters (or after the escape delay): ``ESC [ 1 2 q`` is a ``q`` in the end."""
     found = set()
     for tail in ("\x1b", "x" * 40):
-        found |= {getattr(event, "key", "") for event in GuardedParser().feed(data + tail)}
+        guard = PasteGuard()  # as the driver feeds its parser
+        text = guard.feed(data + tail, 0.0) + guard.tick(3600.0)
+        found |= {getattr(event, "key", "") for event in GuardedParser().feed(text)}
     return found
 
 
@@ -168,12 +203,18 @@ class PtyFuzz:
             self.send("\x1b", "escape", "keys")
             time.sleep(ESC_GAP)
         elif roll < 0.7:
-            text = "".join(rng.choice(TEXT + "\n\t") for _ in range(rng.choice([1, 10, 200, 2000])))
-            self.send(f"\x1b[200~{text}\x1b[201~", f"paste {len(text)}", "pastes")
+            text = "".join(rng.choice(TEXT + "\n\t\x1b") for _ in range(rng.choice([1, 10, 200, 2000])))
+            if rng.random() < 0.1:  # a paste that does not end; a lone escape cancels it
+                self.send(f"{START}{text}", f"unended paste {len(text)}", "unended pastes")
+                time.sleep(ESC_GAP)
+                self.send("\x1b", "escape", "keys")
+                time.sleep(2 * ESC_GAP + PASTE_ESCAPE)
+            else:
+                self.send(f"{START}{text}{END}", f"paste {len(text)}", "pastes")
         elif roll < 0.84:
             for _ in range(20):
                 seq = random_sequence(rng)
-                if not decoded_keys(seq) & FORBIDDEN and "\x1b[200~" not in seq:
+                if not decoded_keys(seq) & FORBIDDEN:
                     break
             else:
                 return
@@ -208,17 +249,38 @@ class PtyFuzz:
         return wait_plain(self.s, text, start, timeout=timeout)
 
     def to_main_screen(self) -> None:
-        """Escape closes any dialog or help, stops a run, unpins: three leave the main screen shown."""
-        for _ in range(3):
-            self.s.write("\x1b")
-            time.sleep(ESC_GAP)
+        """Three escapes close any dialog or help, stop a run, unpin (read as escape however the
+        input is split), then wait until the app has drawn what followed."""
+        self.s.write(ESCAPE * 3)
+        self.s.wait_quiet(0.2, timeout=ANSWER)
+
+    def answered(self, key: str, text: str, what: str) -> float:
+        """Write ``key`` until ``text`` is drawn (at most three times, from the main screen);
+        return how long the answer took. A retry is counted, not failed: under load a key can be
+        taken while the app still finishes what came before (a run stopping says "under way")."""
+        s = self.s
+        for attempt, timeout in enumerate((5.0, 10.0, ANSWER)):  # (a help open already closes on ?)
+            start, t0 = len(s.output), time.monotonic()
+            s.write(key)
+            if self.shows(text, start, timeout):
+                answer = time.monotonic() - t0
+                self.slowest = max(self.slowest, answer)
+                return answer
+            self.alive()
+            self.counts[f"{what} retries"] += 1
+            if attempt < 2:
+                self.to_main_screen()
+        raise AssertionError(f"no {what} on {key!r} ({self.where()})\n" + plain(s.output)[-4000:])
 
     def probe(self) -> None:
-        """The status line in a full redraw is valid; the app answers: ``?`` shows the help, ``q``
-        closes it."""
+        """The status line in a full redraw is valid; the app answers: ``?`` shows the help.
+
+        The help is closed with escape, not ``q``: Textual evaluates a key's bindings when it has
+        bubbled up to the App, against the screen on top *then*; when the app lags behind a burst,
+        a fuzz key still bubbling can close the help first, and the ``q`` meant for the help
+        quits (``q`` in a modal is tested by Pilot and tests/tui/test_key_order.py)."""
         s = self.s
         self.alive()
-        s.wait_quiet(0.2, timeout=ANSWER)
         self.to_main_screen()
         # A full redraw follows a resize; wide, so that notifications (on the right) leave the
         # status line's position readable.
@@ -231,46 +293,20 @@ class PtyFuzz:
         assert positions, f"no status line in a full redraw ({self.where()})\n{plain(s.output[start:])[:3000]}"
         epoch, sample, samples, k, steps = (int(n or 0) for n in positions[-1])
         assert epoch >= 1 and 1 <= sample <= samples and 0 <= k <= steps, (positions[-1], self.where())
-        for _attempt in range(3):  # (rarely, under load, a ? is not taken: once more from the top)
-            start, t0 = len(s.output), time.monotonic()
-            s.write("?")
-            if self.shows(HELP["step"], start):
-                break
-            self.counts["probe retries"] += 1
-            self.to_main_screen()
-            s.wait_quiet(0.2, timeout=ANSWER)
-        else:
-            raise AssertionError(f"no help on ? ({self.where()})\n" + plain(s.output[start:])[-4000:])
-        answer = time.monotonic() - t0
-        self.slowest = max(self.slowest, answer)
-        assert answer < FREEZE_WALL, f"the help took {answer:.2f} s ({self.where()})"
-        start = len(s.output)
-        s.write("q")  # q inside a modal closes it and never quits
-        self.counts["keys"] += 2
-        s.wait_quiet(0.2, timeout=ANSWER)
+        self.answered("?", HELP["step"], "help")
+        self.to_main_screen()  # (not q: see below)
+        self.counts["keys"] += 1
         self.alive()
 
     def run_dialog(self) -> None:
-        """``r``, a number, enter: the run dialog answered through the terminal. (A run still
-        stopping says "under way" instead of asking: then once more.)"""
-        s = self.s
-        for _attempt in range(3):
-            self.to_main_screen()
-            s.wait_quiet(0.2, timeout=ANSWER)
-            start = len(s.output)
-            s.write("r")
-            if self.shows("How many epochs", start, timeout=3.0):
-                break
-        else:
-            raise AssertionError(f"no run dialog on r ({self.where()})")
-        s.write("\x7f" * 3)
-        time.sleep(0.1)  # (keys in one read can be handled out of order by Textual's Input)
-        s.write(str(self.rng.randint(1, 9)))
-        time.sleep(0.1)
-        s.write("\r")
+        """``r``, then backspaces, a digit and enter in one write: the run dialog answered
+        through the terminal, its keys taken in the order written."""
+        self.to_main_screen()
+        self.answered("r", "How many epochs", "run dialog")
+        self.s.write("\x7f" * 3 + str(self.rng.randint(1, 9)) + "\r")
         self.counts["keys"] += 6
         self.counts["run dialogs"] += 1
-        s.wait_quiet(0.2, timeout=ANSWER)
+        self.s.wait_quiet(0.2, timeout=ANSWER)
 
 
 def wait_plain(s: PtySession, text: str, start: int, timeout: float = ANSWER) -> bool:
@@ -290,15 +326,11 @@ def test_the_plain_keys_and_text_of_the_fuzz_never_quit():
     assert not {k for b in KEY_BYTES.values() for k in decoded_keys(b)} & FORBIDDEN
 
 
-@pytest.mark.skipif(
-    not os.environ.get("BPTUI_ABUSE_PTY"),
-    reason="wall-clock bounds on a shared 2-core machine: run with BPTUI_ABUSE_PTY=1 (see README)",
-)
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_random_abuse_through_a_real_terminal(name, tmp_path):
     rng = random.Random(f"{SEED}:pty:{name}")
     with PtySession(name, cwd=tmp_path, env={"ESCDELAY": str(ESCDELAY_MS)}) as s:
-        assert s.wait_ready(), plain(s.output)[-1000:]
+        assert s.wait_ready(ANSWER), plain(s.output)[-1000:]
         fuzz = PtyFuzz(s, rng, name)
         fuzz.run_dialog()
         done, next_probe = 0, PROBE_EVERY
@@ -313,12 +345,12 @@ def test_random_abuse_through_a_real_terminal(name, tmp_path):
                     fuzz.run_dialog()
                 next_probe += PROBE_EVERY
         fuzz.probe()
-        for _attempt in range(3):  # (on a loaded machine, an ESC and the q may still read as alt+q)
+        for _attempt in range(3):  # (a retry is counted)
             fuzz.to_main_screen()
-            s.wait_quiet(0.2, timeout=ANSWER)
             s.write("q")
-            if (status := s.wait(3.0)) is not None:
+            if (status := s.wait(ANSWER / 3)) is not None:
                 break
+            fuzz.counts["quit retries"] += 1
         text = plain(s.output)
         assert status == 0, f"exit {status} ({fuzz.where()})\n{text[-1500:]}"
         assert "Traceback" not in text, text[-2000:]

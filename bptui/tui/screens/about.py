@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from bptui.engine import Scenario
 from bptui.printable import printable
+
+from .dialog import Dialog
 
 TEXT_LIMIT = 20_000  # characters of a description shown (the rest is counted, not dropped silently)
 
@@ -55,7 +56,7 @@ def about_text(sc: Scenario) -> Content:
     return Content("\n").join(lines)
 
 
-class AboutScreen(ModalScreen[None]):
+class AboutScreen(Dialog[None]):
     DEFAULT_CSS = """
     AboutScreen {
         align: center middle;

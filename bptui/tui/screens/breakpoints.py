@@ -11,12 +11,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from bptui.engine.breakpoints import COUNT, KINDS, THRESHOLD, Breakpoints, parse_breakpoint
 from bptui.engine.steps import Layout
+
+from ..widgets.field import Field
+from .dialog import Dialog
 
 
 def list_text(book: Breakpoints) -> str:
@@ -41,7 +43,7 @@ def _hint(kind: str) -> str:
     return f"{kind}: no number needed: enter adds it"
 
 
-class BreakpointsScreen(ModalScreen[None]):
+class BreakpointsScreen(Dialog[None]):
     BINDINGS = [Binding("escape", "close", "Close", show=False)]
 
     def __init__(self, book: Breakpoints, layout: Layout) -> None:
@@ -61,8 +63,8 @@ class BreakpointsScreen(ModalScreen[None]):
             )
             yield OptionList(*[Option(f"{k:<12} {what}", id=k) for k, what in KINDS.items()], id="bp-kinds")
             yield Label(_hint(self.kind), id="bp-kind", markup=False)
-            yield Input(placeholder="x or N for the kind chosen", id="bp-value", max_length=40)
-            yield Input(placeholder="number of a breakpoint to remove, e.g. 2", id="bp-remove", max_length=12)
+            yield Field(placeholder="x or N for the kind chosen", id="bp-value", max_length=40)
+            yield Field(placeholder="number of a breakpoint to remove, e.g. 2", id="bp-remove", max_length=12)
             yield Label("", id="bp-error", classes="prompt-error", markup=False)
 
     def on_mount(self) -> None:

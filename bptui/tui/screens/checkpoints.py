@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from bptui.engine.checkpoints import CheckpointState
 from bptui.printable import printable
+
+from .dialog import Dialog
 
 
 def checkpoints_text(states: list[CheckpointState]) -> str:
@@ -22,7 +23,7 @@ def checkpoints_text(states: list[CheckpointState]) -> str:
     return f"{head}\n\n{body}\n\nescape, k or q closes this list"
 
 
-class CheckpointsScreen(ModalScreen[None]):
+class CheckpointsScreen(Dialog[None]):
     BINDINGS = [Binding("escape,k,q", "dismiss", "Close", show=False)]
 
     def __init__(self, states: list[CheckpointState]) -> None:

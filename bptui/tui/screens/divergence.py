@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from .dialog import Dialog
 
-class DivergenceScreen(ModalScreen[None]):
+
+class DivergenceScreen(Dialog[None]):
     BINDINGS = [Binding("escape,x,q", "dismiss", "Close", show=False)]
 
     def __init__(self, lines: list[str]) -> None:

@@ -8,16 +8,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from bptui.engine.entry import MAX_CHARS, parse_number
+
+from ..widgets.field import Field
+from .dialog import Dialog
 
 Check = Callable[[str, float | None], str | None]  # (name, value or None) → what is wrong, or None
 Current = Callable[[str], str]  # name → its value now, as text ("" when the name is not valid)
 
 
-class EditScreen(ModalScreen[tuple[str, float] | None]):
+class EditScreen(Dialog[tuple[str, float] | None]):
     """Dismisses with (name, value), checked by the App's ``check``; ``None`` when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
@@ -37,9 +39,9 @@ class EditScreen(ModalScreen[tuple[str, float] | None]):
                 classes="prompt-hint",
                 markup=False,
             )
-            yield Input(self.target, id="edit-name", max_length=40)
+            yield Field(self.target, id="edit-name", max_length=40)
             yield Label(f"now {now}", id="edit-now", markup=False)
-            yield Input(
+            yield Field(
                 now,
                 id="edit-value",
                 placeholder="the new value, e.g. 0.5",

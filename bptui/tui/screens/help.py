@@ -6,10 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..keys import COMMANDS, HELP, NAVIGATION, keys_of
+from .dialog import Dialog
 
 
 def help_text() -> Content:
@@ -20,7 +20,7 @@ def help_text() -> Content:
     return Content("\n").join(lines)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     BINDINGS = [
         Binding("escape,question_mark,q", "dismiss", "Close", show=False),
     ]

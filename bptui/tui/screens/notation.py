@@ -6,11 +6,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from bptui.engine import Scenario
 from bptui.printable import printable
+
+from .dialog import Dialog
 
 
 def legend_rows(scenario: Scenario) -> list[tuple[str, str, str]]:
@@ -74,7 +75,7 @@ def legend_text(scenario: Scenario) -> Content:
     return Content("\n").join(lines)
 
 
-class NotationScreen(ModalScreen[None]):
+class NotationScreen(Dialog[None]):
     BINDINGS = [Binding("escape,N,q", "dismiss", "Close", show=False)]
 
     def __init__(self, scenario: Scenario) -> None:

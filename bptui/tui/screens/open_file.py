@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
@@ -23,6 +22,9 @@ from bptui.errors import ScenarioError
 from bptui.printable import printable
 from bptui.scenario import load_scenario, resolve
 from bptui.scenario.catalog import Entry, catalog
+
+from ..widgets.field import Field
+from .dialog import Dialog
 
 DESCRIPTION_CHARS = 120  # of a description shown under the title (cut at a word)
 ERROR_CHARS = 400  # of a refused file's message
@@ -48,7 +50,7 @@ def load_choice(path: str | Path) -> Scenario:
     return load_scenario(resolve(str(path)))
 
 
-class OpenFile(ModalScreen["Scenario | None"]):
+class OpenFile(Dialog["Scenario | None"]):
     """Dismisses with the loaded scenario, or ``None`` when cancelled."""
 
     CSS_PATH = "files.tcss"
@@ -64,7 +66,7 @@ class OpenFile(ModalScreen["Scenario | None"]):
             box.border_title = "Open a scenario"
             yield Label("↑/↓ and enter open a file; or type a path and enter. escape cancels.")
             yield OptionList(*self._options(), id="open-list")
-            yield Input(placeholder="a .toml path, or a bundled name", id="open-path")
+            yield Field(placeholder="a .toml path, or a bundled name", id="open-path")
             yield Label("", id="open-error")
 
     def _options(self) -> list[Option]:

@@ -6,13 +6,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from bptui.engine.entry import MAX_CHARS, parse_number
 
+from ..widgets.field import Field
+from .dialog import Dialog
 
-class PredictScreen(ModalScreen[float | None]):
+
+class PredictScreen(Dialog[float | None]):
     """Dismisses with the guess, or ``None`` when cancelled (escape: nothing steps)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
@@ -28,7 +30,7 @@ class PredictScreen(ModalScreen[float | None]):
             box.border_title = "Predict"
             yield Label(f"{self.question}: what will it be?", id="predict-question", markup=False)
             yield Label(f"{self.rule} · enter answers, escape cancels{self.score}", classes="prompt-hint", markup=False)
-            yield Input(placeholder="a number, e.g. 0.25", id="guess", max_length=MAX_CHARS + 8)
+            yield Field(placeholder="a number, e.g. 0.25", id="guess", max_length=MAX_CHARS + 8)
             yield Label("", id="predict-error", classes="prompt-error", markup=False)
 
     def on_mount(self) -> None:

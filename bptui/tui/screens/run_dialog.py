@@ -13,10 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from bptui.engine import MAX_EPOCHS  # the most epochs a timeline holds
+
+from ..widgets.field import Field
+from .dialog import Dialog
 
 MAX_CHARS = 16  # characters the field holds: room for the largest number and some spaces
 RANGE = f"a whole number from 1 to {MAX_EPOCHS:,}"
@@ -41,7 +43,7 @@ def parse_epochs(text: str) -> int | str:
     return n
 
 
-class EpochsInput(Input):
+class EpochsInput(Field):
     """The epochs field; says so when an edit is refused for its length (instead of a bare bell)."""
 
     class Refused(Message):
@@ -52,7 +54,7 @@ class EpochsInput(Input):
         self.post_message(self.Refused())
 
 
-class RunDialog(ModalScreen[int | None]):
+class RunDialog(Dialog[int | None]):
     """Dismisses with the number of epochs, or ``None`` when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
@@ -60,14 +62,11 @@ class RunDialog(ModalScreen[int | None]):
     def __init__(self, default: int) -> None:
         super().__init__()
         self.default = default
-        self.answered = False  # dismissed already: keys queued behind the answer are ignored
 
     def answer(self, result: int | None) -> None:
-        """Dismiss once. Keys that arrive together (enter enter, enter escape) are all handled,
-        and a second ``dismiss`` would pop the main screen: ScreenStackError, the app ends."""
-        if not self.answered:
-            self.answered = True
-            self.dismiss(result)
+        """Dismiss (once: keys that arrive together, enter enter or enter escape, are all handled;
+        ``Dialog`` ignores the answers after the first)."""
+        self.dismiss(result)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="run-dialog") as box:

@@ -15,10 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from bptui.printable import printable
+
+from ..widgets.field import Field
+from .dialog import Dialog
 
 Save = Callable[[Path, bool], str | None]  # (path, overwrite) -> the error, or None when saved
 
@@ -44,7 +46,7 @@ def check_name(text: str, folder: Path) -> tuple[Path | None, str]:
     return path, ""
 
 
-class SaveDialog(ModalScreen["Path | None"]):
+class SaveDialog(Dialog["Path | None"]):
     """Dismisses with the path saved to, or ``None`` when cancelled."""
 
     CSS_PATH = "files.tcss"
@@ -63,7 +65,7 @@ class SaveDialog(ModalScreen["Path | None"]):
             box.border_title = "Save a scenario"
             yield Label(Content(self.what))
             yield Label(Content(f"File name (in {printable(self.folder, 80)}); enter saves, escape cancels"))
-            yield Input(self.default, id="save-path", select_on_focus=False)
+            yield Field(self.default, id="save-path", select_on_focus=False)
             yield Label("", id="save-error")
 
     def on_mount(self) -> None:
