@@ -31,7 +31,8 @@ from .accuracy import AccuracyLog
 from .batches import BatchPlan, layout_of
 from .history import CheckpointStore, LossLog, ParamCodec, PassCache
 from .moves import Moved, NonFinite, Origin
-from .network import Network, Params, initial_params, train_pass, train_pass_checked
+from .kernel import PassKernel
+from .network import Network, Params, initial_params
 from .sample_pass import SamplePass
 from .spec import Scenario
 from .steps import Position
@@ -57,6 +58,7 @@ class Timeline:
     ) -> None:
         self.scenario = scenario
         self.net = Network.from_scenario(scenario)
+        self.kernel = PassKernel(self.net)  # run-N's pass (train_pass's numbers, less Python)
         self.plan = BatchPlan(scenario)  # which rows each pass holds, and the epoch-loss accounting
         self.layout = layout_of(scenario)
         params = initial_params(scenario) if origin is None else origin.params.copy()
@@ -364,6 +366,7 @@ class Timeline:
         params, losses, cache = self._params, self._losses, self._pass_cache
         divisor, weights = plan.divisor, (plan.rows if plan.weighted else None)
         tests = self._tests  # scores the test split at each epoch's end (None: the file has none)
+        train = self.kernel.train
         # the starts of the last passes before the target (at least an epoch, or a stride of
         # passes), so walking back from it costs one pass per step
         cache_from = tp - min(cache.slots - 1, max(passes, MIN_CHECKPOINT_GAP))
@@ -389,16 +392,13 @@ class Timeline:
             if i == 0 and p > start:
                 batches = plan.batches(p // passes + 1)  # the next epoch's order
             a0, t = batches[i]
-            if self.watch is not None or stop_on_nonfinite:
-                if self.watch is not None:
-                    loss, finite = self.watch(net, params, a0, t, p)
-                else:
-                    loss, finite = train_pass_checked(net, params, a0, t)
-                if stop_on_nonfinite and not finite:
-                    self.passes_computed += p + 1 - start
-                    return self._locate_divergence(p, tp, tk)
+            if self.watch is not None:
+                loss, finite = self.watch(net, params, a0, t, p)
             else:
-                loss = train_pass(net, params, a0, t)
+                loss, finite = train(params, a0, t, stop_on_nonfinite)
+            if stop_on_nonfinite and not finite:
+                self.passes_computed += p + 1 - start
+                return self._locate_divergence(p, tp, tk)
             acc += loss if weights is None else loss * weights[i]
             p += 1
             if p % passes == 0:
