@@ -106,11 +106,13 @@ class PassKernel:
                 da = dz.dot(W.T)  # from W before its update, as updating at the end does
             if mu:
                 momentum_layer(params, i, dW, db, lr, mu)
-            else:
-                W -= lr * dW
+            else:  # W -= lr·dW with lr·dW formed in dW's own (fresh) array: the same numbers
+                dW *= lr
+                W -= dW
                 if db is not None:
+                    db *= lr
                     b = bs[i]
-                    b -= lr * db  # type: ignore[operator]
+                    b -= db  # type: ignore[operator]
         if not checked:
             return loss, True
         chk += loss
