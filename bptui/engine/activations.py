@@ -104,9 +104,9 @@ def _softmax(z: Array) -> Array:
     """``e = exp(z − max z); e / Σe`` row by row: the exported script's ``np.max``/``np.sum`` are
     these same ufunc reductions (called directly: a third of the cost on a mini-batch), and
     ``exp`` and the division work in place on the one new array (the same numbers)."""
-    e = z - _max(z, -1, None, None, True)
+    e = z - _max(z, -1, keepdims=True)
     np.exp(e, out=e)
-    e /= _sum(e, -1, None, None, True)
+    e /= _sum(e, -1, keepdims=True)
     return e
 
 
@@ -114,7 +114,7 @@ def _softmax_backward(z: Array, a: Array, da: Array) -> Array:
     """Jᵀ·da with the softmax Jacobian J = diag(a) − a·aᵀ, row by row:
     ``a * (da − Σ(da·a))`` (the script's expression, in place on its one new array)."""
     p = da * a
-    s = _sum(p, -1, None, None, True)
+    s = _sum(p, -1, keepdims=True)
     np.subtract(da, s, out=p)
     p *= a
     return p

@@ -112,7 +112,7 @@ class PassKernel:
                 if db is not None:
                     db *= lr
                     b = bs[i]
-                    b -= db  # type: ignore[operator]
+                    b -= db
         if not checked:
             return loss, True
         chk += loss

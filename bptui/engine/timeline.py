@@ -30,8 +30,8 @@ import numpy as np
 from .accuracy import AccuracyLog
 from .batches import BatchPlan, layout_of
 from .history import CheckpointStore, LossLog, ParamCodec, PassCache
-from .moves import Moved, NonFinite, Origin
 from .kernel import PassKernel
+from .moves import Moved, NonFinite, Origin
 from .network import Network, Params, initial_params
 from .sample_pass import SamplePass
 from .spec import Scenario
