@@ -30,6 +30,8 @@ import math
 
 import numpy as np
 
+from .activations import _softmax, _softmax_backward
+from .losses import _ce_evaluate
 from .momentum import momentum_layer
 from .network import Network, Params
 
@@ -38,7 +40,7 @@ Array = np.ndarray
 # (output activation, loss) pairs whose loss is non-finite whenever the output layer's z is
 LOSS_SEES_Z = {("softmax", "cross_entropy"), ("sigmoid", "binary_cross_entropy")}
 
-_add = np.add.reduce
+_add, _min = np.add.reduce, np.minimum.reduce
 
 
 class PassKernel:
@@ -59,6 +61,12 @@ class PassKernel:
         if watch and (acts[-1].name, net.loss.name) in LOSS_SEES_Z:
             watch[-1] = False
         self.watch = tuple(watch)
+        # softmax output with the built-in cross-entropy: one-hot passes take the short form
+        self.short_ce = bool(acts) and (acts[-1].forward, acts[-1].backward, net.loss.evaluate) == (
+            _softmax,
+            _softmax_backward,
+            _ce_evaluate,
+        )
         self._ones: list[Array | None] = [None] * L  # grown to the largest z seen, per layer
 
     def _ones_for(self, i: int, n: int) -> Array:
@@ -67,9 +75,40 @@ class PassKernel:
             ones = self._ones[i] = np.ones(n)
         return ones if ones.shape[0] == n else ones[:n]
 
-    def train(self, params: Params, a0: Array, t: Array, checked: bool = False) -> tuple[float, bool]:
+    def _softmax_ce(self, y: Array, hot: Array, rows: int) -> tuple[float, Array]:
+        """(loss, dz of the output layer) of softmax with cross-entropy on a pass whose targets
+        are one-hot (``hot``: the flat positions of the 1s) and whose outputs ``y`` are all > 0.
+
+        The general path's numbers bit for bit, with the arithmetic on zeros left out: there
+        ``−t/y ÷ rows`` is exactly −0.0 off the hot class, so ``da·y`` is −0.0 there and the row
+        sum ``s`` is exactly the hot entry's ``da_c·y_c``; ``da − s`` is exactly ``−s`` off the hot
+        class; ``t·ln y`` is ±0.0 off it, so a row's loss is exactly ``−ln y_c``. What remains is the
+        same operations on the hot entries (one per row) and ``y·(−s)`` elsewhere. (A ``y`` of 0
+        makes the general path's loss NaN from ``0·ln 0``: such a pass takes the general path.)
+        """
+        yc = y.ravel().take(hot)
+        per = np.log(yc)
+        np.negative(per, out=per)
+        dac = np.divide(-1.0, yc)  # (−t)/y on the hot class
+        if self.mean:
+            loss = float(_add(per)) / rows
+            dac /= rows
+        else:
+            loss = float(_add(per))
+        s = dac * yc  # Σ_j da_j·y_j of the row: its hot term, the others are −0.0
+        dzc = dac - s
+        dzc *= yc
+        np.negative(s, out=s)
+        dz = y * s[:, None]  # y·(da − s) with da = −0.0
+        dz.ravel()[hot] = dzc
+        return loss, dz
+
+    def train(
+        self, params: Params, a0: Array, t: Array, checked: bool = False, hot: Array | None = None
+    ) -> tuple[float, bool]:
         """One pass on ``params`` in place; returns (its loss, whether every value was finite —
-        always ``True`` unless ``checked``)."""
+        always ``True`` unless ``checked``). ``hot``: the pass's one-hot target positions
+        (:meth:`.batches.BatchPlan.hot`), for the short form of softmax with cross-entropy."""
         Ws, bs = params.W, params.b
         fwd, watch = self.forward, self.watch
         L = self.depth
@@ -88,8 +127,12 @@ class PassKernel:
             z_s[i + 1] = z
             a_s[i + 1] = a
         rows = a.shape[0]
+        dz_out = None  # the output layer's dz, when the short form computed it
         if not self.batch or (self.minibatch and rows == 1):
             loss, da = self.single(a, t)
+        elif hot is not None and self.short_ce and _min(a, None) > 0.0:
+            loss, dz_out = self._softmax_ce(a, hot, rows)
+            da = dz_out  # unused: the output layer takes dz_out
         else:
             per, grad = self.evaluate(a, t)
             if self.mean:  # float(np.mean(per)): np.mean's own add.reduce, then ÷ rows
@@ -99,7 +142,7 @@ class PassKernel:
         bwd, has_bias, lr, mu = self.backward, self.has_bias, self.lr, self.mu
         for i in range(L - 1, -1, -1):
             W = Ws[i]
-            dz = bwd[i](z_s[i + 1], a_s[i + 1], da)
+            dz = dz_out if dz_out is not None and i == L - 1 else bwd[i](z_s[i + 1], a_s[i + 1], da)
             dW = a_s[i].T.dot(dz)
             db = _add(dz, 0) if has_bias[i] else None  # dz.sum(axis=0)
             if i > 0:

@@ -372,7 +372,7 @@ class Timeline:
         cache_from = tp - min(cache.slots - 1, max(passes, MIN_CHECKPOINT_GAP))
         p, acc = self._p, self._acc
         start = p
-        batches = plan.batches(p // passes + 1)
+        batches, hots = plan.batches(p // passes + 1), plan.hot(p // passes + 1)
         epochs = tp // passes + 1  # the last epoch this move can complete (pass tp may end one)
         losses.reserve(epochs)  # room for every loss of the move: the loop writes them directly
         self._checkpoints.reserve(epochs // self._stride + 2)
@@ -390,12 +390,12 @@ class Timeline:
                 cache.put(p, params, acc)
             i = p % passes
             if i == 0 and p > start:
-                batches = plan.batches(p // passes + 1)  # the next epoch's order
+                batches, hots = plan.batches(p // passes + 1), plan.hot(p // passes + 1)  # the next epoch's order
             a0, t = batches[i]
             if self.watch is not None:
                 loss, finite = self.watch(net, params, a0, t, p)
             else:
-                loss, finite = train(params, a0, t, stop_on_nonfinite)
+                loss, finite = train(params, a0, t, stop_on_nonfinite, hots[i])
             if stop_on_nonfinite and not finite:
                 self.passes_computed += p + 1 - start
                 return self._locate_divergence(p, tp, tk)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bptui.engine.batches import BatchPlan
+from bptui.engine.batches import BatchPlan, one_hot_classes
 from bptui.engine.kernel import LOSS_SEES_Z, PassKernel
 from bptui.engine.network import Network, initial_params
 from bptui.engine.sample_pass import SamplePass
@@ -44,9 +46,10 @@ def test_the_kernel_leaves_the_numbers_stepping_leaves(sc) -> None:
     stepped, fast, checked = initial_params(sc), initial_params(sc), initial_params(sc)
     for p in range(3 * plan.passes):  # three epochs: every batch, the short last one, new orders
         a0, t = plan.batch(p)
+        hot = plan.hot(p // plan.passes + 1)[p % plan.passes]  # softmax + CE: the short form
         sp = stepped_pass(net, stepped, a0, t)
         loss, finite = kernel.train(fast, a0, t)
-        loss_c, finite_c = kernel.train(checked, a0, t, checked=True)
+        loss_c, finite_c = kernel.train(checked, a0, t, checked=True, hot=hot)
         assert finite and finite_c
         assert loss == sp.loss and loss_c == sp.loss  # bit for bit: == on floats
         assert fast.equals(stepped) and checked.equals(stepped)
@@ -84,14 +87,63 @@ def test_the_finite_flag_is_every_z_and_the_loss_finite(hidden: str, loss: str) 
         net, plan = Network.from_scenario(sc), BatchPlan(sc)
         a0, t = plan.batch(0)
         params = blown_up(sc, rng)
+        stepped = params.copy()
         with np.errstate(all="ignore"):
-            sp = stepped_pass(net, params.copy(), a0, t)
-            _, finite = PassKernel(net).train(params, a0, t, checked=True)
+            sp = stepped_pass(net, stepped, a0, t)
+            value, finite = PassKernel(net).train(params, a0, t, checked=True, hot=plan.hot(1)[0])
         zs_finite = [bool(np.isfinite(z).all()) for z in sp.z[1:]]
         truth = bool(np.isfinite(sp.loss)) and all(zs_finite)
         assert finite == truth, (case, zs_finite, sp.loss)
+        assert np.array_equal(value, sp.loss, equal_nan=True) and params.equals(stepped)  # the same numbers
         flagged += not finite
         output_only += all(zs_finite[:-1]) and not zs_finite[-1]
     assert flagged >= 10  # the cases do diverge
     if (output, loss) in LOSS_SEES_Z:
         assert output_only >= 1  # …and some only in the output z, which the loss alone reports
+
+
+def same_bits(x, y) -> bool:
+    """Equal bit for bit (the sign of a zero counts), NaNs in the same places."""
+    x, y = np.atleast_1d(np.asarray(x, dtype=float)), np.atleast_1d(np.asarray(y, dtype=float))
+    nan = np.isnan(x)
+    return bool((nan == np.isnan(y)).all() and (x[~nan].view(np.uint64) == y[~nan].view(np.uint64)).all())
+
+
+POSITIVE = st.one_of(
+    st.floats(min_value=5e-324, max_value=1.0, allow_subnormal=True),
+    st.sampled_from([5e-324, 1e-310, 2.2250738585072014e-308, 1e-300, 0.5, 1.0 - 2**-53, 1.0]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), st.integers(2, 6), st.integers(2, 5), st.sampled_from(["mean", "sum"]))
+def test_the_short_softmax_cross_entropy_is_the_general_one(data, rows: int, width: int, reduction: str) -> None:
+    """Any outputs > 0 (subnormal, 1.0, not summing to 1) and one-hot targets: the short form's
+    loss and dz are the general path's (−t/y ÷ rows, the softmax Jacobian product), bit for bit."""
+    y = np.array(data.draw(st.lists(POSITIVE, min_size=rows * width, max_size=rows * width))).reshape(rows, width)
+    classes = np.array(data.draw(st.lists(st.integers(0, width - 1), min_size=rows, max_size=rows)))
+    t = np.eye(width)[classes]
+    sc = minibatch_network(0, loss="cross_entropy", samples=4, batch_size=2, reduction=reduction)
+    net = Network.from_scenario(sc)
+    kernel = PassKernel(net)
+    hot = np.arange(rows) * width + classes
+    with np.errstate(all="ignore"):
+        loss, dz = kernel._softmax_ce(y, hot, rows)
+        per, grad = net.loss.evaluate(y, t)
+        want = float(np.mean(per)) if reduction == "mean" else float(np.sum(per))
+        da = grad / rows if reduction == "mean" else grad
+        want_dz = net.activations[-1].backward(None, y, da)
+    assert same_bits(loss, want)
+    assert same_bits(dz, want_dz)
+
+
+def test_one_hot_targets_are_recognised_bit_for_bit() -> None:
+    eye = np.eye(3)[[2, 0, 1, 2]]
+    assert one_hot_classes(eye).tolist() == [2, 0, 1, 2]
+    negative_zero = eye.copy()
+    negative_zero[1, 2] = -0.0  # −t/y would be +0.0 there, not the −0.0 the short form assumes
+    assert one_hot_classes(negative_zero) is None
+    assert one_hot_classes(np.array([[0.9, 0.1], [0.0, 1.0]])) is None  # soft labels
+    assert one_hot_classes(np.array([[1.0, 1.0], [0.0, 1.0]])) is None  # two hot
+    assert one_hot_classes(np.array([[0.0, 0.0], [0.0, 1.0]])) is None  # none hot
+    assert one_hot_classes(np.ones((3, 1))) is None  # one unit: no classes
