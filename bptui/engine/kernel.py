@@ -30,8 +30,8 @@ import math
 
 import numpy as np
 
-from .activations import _softmax, _softmax_backward
-from .losses import _ce_evaluate
+from .activations import _sigmoid, _softmax, _softmax_backward
+from .losses import _bce, _ce, _ce_evaluate
 from .momentum import momentum_layer
 from .network import Network, Params
 
@@ -39,6 +39,7 @@ Array = np.ndarray
 
 # (output activation, loss) pairs whose loss is non-finite whenever the output layer's z is
 LOSS_SEES_Z = {("softmax", "cross_entropy"), ("sigmoid", "binary_cross_entropy")}
+_SEES_Z = {(_softmax, _ce), (_sigmoid, _bce)}  # the same pairs by their kernels (the built-in ones)
 
 _add, _min = np.add.reduce, np.minimum.reduce
 
@@ -58,7 +59,7 @@ class PassKernel:
         self.evaluate, self.single = net.loss.evaluate, net.loss.single
         self.batch, self.minibatch, self.mean = net.batch, net.minibatch, net.reduction != "sum"
         watch = [act.hides_nonfinite for act in acts]
-        if watch and (acts[-1].name, net.loss.name) in LOSS_SEES_Z:
+        if watch and (acts[-1].forward, net.loss.per_sample) in _SEES_Z:
             watch[-1] = False
         self.watch = tuple(watch)
         # softmax output with the built-in cross-entropy: one-hot passes take the short form

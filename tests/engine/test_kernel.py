@@ -147,3 +147,13 @@ def test_one_hot_targets_are_recognised_bit_for_bit() -> None:
     assert one_hot_classes(np.array([[1.0, 1.0], [0.0, 1.0]])) is None  # two hot
     assert one_hot_classes(np.array([[0.0, 0.0], [0.0, 1.0]])) is None  # none hot
     assert one_hot_classes(np.ones((3, 1))) is None  # one unit: no classes
+
+
+@pytest.mark.parametrize("loss", list(OUTPUT_FOR_LOSS))
+def test_the_output_z_is_summed_unless_the_loss_sees_it(loss: str) -> None:
+    net = Network.from_scenario(minibatch_network(0, loss=loss, hidden="tanh"))
+    kernel = PassKernel(net)
+    output = net.activations[-1]
+    assert kernel.watch[0] is True  # tanh hides ±∞
+    assert kernel.watch[-1] is (output.hides_nonfinite and (output.name, loss) not in LOSS_SEES_Z)
+    assert kernel.short_ce is (loss == "cross_entropy")
