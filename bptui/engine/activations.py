@@ -24,6 +24,8 @@ Derivative = Callable[[Array, Array], Array]  # f'(z) from z and a
 Backward = Callable[[Array, Array, Array], Array]  # dz = ∂loss/∂z from (z, a, da = ∂loss/∂a)
 Kernels = tuple[Forward, Derivative | None, Backward]
 
+_max, _sum = np.maximum.reduce, np.add.reduce
+
 
 @dataclass(frozen=True)
 class ActivationOp:
@@ -82,14 +84,40 @@ def _sigmoid(z: Array) -> Array:
     return 1.0 / (1.0 + np.exp(-z))
 
 
+def _sigmoid_backward(z: Array, a: Array, da: Array) -> Array:
+    """``da * (a * (1.0 - a))``, the script's expression, in place on its one new array."""
+    d = 1.0 - a
+    d *= a
+    d *= da
+    return d
+
+
+def _tanh_backward(z: Array, a: Array, da: Array) -> Array:
+    """``da * (1.0 - a * a)``, the script's expression, in place on its one new array."""
+    d = a * a
+    np.subtract(1.0, d, out=d)
+    d *= da
+    return d
+
+
 def _softmax(z: Array) -> Array:
-    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
-    return e / np.sum(e, axis=-1, keepdims=True)
+    """``e = exp(z − max z); e / Σe`` row by row: the exported script's ``np.max``/``np.sum`` are
+    these same ufunc reductions (called directly: a third of the cost on a mini-batch), and
+    ``exp`` and the division work in place on the one new array (the same numbers)."""
+    e = z - _max(z, -1, keepdims=True)
+    np.exp(e, out=e)
+    e /= _sum(e, -1, keepdims=True)
+    return e
 
 
 def _softmax_backward(z: Array, a: Array, da: Array) -> Array:
-    """Jᵀ·da with the softmax Jacobian J = diag(a) − a·aᵀ, row by row."""
-    return a * (da - np.sum(da * a, axis=-1, keepdims=True))
+    """Jᵀ·da with the softmax Jacobian J = diag(a) − a·aᵀ, row by row:
+    ``a * (da − Σ(da·a))`` (the script's expression, in place on its one new array)."""
+    p = da * a
+    s = _sum(p, -1, keepdims=True)
+    np.subtract(da, s, out=p)
+    p *= a
+    return p
 
 
 def _fixed(forward: Forward, derivative: Derivative | None, backward: Backward) -> Callable[[float], Kernels]:
@@ -148,7 +176,7 @@ register(
 register(
     ActivationOp(
         "sigmoid",
-        _fixed(_sigmoid, lambda z, a: a * (1.0 - a), lambda z, a, da: da * (a * (1.0 - a))),
+        _fixed(_sigmoid, lambda z, a: a * (1.0 - a), _sigmoid_backward),
         symbol="σ",
         tex=r"\sigma",
         text="sigmoid σ",
@@ -161,7 +189,7 @@ register(
 register(
     ActivationOp(
         "tanh",
-        _fixed(np.tanh, lambda z, a: 1.0 - a * a, lambda z, a, da: da * (1.0 - a * a)),
+        _fixed(np.tanh, lambda z, a: 1.0 - a * a, _tanh_backward),
         symbol="tanh",
         tex=r"\tanh",
         text="tanh",

@@ -53,6 +53,18 @@ def epoch_order(seed: int | None, epoch: int, samples: int) -> Array:
     return np.random.RandomState([seed, epoch]).permutation(samples)
 
 
+def one_hot_classes(T: Array) -> Array | None:
+    """Each row's class if every target row is one-hot — one ``1.0`` and ``+0.0`` elsewhere, bit
+    for bit — else ``None``."""
+    if T.ndim != 2 or T.shape[1] < 2 or T.shape[0] == 0:
+        return None
+    classes = np.argmax(T, axis=1)
+    hot = np.zeros_like(T)
+    hot[np.arange(T.shape[0]), classes] = 1.0
+    same = np.array_equal(T.view(np.uint64), hot.view(np.uint64))  # bits: −0.0 is not +0.0
+    return classes if same else None
+
+
 class BatchPlan:
     """The (inputs, targets) rows of every pass, as contiguous float64 arrays.
 
@@ -80,7 +92,11 @@ class BatchPlan:
         self.weights = self.rows if weighted else np.ones(self.passes)
         self.divisor = float(n if weighted else self.passes) if mean and tr.mode != BATCH else 1.0
         self._epoch: int | None = None
-        self._cut: list[Batch] = self._cut_order(np.arange(n)) if self.seed is None else []
+        self._classes = one_hot_classes(self.T) if self.size > 1 else None
+        self._cut: list[Batch] = []
+        self._hot: list[Array | None] = []
+        if self.seed is None:
+            self._cut, self._hot = self._cut_order(np.arange(n)), self._hot_order(np.arange(n))
 
     def _cut_order(self, order: Array) -> list[Batch]:
         """The passes of one epoch: the data taken in ``order`` once (one gather, not one per
@@ -96,14 +112,30 @@ class BatchPlan:
         step = self.size
         return [(X[i * step : (i + 1) * step], T[i * step : (i + 1) * step]) for i in range(self.passes)]
 
+    def _hot_order(self, order: Array) -> list[Array | None]:
+        """Per pass of one epoch, where each row's hot target is in the pass's flattened target
+        block (``row × outputs + class``), or ``None`` each when the targets are not one-hot."""
+        if self._classes is None:
+            return [None] * self.passes
+        step, width = self.size, self.T.shape[1]
+        flat = (np.arange(self.samples) % step) * width + self._classes.take(order)
+        return [flat[i * step : (i + 1) * step] for i in range(self.passes)]
+
     def batches(self, epoch: int) -> list[Batch]:
         """Every pass of ``epoch`` (1-based), in order."""
         if self.seed is None:
             return self._cut
         if epoch != self._epoch:
-            self._cut = self._cut_order(epoch_order(self.seed, epoch + self.offset, self.samples))
+            order = epoch_order(self.seed, epoch + self.offset, self.samples)
+            self._cut, self._hot = self._cut_order(order), self._hot_order(order)
             self._epoch = epoch
         return self._cut
+
+    def hot(self, epoch: int) -> list[Array | None]:
+        """Per pass of ``epoch``, its one-hot targets' flat positions (see :meth:`_hot_order`);
+        run-N's kernel uses them for softmax with cross-entropy (:mod:`.kernel`)."""
+        self.batches(epoch)
+        return self._hot
 
     def batch(self, p: int) -> Batch:
         """The rows of pass ``p`` (0-based, counted from the start of training)."""

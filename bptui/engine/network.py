@@ -8,7 +8,6 @@ here, so they perform the same floating-point operations in the same order and a
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -92,7 +91,7 @@ class Network:
     @cached_property
     def hidden_sum_vectors(self) -> tuple[Array | None, ...]:
         """Per layer, a vector of ones to sum ``z`` with if its activation can hide a non-finite
-        ``z`` (see :func:`train_pass_checked`), else ``None``."""
+        ``z`` (see :mod:`.kernel`), else ``None``."""
         return tuple(
             np.ones(units) if act.hides_nonfinite else None for act, units in zip(self.activations, self.sizes[1:])
         )
@@ -217,7 +216,8 @@ def apply_update(params: Params, dW: list[Array], db: list[Array | None], lr: fl
 def train_pass(net: Network, params: Params, a0: Array, t: Array) -> float:
     """One whole pass (forward, loss, backward, update) with no bookkeeping; returns its loss.
 
-    This is run-N's fast path. It calls the same functions as the stepper's micro-steps, so the
+    This is run-N's fast path written plainly (:class:`.kernel.PassKernel` is the same operations
+    with less Python around them). It calls the same functions as the stepper's micro-steps, so the
     parameters it leaves are bit for bit those of stepping. It updates each layer as soon as its
     backward step is done, as Grokking's loop does: the update of ``W_l`` comes after ``da_{l-1}``
     has been computed from the old ``W_l``, so the numbers are those of updating at the end.
@@ -239,41 +239,3 @@ def train_pass(net: Network, params: Params, a0: Array, t: Array) -> float:
         else:
             sgd(Ws[i], bs[i], dW, db, lr)
     return loss
-
-
-def train_pass_checked(net: Network, params: Params, a0: Array, t: Array) -> tuple[float, bool]:
-    """:func:`train_pass`, also saying whether every value the pass computed was finite.
-
-    The same operations in the same order (the parameters it leaves are bit for bit those of
-    :func:`train_pass`), plus the loss and one sum per ``z`` that the activation could hide
-    (relu of −∞ is 0, tanh of ∞ is 1). That covers every value of the pass: a non-finite ``z``
-    of identity or leaky_relu makes its ``a`` non-finite, a non-finite ``a`` makes the next ``z``
-    (or the loss) non-finite, a non-finite ``da`` or ``dz`` makes its ``dW`` non-finite, which
-    makes ``W`` non-finite at the update, which makes the next pass's ``z`` non-finite (the
-    caller checks the parameters after the last pass). A sum can also overflow on finite values,
-    so a non-finite sum is confirmed element by element before it is believed.
-    """
-    acts, Ws, bs, has_bias = net.activations, params.W, params.b, net.has_bias
-    lr, mu = net.learning_rate, net.momentum
-    ones, one_row = net.hidden_sum_vectors, a0.shape[0] == 1
-    a_s = [a0]
-    z_s = [a0]  # index 0 unused
-    a = a0
-    chk = 0.0
-    for i in range(len(acts)):
-        z, a = forward_layer(acts[i], Ws[i], bs[i], a)
-        if ones[i] is not None:
-            chk += z.dot(ones[i])[0] if one_row else z.sum()  # on one row a BLAS dot is cheaper than sum()
-        z_s.append(z)
-        a_s.append(a)
-    loss, da = loss_and_grad(net, a, t)
-    chk += loss
-    for i in range(len(acts) - 1, -1, -1):
-        _, dW, db, da = backward_layer(acts[i], Ws[i], has_bias[i], a_s[i], z_s[i + 1], a_s[i + 1], da, i > 0)
-        if mu:
-            momentum_layer(params, i, dW, db, lr, mu)
-        else:
-            sgd(Ws[i], bs[i], dW, db, lr)
-    if math.isfinite(chk):
-        return loss, True
-    return loss, math.isfinite(loss) and all(bool(np.isfinite(v).all()) for v in z_s[1:])

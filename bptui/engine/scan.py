@@ -73,7 +73,7 @@ class PassWatch:
         self.next_p = p + 1
 
     def __call__(self, net: Network, params: Params, a0: Array, t: Array, p: int) -> tuple[float, bool]:
-        """One pass as ``train_pass_checked`` computes it; returns (loss, every value finite)."""
+        """One pass as the checked :class:`.kernel.PassKernel` computes it; returns (loss, every value finite)."""
         acts, Ws, bs, has_bias = net.activations, params.W, params.b, net.has_bias
         lr, mu = net.learning_rate, net.momentum
         a_s, z_s, a = [a0], [a0], a0
@@ -82,7 +82,7 @@ class PassWatch:
         for i in range(len(acts)):
             z, a = forward_layer(acts[i], Ws[i], bs[i], a)
             one = ones[i]
-            if one is not None:  # as train_pass_checked: only where f could hide a non-finite z
+            if one is not None:  # as the checked kernel: where f could hide a non-finite z
                 chk += z.dot(one)[0] if one_row else z.sum()
             z_s.append(z)
             a_s.append(a)
@@ -96,7 +96,7 @@ class PassWatch:
             if self.grad:
                 v = dW.ravel()
                 sq = max(sq, float(v.dot(v)), float(db.dot(db)) if db is not None else 0.0)
-            if mu:  # classical momentum, as train_pass_checked
+            if mu:  # classical momentum, as the kernel
                 momentum_layer(params, i, dW, db, lr, mu)
             else:
                 sgd(Ws[i], bs[i], dW, db, lr)

@@ -30,8 +30,9 @@ import numpy as np
 from .accuracy import AccuracyLog
 from .batches import BatchPlan, layout_of
 from .history import CheckpointStore, LossLog, ParamCodec, PassCache
+from .kernel import PassKernel
 from .moves import Moved, NonFinite, Origin
-from .network import Network, Params, initial_params, train_pass, train_pass_checked
+from .network import Network, Params, initial_params
 from .sample_pass import SamplePass
 from .spec import Scenario
 from .steps import Position
@@ -57,6 +58,7 @@ class Timeline:
     ) -> None:
         self.scenario = scenario
         self.net = Network.from_scenario(scenario)
+        self.kernel = PassKernel(self.net)  # run-N's pass (train_pass's numbers, less Python)
         self.plan = BatchPlan(scenario)  # which rows each pass holds, and the epoch-loss accounting
         self.layout = layout_of(scenario)
         params = initial_params(scenario) if origin is None else origin.params.copy()
@@ -354,8 +356,8 @@ class Timeline:
     ) -> Moved:
         """Whole passes from the start of pass ``self._p`` to the start of pass ``tp``, no bookkeeping.
 
-        This is run-N's inner loop, kept lean: one :func:`train_pass` per pass (checked for
-        non-finite values with ``stop_on_nonfinite``), per epoch only the loss and, within
+        This is run-N's inner loop, kept lean: one :class:`~.kernel.PassKernel` pass per pass
+        (checked for non-finite values with ``stop_on_nonfinite``), per epoch only the loss and, within
         budget, a checkpoint, and the starting states of the last passes before ``tp`` go into
         the pass cache (so stepping back from the target costs one pass). When a pass computed
         something non-finite, the stretch is replayed step by step to find the exact micro-step.
@@ -364,12 +366,13 @@ class Timeline:
         params, losses, cache = self._params, self._losses, self._pass_cache
         divisor, weights = plan.divisor, (plan.rows if plan.weighted else None)
         tests = self._tests  # scores the test split at each epoch's end (None: the file has none)
+        train = self.kernel.train
         # the starts of the last passes before the target (at least an epoch, or a stride of
         # passes), so walking back from it costs one pass per step
         cache_from = tp - min(cache.slots - 1, max(passes, MIN_CHECKPOINT_GAP))
         p, acc = self._p, self._acc
         start = p
-        batches = plan.batches(p // passes + 1)
+        batches, hots = plan.batches(p // passes + 1), plan.hot(p // passes + 1)
         epochs = tp // passes + 1  # the last epoch this move can complete (pass tp may end one)
         losses.reserve(epochs)  # room for every loss of the move: the loop writes them directly
         self._checkpoints.reserve(epochs // self._stride + 2)
@@ -387,18 +390,15 @@ class Timeline:
                 cache.put(p, params, acc)
             i = p % passes
             if i == 0 and p > start:
-                batches = plan.batches(p // passes + 1)  # the next epoch's order
+                batches, hots = plan.batches(p // passes + 1), plan.hot(p // passes + 1)  # the next epoch's order
             a0, t = batches[i]
-            if self.watch is not None or stop_on_nonfinite:
-                if self.watch is not None:
-                    loss, finite = self.watch(net, params, a0, t, p)
-                else:
-                    loss, finite = train_pass_checked(net, params, a0, t)
-                if stop_on_nonfinite and not finite:
-                    self.passes_computed += p + 1 - start
-                    return self._locate_divergence(p, tp, tk)
+            if self.watch is not None:
+                loss, finite = self.watch(net, params, a0, t, p)
             else:
-                loss = train_pass(net, params, a0, t)
+                loss, finite = train(params, a0, t, stop_on_nonfinite, hots[i])
+            if stop_on_nonfinite and not finite:
+                self.passes_computed += p + 1 - start
+                return self._locate_divergence(p, tp, tk)
             acc += loss if weights is None else loss * weights[i]
             p += 1
             if p % passes == 0:

@@ -1,5 +1,7 @@
 """The digits scenario (64 inputs, 1,437 samples): a key in the TUI against streetlight's, ``r 20``
-headless, and what scoring the test split adds to an epoch (report; loose bounds)."""
+headless side by side with a hand-written NumPy loop training the same numbers (issue 11's goal,
+≤ 1.10×; see test_minibatch_speed.py), and what scoring the test split adds to an epoch (report;
+loose bounds)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from bptui.engine.accuracy import AccuracyLog
 from bptui.engine.network import Network, initial_params, train_pass
 from bptui.scenario import load_scenario
 from bptui.tui import BptuiApp
+from tests.benchmarks.test_minibatch_speed import GOAL, measure
 from tests.builders import streetlight
 
 DIGITS = Path(__file__).resolve().parents[2] / "scenarios" / "digits.toml"
@@ -54,6 +57,8 @@ def test_twenty_epochs_and_the_cost_of_scoring(capsys) -> None:
     dbg = Debugger(sc)
     dbg.run(20)
     run = time.perf_counter() - t0
+    side = measure(sc, 20, 5)  # r 20 and the hand loop, interleaved, CPU time (asserts the same numbers)
+    lo, hi = side["spread"]
     net, params = Network.from_scenario(sc), initial_params(sc)
     log = AccuracyLog(net, sc.test_inputs, sc.test_targets)
     t0 = time.perf_counter()
@@ -70,7 +75,10 @@ def test_twenty_epochs_and_the_cost_of_scoring(capsys) -> None:
     with capsys.disabled():
         print(
             f"\n[benchmark] digits: r 20 ({sc.training.mode}) {run:.2f} s, test accuracy "
-            f"{dbg.accuracy().test:.1%}; scoring the 360 test samples {score * 1e6:.0f} µs an epoch, "
+            f"{dbg.accuracy().test:.1%}; side by side with a hand NumPy loop (5 rounds, CPU time) "
+            f"{side['bptui'] * 1e3:.1f} vs {side['hand'] * 1e3:.1f} ms, ratio {side['ratio']:.2f} "
+            f"(rounds {lo:.2f}–{hi:.2f}; goal ≤ {GOAL:.2f}); "
+            f"scoring the 360 test samples {score * 1e6:.0f} µs an epoch, "
             f"{score / epoch:.1%} of a 32-sample mini-batch epoch ({epoch * 1e3:.1f} ms)"
         )
     assert run < 10

@@ -1,0 +1,165 @@
+"""Run-N's pass kernel: :func:`~.network.train_pass` with as little Python around the NumPy as it can.
+
+A :class:`PassKernel` is built once per timeline from its :class:`~.network.Network`. It performs
+exactly the floating-point operations of :func:`~.network.train_pass` (and so of stepping), in
+the same order — the activations' and the loss's own kernels, the reduction of
+:func:`~.network.loss_and_grad`, the same products and the same update — so the parameters it
+leaves are bit for bit those of stepping. What it saves is around the arithmetic: the layer
+functions, the activations and the loss are looked up once, not per pass; the bias is added in
+place (the same sum, without a new array); the mean of a batch's losses is the same ``add.reduce``
+that ``np.mean`` makes, divided by the row count, without ``np.mean``'s wrapper.
+
+Divergence (``checked``): a pass reports whether every value it computed was finite with one
+number per pass, ``chk``: the loss, plus the sum of each ``z`` that the layer's activation could
+hide (tanh of ∞ is 1, relu of −∞ is 0). A non-finite ``a`` makes the next ``z`` (or the loss)
+non-finite, a non-finite ``da`` or ``dz`` makes its ``dW`` non-finite, which makes ``W``
+non-finite at the update, which makes the next pass's ``z`` non-finite (the caller checks the
+parameters after the last pass). The output layer's ``z`` needs no sum when its loss already
+turns every non-finite ``z`` into a non-finite loss (:data:`LOSS_SEES_Z`): softmax with
+cross-entropy (``z = +∞`` or NaN makes the row NaN; ``−∞`` makes an output 0 and ``t·ln 0`` is NaN
+or −∞) and sigmoid with binary cross-entropy (an output of 0 or 1 puts ``ln 0`` in the sum).
+Each sum is one BLAS dot of the flattened ``z`` with ones (a third of ``z.sum()``'s cost on a
+mini-batch). A sum can also overflow on finite values, so a non-finite ``chk`` is confirmed
+element by element before it is believed; the caller replays a pass that did compute something
+non-finite step by step, which names the exact micro-step.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .activations import _sigmoid, _softmax, _softmax_backward
+from .losses import _bce, _ce, _ce_evaluate
+from .momentum import momentum_layer
+from .network import Network, Params
+
+Array = np.ndarray
+
+# (output activation, loss) pairs whose loss is non-finite whenever the output layer's z is
+LOSS_SEES_Z = {("softmax", "cross_entropy"), ("sigmoid", "binary_cross_entropy")}
+_SEES_Z = {(_softmax, _ce), (_sigmoid, _bce)}  # the same pairs by their kernels (the built-in ones)
+
+_add, _min = np.add.reduce, np.minimum.reduce
+
+
+class PassKernel:
+    """One whole pass (forward, loss, backward, update) of ``net``; see the module docstring."""
+
+    def __init__(self, net: Network) -> None:
+        self.net = net
+        acts = net.activations
+        L = len(acts)
+        self.depth = L
+        self.forward = tuple(act.forward for act in acts)
+        self.backward = tuple(act.backward for act in acts)
+        self.has_bias = net.has_bias
+        self.lr, self.mu = net.learning_rate, net.momentum
+        self.evaluate, self.single = net.loss.evaluate, net.loss.single
+        self.batch, self.minibatch, self.mean = net.batch, net.minibatch, net.reduction != "sum"
+        watch = [act.hides_nonfinite for act in acts]
+        if watch and (acts[-1].forward, net.loss.per_sample) in _SEES_Z:
+            watch[-1] = False
+        self.watch = tuple(watch)
+        # softmax output with the built-in cross-entropy: one-hot passes take the short form
+        self.short_ce = bool(acts) and (acts[-1].forward, acts[-1].backward, net.loss.evaluate) == (
+            _softmax,
+            _softmax_backward,
+            _ce_evaluate,
+        )
+        self._ones: list[Array | None] = [None] * L  # grown to the largest z seen, per layer
+
+    def _ones_for(self, i: int, n: int) -> Array:
+        ones = self._ones[i]
+        if ones is None or ones.shape[0] < n:
+            ones = self._ones[i] = np.ones(n)
+        return ones if ones.shape[0] == n else ones[:n]
+
+    def _softmax_ce(self, y: Array, hot: Array, rows: int) -> tuple[float, Array]:
+        """(loss, dz of the output layer) of softmax with cross-entropy on a pass whose targets
+        are one-hot (``hot``: the flat positions of the 1s) and whose outputs ``y`` are all > 0.
+
+        The general path's numbers bit for bit, with the arithmetic on zeros left out: there
+        ``−t/y ÷ rows`` is exactly −0.0 off the hot class, so ``da·y`` is −0.0 there and the row
+        sum ``s`` is exactly the hot entry's ``da_c·y_c``; ``da − s`` is exactly ``−s`` off the hot
+        class; ``t·ln y`` is ±0.0 off it, so a row's loss is exactly ``−ln y_c``. What remains is the
+        same operations on the hot entries (one per row) and ``y·(−s)`` elsewhere. (A ``y`` of 0
+        makes the general path's loss NaN from ``0·ln 0``: such a pass takes the general path.)
+        """
+        yc = y.ravel().take(hot)
+        per = np.log(yc)
+        np.negative(per, out=per)
+        dac = np.divide(-1.0, yc)  # (−t)/y on the hot class
+        if self.mean:
+            loss = float(_add(per)) / rows
+            dac /= rows
+        else:
+            loss = float(_add(per))
+        s = dac * yc  # Σ_j da_j·y_j of the row: its hot term, the others are −0.0
+        dzc = dac - s
+        dzc *= yc
+        np.negative(s, out=s)
+        dz = y * s[:, None]  # y·(da − s) with da = −0.0
+        dz.ravel()[hot] = dzc
+        return loss, dz
+
+    def train(
+        self, params: Params, a0: Array, t: Array, checked: bool = False, hot: Array | None = None
+    ) -> tuple[float, bool]:
+        """One pass on ``params`` in place; returns (its loss, whether every value was finite —
+        always ``True`` unless ``checked``). ``hot``: the pass's one-hot target positions
+        (:meth:`.batches.BatchPlan.hot`), for the short form of softmax with cross-entropy."""
+        Ws, bs = params.W, params.b
+        fwd, watch = self.forward, self.watch
+        L = self.depth
+        a_s: list[Array] = [a0] * (L + 1)
+        z_s: list[Array] = [a0] * (L + 1)  # index 0 unused
+        a = a0
+        chk = 0.0
+        for i in range(L):
+            z = a.dot(Ws[i])
+            b = bs[i]
+            if b is not None:
+                z += b  # z + b, in place: the same sum
+            a = fwd[i](z)
+            if checked and watch[i]:
+                chk += z.ravel().dot(self._ones_for(i, z.size))
+            z_s[i + 1] = z
+            a_s[i + 1] = a
+        rows = a.shape[0]
+        dz_out = None  # the output layer's dz, when the short form computed it
+        if not self.batch or (self.minibatch and rows == 1):
+            loss, da = self.single(a, t)
+        elif hot is not None and self.short_ce and _min(a, None) > 0.0:
+            loss, dz_out = self._softmax_ce(a, hot, rows)
+            da = dz_out  # unused: the output layer takes dz_out
+        else:
+            per, grad = self.evaluate(a, t)
+            if self.mean:  # float(np.mean(per)): np.mean's own add.reduce, then ÷ rows
+                loss, da = float(_add(per)) / rows, grad / rows
+            else:
+                loss, da = float(_add(per)), grad
+        bwd, has_bias, lr, mu = self.backward, self.has_bias, self.lr, self.mu
+        for i in range(L - 1, -1, -1):
+            W = Ws[i]
+            dz = dz_out if dz_out is not None and i == L - 1 else bwd[i](z_s[i + 1], a_s[i + 1], da)
+            dW = a_s[i].T.dot(dz)
+            db = _add(dz, 0) if has_bias[i] else None  # dz.sum(axis=0)
+            if i > 0:
+                da = dz.dot(W.T)  # from W before its update, as updating at the end does
+            if mu:
+                momentum_layer(params, i, dW, db, lr, mu)
+            else:  # W -= lr·dW with lr·dW formed in dW's own (fresh) array: the same numbers
+                dW *= lr
+                W -= dW
+                if db is not None:
+                    db *= lr
+                    b = bs[i]
+                    b -= db
+        if not checked:
+            return loss, True
+        chk += loss
+        if math.isfinite(chk):
+            return loss, True
+        return loss, math.isfinite(loss) and all(bool(np.isfinite(z).all()) for z in z_s[1:])

@@ -1,0 +1,159 @@
+"""Run-N's pass kernel against the stepper: the same numbers bit for bit, and a finiteness flag
+that is exactly "every z and the loss of the pass were finite" (what the divergence replay needs)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bptui.engine.batches import BatchPlan, one_hot_classes
+from bptui.engine.kernel import LOSS_SEES_Z, PassKernel
+from bptui.engine.network import Network, initial_params
+from bptui.engine.sample_pass import SamplePass
+
+from ..builders import HIDDEN, OUTPUT_FOR_LOSS, all_combinations, combo_id, minibatch_network, random_scenario
+
+MODES = [("minibatch", 0.0), ("minibatch", 0.9), ("online", 0.0), ("batch", 0.0)]
+
+
+def scenarios():
+    """Every (hidden, output, loss, convention, online/batch) pairing, plus mini-batches with and
+    without momentum for every loss."""
+    for combo in all_combinations():
+        hidden, (output, loss), convention, mode = combo
+        sc = random_scenario(3, hidden, output, loss, convention, mode, sizes=(3, 4, 3, 2), samples=5)
+        yield pytest.param(sc, id=combo_id(combo))
+    for loss in OUTPUT_FOR_LOSS:
+        for hidden in HIDDEN:
+            for mu in (0.0, 0.9):
+                sc = minibatch_network(5, loss=loss, hidden=hidden, momentum=mu, samples=8, batch_size=3)
+                yield pytest.param(sc, id=f"minibatch-{hidden}-{loss}-mu{mu}")
+
+
+def stepped_pass(net: Network, params, a0, t) -> SamplePass:
+    sp = SamplePass(net, a0, t)
+    while not sp.done:
+        sp.advance(params)
+    return sp
+
+
+@pytest.mark.parametrize("sc", list(scenarios()))
+def test_the_kernel_leaves_the_numbers_stepping_leaves(sc) -> None:
+    net, plan = Network.from_scenario(sc), BatchPlan(sc)
+    kernel = PassKernel(net)
+    stepped, fast, checked = initial_params(sc), initial_params(sc), initial_params(sc)
+    for p in range(3 * plan.passes):  # three epochs: every batch, the short last one, new orders
+        a0, t = plan.batch(p)
+        hot = plan.hot(p // plan.passes + 1)[p % plan.passes]  # softmax + CE: the short form
+        sp = stepped_pass(net, stepped, a0, t)
+        loss, finite = kernel.train(fast, a0, t)
+        loss_c, finite_c = kernel.train(checked, a0, t, checked=True, hot=hot)
+        assert finite and finite_c
+        assert loss == sp.loss and loss_c == sp.loss  # bit for bit: == on floats
+        assert fast.equals(stepped) and checked.equals(stepped)
+
+
+def blown_up(sc, rng: np.random.RandomState):
+    """The scenario's starting parameters with one layer made huge or one weight non-finite."""
+    params = initial_params(sc)
+    layer = rng.randint(len(params.W))
+    how = rng.randint(4)
+    W = params.W[layer]
+    if how == 0:
+        W *= 10.0 ** rng.uniform(150, 310)
+    elif how == 1:
+        W.flat[rng.randint(W.size)] = [np.inf, -np.inf, np.nan][rng.randint(3)]
+    elif how == 2:
+        W.flat[rng.randint(W.size)] = rng.choice([-1, 1]) * 10.0 ** rng.uniform(300, 308)
+    else:
+        W *= 10.0 ** rng.uniform(1, 4)  # large, usually finite (softmax outputs of exactly 0 appear)
+    return params
+
+
+@pytest.mark.parametrize("loss", list(OUTPUT_FOR_LOSS))
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_the_finite_flag_is_every_z_and_the_loss_finite(hidden: str, loss: str) -> None:
+    """Huge and non-finite parameters in random layers: the checked kernel says "finite" exactly
+    when stepping's z of every layer and loss are finite (an ``a``, ``da``, ``dz`` or ``dW`` that is
+    non-finite comes from one of those, or shows in the next pass's z through the update)."""
+    rng = np.random.RandomState(11)
+    output = OUTPUT_FOR_LOSS[loss]
+    output_only = 0  # cases where the output z alone was non-finite (what LOSS_SEES_Z relies on)
+    flagged = 0
+    for case in range(60):
+        sc = minibatch_network(case, loss=loss, hidden=hidden, samples=6, batch_size=3, sizes=(3, 4, 3))
+        net, plan = Network.from_scenario(sc), BatchPlan(sc)
+        a0, t = plan.batch(0)
+        params = blown_up(sc, rng)
+        stepped = params.copy()
+        with np.errstate(all="ignore"):
+            sp = stepped_pass(net, stepped, a0, t)
+            value, finite = PassKernel(net).train(params, a0, t, checked=True, hot=plan.hot(1)[0])
+        zs_finite = [bool(np.isfinite(z).all()) for z in sp.z[1:]]
+        truth = bool(np.isfinite(sp.loss)) and all(zs_finite)
+        assert finite == truth, (case, zs_finite, sp.loss)
+        assert np.array_equal(value, sp.loss, equal_nan=True) and params.equals(stepped)  # the same numbers
+        flagged += not finite
+        output_only += all(zs_finite[:-1]) and not zs_finite[-1]
+    assert flagged >= 10  # the cases do diverge
+    if (output, loss) in LOSS_SEES_Z:
+        assert output_only >= 1  # …and some only in the output z, which the loss alone reports
+
+
+def same_bits(x, y) -> bool:
+    """Equal bit for bit (the sign of a zero counts), NaNs in the same places."""
+    x, y = np.atleast_1d(np.asarray(x, dtype=float)), np.atleast_1d(np.asarray(y, dtype=float))
+    nan = np.isnan(x)
+    return bool((nan == np.isnan(y)).all() and (x[~nan].view(np.uint64) == y[~nan].view(np.uint64)).all())
+
+
+POSITIVE = st.one_of(
+    st.floats(min_value=5e-324, max_value=1.0, allow_subnormal=True),
+    st.sampled_from([5e-324, 1e-310, 2.2250738585072014e-308, 1e-300, 0.5, 1.0 - 2**-53, 1.0]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), st.integers(2, 6), st.integers(2, 5), st.sampled_from(["mean", "sum"]))
+def test_the_short_softmax_cross_entropy_is_the_general_one(data, rows: int, width: int, reduction: str) -> None:
+    """Any outputs > 0 (subnormal, 1.0, not summing to 1) and one-hot targets: the short form's
+    loss and dz are the general path's (−t/y ÷ rows, the softmax Jacobian product), bit for bit."""
+    y = np.array(data.draw(st.lists(POSITIVE, min_size=rows * width, max_size=rows * width))).reshape(rows, width)
+    classes = np.array(data.draw(st.lists(st.integers(0, width - 1), min_size=rows, max_size=rows)))
+    t = np.eye(width)[classes]
+    sc = minibatch_network(0, loss="cross_entropy", samples=4, batch_size=2, reduction=reduction)
+    net = Network.from_scenario(sc)
+    kernel = PassKernel(net)
+    hot = np.arange(rows) * width + classes
+    with np.errstate(all="ignore"):
+        loss, dz = kernel._softmax_ce(y, hot, rows)
+        per, grad = net.loss.evaluate(y, t)
+        want = float(np.mean(per)) if reduction == "mean" else float(np.sum(per))
+        da = grad / rows if reduction == "mean" else grad
+        want_dz = net.activations[-1].backward(None, y, da)
+    assert same_bits(loss, want)
+    assert same_bits(dz, want_dz)
+
+
+def test_one_hot_targets_are_recognised_bit_for_bit() -> None:
+    eye = np.eye(3)[[2, 0, 1, 2]]
+    assert one_hot_classes(eye).tolist() == [2, 0, 1, 2]
+    negative_zero = eye.copy()
+    negative_zero[1, 2] = -0.0  # −t/y would be +0.0 there, not the −0.0 the short form assumes
+    assert one_hot_classes(negative_zero) is None
+    assert one_hot_classes(np.array([[0.9, 0.1], [0.0, 1.0]])) is None  # soft labels
+    assert one_hot_classes(np.array([[1.0, 1.0], [0.0, 1.0]])) is None  # two hot
+    assert one_hot_classes(np.array([[0.0, 0.0], [0.0, 1.0]])) is None  # none hot
+    assert one_hot_classes(np.ones((3, 1))) is None  # one unit: no classes
+
+
+@pytest.mark.parametrize("loss", list(OUTPUT_FOR_LOSS))
+def test_the_output_z_is_summed_unless_the_loss_sees_it(loss: str) -> None:
+    net = Network.from_scenario(minibatch_network(0, loss=loss, hidden="tanh"))
+    kernel = PassKernel(net)
+    output = net.activations[-1]
+    assert kernel.watch[0] is True  # tanh hides ±∞
+    assert kernel.watch[-1] is (output.hides_nonfinite and (output.name, loss) not in LOSS_SEES_Z)
+    assert kernel.short_ce is (loss == "cross_entropy")
