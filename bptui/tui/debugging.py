@@ -52,7 +52,7 @@ class DebugMixin:
             return
         try:
             found = diagnose(self.debugger)
-        except Exception as exc:
+        except Exception as exc:  # the session boundary: say so, keep going
             self._internal_error(exc)
             return
         if found is None:

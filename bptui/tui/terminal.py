@@ -107,7 +107,7 @@ class GuardedParser(XTermParser):
     def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
         try:
             keys = list(super()._sequence_to_key_events(sequence, alt))
-        except Exception:
+        except Exception:  # last resort: no input may end the app (the module docstring); dropped, counted
             self._dropped(sequence)
             keys = [events.Key(Keys.Ignore, sequence)]
         yield from keys
@@ -115,7 +115,7 @@ class GuardedParser(XTermParser):
     def parse_mouse_code(self, code: str):
         try:
             return super().parse_mouse_code(code)
-        except Exception:
+        except Exception:  # last resort, as above
             self._dropped(code)
             return None
 
@@ -168,7 +168,7 @@ class GuardedDriver(LinuxDriver):
             try:
                 for event in parser.tick():
                     self.process_message(event)
-            except Exception:
+            except Exception:  # last resort, as in feed
                 self._drop("<tick>")
                 parser = self.new_parser()
 
