@@ -156,7 +156,7 @@ class BptuiApp(KeyOrderMixin, DebugMixin, TeachMixin, FilesMixin, ViewApp):
         try:
             outcome = command()
             self._note_passed(start)
-        except Exception as exc:  # the session boundary (docs/SPEC.md §7): a bug must not end the lesson
+        except Exception as exc:  # noqa: BLE001 - the session boundary (docs/SPEC.md §7): a bug must not end the lesson
             self._internal_error(exc)
             return
         self._publish(outcome)

@@ -42,7 +42,7 @@ class DebugMixin:
             return
         try:
             states = checkpoint_states(self.debugger)
-        except Exception as exc:  # the session boundary: say so, keep going
+        except Exception as exc:  # noqa: BLE001 - the session boundary: say so, keep going
             self._internal_error(exc)
             return
         self.push_screen(CheckpointsScreen(states))
@@ -52,7 +52,7 @@ class DebugMixin:
             return
         try:
             found = diagnose(self.debugger)
-        except Exception as exc:  # the session boundary: say so, keep going
+        except Exception as exc:  # noqa: BLE001 - the session boundary: say so, keep going
             self._internal_error(exc)
             return
         if found is None:
@@ -70,7 +70,7 @@ class DebugMixin:
         try:
             # the one standing here, if any, is marked by the State's ``checks`` already
             states = passed_between(dbg, start, dbg.g - 1)
-        except Exception as exc:  # the session boundary: say so, keep going without the marks
+        except Exception as exc:  # noqa: BLE001 - the session boundary: say so, keep going without the marks
             self._passed = ()
             self._internal_error(exc)
             return

@@ -67,7 +67,7 @@ class TeachMixin:
         except ValueError as exc:  # a [predict] entry this step cannot ask: step without a question
             self.notify(f"no question for this step ({exc})", severity="warning")
             question = None
-        except Exception as exc:  # last resort (docs/SPEC.md §7): a bug, reported as one; step without it
+        except Exception as exc:  # noqa: BLE001 - last resort (docs/SPEC.md §7): a bug, reported; no question
             self._internal_error(exc)
             question = None
         if question is None:
@@ -122,7 +122,7 @@ class TeachMixin:
 
         try:
             lines = derive_step(self.debugger, unit=question.unit, source=question.source, sample=question.sample).lines
-        except Exception as exc:  # last resort (docs/SPEC.md §7): derive_step raises on no input, so a bug
+        except Exception as exc:  # noqa: BLE001 - last resort (SPEC §7): derive_step raises on no input: a bug
             self._internal_error(exc)
             return ""
         for line in lines:

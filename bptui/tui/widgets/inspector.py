@@ -24,6 +24,7 @@ CHANGED = "bold underline $text-warning"
 SELECTED = "reverse"
 MORE = " …"  # the columns left out, on either side
 MAX_ROWS = 8  # matrix rows drawn; the rest are ⋮ (the selected row is always among them)
+NARROW_DIGITS = 4  # up to this digits setting (the default), a layer too wide trades decimals for columns
 Part = tuple[str, str] | str
 
 
@@ -92,7 +93,8 @@ class InspectorPane(Pane):
         shown = [self.prepare(state, name, self.cell_of(chosen, name)) for name in names]
         width = max((v.width for v in shown if v is not None), default=1)
         fit = self.columns_fit(label_width, width)
-        if any(v is not None and v.grid.shape[1] > fit for v in shown):  # a value is cut: narrower cells
+        cut = any(v is not None and v.grid.shape[1] > fit for v in shown)
+        if cut and self.digits <= NARROW_DIGITS:  # a value is cut: narrower cells, unless + asked for digits
             narrow = [self.prepare(state, name, self.cell_of(chosen, name), significant=True) for name in names]
             narrow_width = max((v.width for v in narrow if v is not None), default=1)
             if self.columns_fit(label_width, narrow_width) > fit:  # only when more columns show
