@@ -8,11 +8,13 @@ timeline in use, edits included.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
-from .expect import CheckResult, compare
+from .expect import CheckResult, Expectations
 from .spec import Expectation
 
 
@@ -39,32 +41,56 @@ class CheckpointState:
         return f"{self.mark} {self.number}. {text[6:] if text[:6] in ('ok    ', 'FAIL  ') else text}"
 
 
-def _evaluate(dbg, indices: list[int]) -> dict[int, CheckResult]:
+class Seekable(Protocol):
+    """A timeline as far as checkpoints use it: where it stands, and a move."""
+
+    @property
+    def g(self) -> int: ...
+
+    def goto(self, g: int) -> object: ...
+
+
+class CheckpointHost(Protocol):
+    """What the checkpoint list reads of a debugger (:class:`bptui.engine.debugger.Debugger` is one):
+    its expectations, its position, its values there, and a timeline to visit each checkpoint on."""
+
+    @property
+    def expectations(self) -> Expectations: ...
+
+    @property
+    def timeline(self) -> Seekable: ...
+
+    def values(self) -> dict: ...
+
+
+def _evaluate(host: CheckpointHost, indices: Iterable[int]) -> dict[int, CheckResult]:
     """Results of the checkpoints ``indices`` (sorted by position), read where each stands."""
-    tl = dbg.timeline
+    tl, ex = host.timeline, host.expectations
     here = tl.g
     out: dict[int, CheckResult] = {}
     try:
         with np.errstate(all="ignore"):
             for i in indices:
-                g = dbg._expect_gs[i]
-                tl.goto(g)
-                out[i] = compare(dbg._expect_at[i], g, dbg.values(), dbg.layout.unit)
+                tl.goto(ex.gs[i])
+                out[i] = ex.compare(i, host.values())
     finally:
         tl.goto(here)
     return out
 
 
-def checkpoint_states(dbg) -> list[CheckpointState]:
+def _state(ex: Expectations, i: int, result: CheckResult | None) -> CheckpointState:
+    return CheckpointState(i + 1, ex.items[i], ex.gs[i], result, ex.unit)
+
+
+def checkpoint_states(host: CheckpointHost) -> list[CheckpointState]:
     """Every checkpoint in order of position, with its result when reached."""
-    gs = dbg._expect_gs
-    reached = [i for i, g in enumerate(gs) if g <= dbg.g]
-    results = _evaluate(dbg, reached)
-    return [CheckpointState(i + 1, dbg._expect_at[i], g, results.get(i), dbg.layout.unit) for i, g in enumerate(gs)]
+    ex = host.expectations
+    results = _evaluate(host, ex.between(-1, host.timeline.g))
+    return [_state(ex, i, results.get(i)) for i in range(len(ex))]
 
 
-def passed_between(dbg, lo: int, hi: int, most: int = 3) -> list[CheckpointState]:
+def passed_between(host: CheckpointHost, lo: int, hi: int, most: int = 3) -> list[CheckpointState]:
     """The checkpoints a command from ``lo`` to ``hi`` passed (``lo < g ≤ hi``), the last ``most``."""
-    idx = [i for i, g in enumerate(dbg._expect_gs) if lo < g <= hi][-most:]
-    results = _evaluate(dbg, idx)
-    return [CheckpointState(i + 1, dbg._expect_at[i], dbg._expect_gs[i], results[i], dbg.layout.unit) for i in idx]
+    idx = host.expectations.between(lo, hi)[-most:]
+    results = _evaluate(host, idx)
+    return [_state(host.expectations, i, results[i]) for i in idx]

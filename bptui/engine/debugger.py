@@ -6,14 +6,13 @@ counts commands started from, so a run of 500 epochs is undone in one go.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .accuracy import Accuracy, accuracy
 from .breakpoints import Breakpoints, Hit
-from .expect import CheckResult, compare, expectation_g
+from .expect import CheckResult, Expectations
 from .network import Params
 from .spec import Scenario
 from .steps import Position
@@ -53,9 +52,7 @@ class Debugger:
         self._undo: list[int] = []
         self._redo: list[int] = []
         self._stopped_at: int | None = None  # where a cancelled undo/redo left off (see undo)
-        pairs = sorted((expectation_g(e, self.layout), i) for i, e in enumerate(scenario.expectations))
-        self._expect_gs = [g for g, _ in pairs]
-        self._expect_at = [scenario.expectations[i] for _, i in pairs]
+        self.expectations = Expectations.of(scenario, self.layout)  # read-only, in order of position
         self._scored: tuple[object, int, float, float] | None = None  # accuracy()'s last (timeline, updates, scores)
         self.breakpoints = Breakpoints()  # what forward commands stop at (see .breakpoints)
 
@@ -154,12 +151,11 @@ class Debugger:
         """Results of the ``[[expect]]`` blocks that refer to exactly this position.
 
         ``values``: this position's :meth:`values`, when the caller has them already."""
-        lo = bisect.bisect_left(self._expect_gs, self.g)
-        hi = bisect.bisect_right(self._expect_gs, self.g)
-        if lo == hi:
+        here = self.expectations.at(self.g)
+        if not here:
             return []
         vals = self.values() if values is None else values
-        return [compare(e, self.g, vals, self.layout.unit) for e in self._expect_at[lo:hi]]
+        return [self.expectations.compare(i, vals) for i in here]
 
     def can_undo(self) -> bool:
         return bool(self._undo)
@@ -205,9 +201,9 @@ class Debugger:
 
     def target_continue(self) -> int | None:
         """The next ``[[expect]]`` position, else the end of the file's epochs, else ``None``."""
-        i = bisect.bisect_right(self._expect_gs, self.g)
-        if i < len(self._expect_gs):
-            return self._expect_gs[i]
+        nxt = self.expectations.next_after(self.g)
+        if nxt is not None:
+            return nxt
         end = self.scenario.training.epochs * self.layout.per_epoch
         return end if end > self.g else None
 

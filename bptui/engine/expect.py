@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -22,6 +23,43 @@ def expectation_g(exp: Expectation, layout: Layout) -> int:
     if exp.after == "epoch":
         return layout.g_of(exp.epoch, layout.passes, layout.per_pass)
     return layout.g_of(exp.epoch, sample, step_index(exp.after, layout.depth))
+
+
+@dataclass(frozen=True)
+class Expectations:
+    """A scenario's ``[[expect]]`` blocks in order of position: read-only, built once per debugger.
+
+    ``gs[i]`` is the position count of ``items[i]``; ``unit`` names what ``sample`` counts there
+    ("batch" in minibatch mode)."""
+
+    gs: tuple[int, ...]
+    items: tuple[Expectation, ...]
+    unit: str = "sample"
+
+    @classmethod
+    def of(cls, scenario: Scenario, layout: Layout) -> Expectations:
+        pairs = sorted((expectation_g(e, layout), i) for i, e in enumerate(scenario.expectations))
+        return cls(tuple(g for g, _ in pairs), tuple(scenario.expectations[i] for _, i in pairs), layout.unit)
+
+    def __len__(self) -> int:
+        return len(self.gs)
+
+    def at(self, g: int) -> range:
+        """Indices of the expectations at exactly position ``g``."""
+        return range(bisect.bisect_left(self.gs, g), bisect.bisect_right(self.gs, g))
+
+    def between(self, lo: int, hi: int) -> range:
+        """Indices of the expectations with ``lo < g <= hi``."""
+        return range(bisect.bisect_right(self.gs, lo), bisect.bisect_right(self.gs, hi))
+
+    def next_after(self, g: int) -> int | None:
+        """The first expectation position after ``g``, if any."""
+        i = bisect.bisect_right(self.gs, g)
+        return self.gs[i] if i < len(self.gs) else None
+
+    def compare(self, i: int, values: Mapping[str, object]) -> CheckResult:
+        """Expectation ``i`` against ``values`` read at its position."""
+        return compare(self.items[i], self.gs[i], values, self.unit)
 
 
 @dataclass(frozen=True)

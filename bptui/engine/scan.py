@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .breakpoints import Breakpoint, Breakpoints, Hit
-from .expect import compare
 from .momentum import momentum_layer
 from .network import Network, Params, backward_layer, forward_layer, loss_and_grad, sgd
 from .timeline import Moved
@@ -188,7 +187,7 @@ def scan_move(
     ps = q0 - q0 % P if relu_bp is not None else q0  # relu: from the epoch's start
     ps = max(ps, -(-tl.min_g // S))  # not before an edit's branch starts
     watch = PassWatch(tl.net, ps, P, bool(grad_bps), relu_bp is not None)
-    expects = [(g, e) for g, e in zip(dbg._expect_gs, dbg._expect_at) if g0 < g <= end] if expect_bp else []
+    expects = list(dbg.expectations.between(g0, end)) if expect_bp else []  # indices, in order
     pe = layout.split(end)[0]
     chunk = FIRST_CHUNK
     a = ps
@@ -200,7 +199,7 @@ def scan_move(
             while a <= pe:
                 b = min(pe + 1, a + chunk)
                 if expects:
-                    b = min(b, layout.split(expects[0][0])[0] + 1)
+                    b = min(b, layout.split(dbg.expectations.gs[expects[0]])[0] + 1)
                 e_before = layout.completed_epochs(max(g0, a * S))
                 moved = tl.goto(b * S, stop_on_nonfinite=nf, should_stop=should_stop, progress=progress, from_here=True)
                 if moved.diverged is not None and moved.g <= g0:
@@ -244,10 +243,11 @@ def scan_move(
                     return moved, None
                 if tl.g != reached:  # the search for a gradient's step moved it
                     tl.goto(reached)
-                while expects and layout.split(expects[0][0])[0] < b:
-                    ge, exp = expects.pop(0)
+                while expects and layout.split(dbg.expectations.gs[expects[0]])[0] < b:
+                    i = expects.pop(0)
+                    ge = dbg.expectations.gs[i]
                     tl.goto(ge)
-                    result = compare(exp, ge, dbg.values())
+                    result = dbg.expectations.compare(i, dbg.values())
                     if not result.ok and expect_bp is not None:
                         return Moved(ge), Hit(expect_bp, layout.position(ge), result.describe())
                     tl.goto(b * S, from_here=True)

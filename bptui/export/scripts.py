@@ -97,13 +97,59 @@ def _data_and_params(sc: Scenario, array: str, file_convention: bool) -> list[st
     return out
 
 
-def _epoch_order(sc: Scenario, indent: str, module: str) -> list[str]:
+def _epoch_loop(sc: Scenario, body: list[str], *, order: list[str], loss: str, notes: bool) -> list[str]:
+    """The epoch loop both scripts share; only a few lines differ by framework.
+
+    ``body`` is one update from ``a0, t`` (it leaves ``loss`` set); ``order`` the lines choosing a
+    mini-batch epoch's order; ``loss`` the expression of that loss as a float; ``notes`` whether
+    the explanatory comments of the NumPy script are written.
+    """
+    tr = sc.training
+
+    def note(text: str) -> str:
+        return f"  # {text}" if notes else ""
+
+    out = ["", "", "for epoch in range(1, epochs + 1):"]
+    if tr.mode == BATCH:
+        out.append("    a0, t = X, T" + note("batch mode: one pass over the whole data set"))
+        out += ["    " + line for line in body]
+        out.append(f'    print(f"epoch {{epoch}} loss {{{loss}!r}}")')
+        return out
+    mean = tr.reduction == "mean"
+    if tr.mode == MINIBATCH:
+        out += order
+        out += [
+            "    total = 0.0",
+            "    for start in range(0, len(X), batch_size):",
+            "        rows = order[start:start + batch_size]" + note("the last batch may be short"),
+            "        a0, t = X[rows], T[rows]",
+        ]
+        weighted, passes = _weighted(sc), -(-sc.samples // tr.batch_size)
+        added = f"{loss} * len(rows)" if weighted else loss
+        epoch_loss = "total / len(X)" if weighted else (f"total / {passes}" if mean and passes > 1 else "total")
+    else:
+        out += [
+            "    total = 0.0",
+            "    for i in range(len(X)):",
+            "        a0, t = X[i:i + 1], T[i:i + 1]" + note("online: one sample, as a 1-row matrix"),
+        ]
+        added, epoch_loss = loss, "total / len(X)" if mean else "total"
+    out += ["        " + line for line in body]
+    out.append(f"        total += {added}")
+    out.append(f'    print(f"epoch {{epoch}} loss {{{epoch_loss}!r}}")' + note(f"reduction: {tr.reduction}"))
+    return out
+
+
+def _epoch_order(sc: Scenario, framework: str) -> list[str]:
     """The lines that choose a mini-batch epoch's order (bptui.engine.batches.epoch_order)."""
     if sc.training.shuffle is None:
-        return [f"{indent}order = {module}.arange(len(X))  # shuffle = false: the file's order"]
+        return [f"    order = {framework}.arange(len(X))  # shuffle = false: the file's order"]
+    draw = "np.random.RandomState([shuffle, epoch]).permutation(len(X))"
+    if framework == "torch":
+        return ["    # epoch E's order, drawn by NumPy as bptui draws it", f"    order = torch.from_numpy({draw})"]
     return [
-        f"{indent}# epoch E's order: a pure function of (seed, E), so any epoch can be reproduced alone",
-        f"{indent}order = {module}.random.RandomState([shuffle, epoch]).permutation(len(X))",
+        "    # epoch E's order: a pure function of (seed, E), so any epoch can be reproduced alone",
+        f"    order = {draw}",
     ]
 
 
@@ -174,35 +220,7 @@ def numpy_script(sc: Scenario) -> str:
             body.append(f"W{l} -= learning_rate * dW{l}")
             if layer.bias:
                 body.append(f"b{l} -= learning_rate * db{l}")
-    out += ["", "", "for epoch in range(1, epochs + 1):"]
-    if batch:
-        out.append("    a0, t = X, T  # batch mode: one pass over the whole data set")
-        out += ["    " + line for line in body]
-        out.append('    print(f"epoch {epoch} loss {loss!r}")')
-    elif mini:
-        out += _epoch_order(sc, "    ", "np")
-        out += [
-            "    total = 0.0",
-            "    for start in range(0, len(X), batch_size):",
-            "        rows = order[start:start + batch_size]  # the last batch may be short",
-            "        a0, t = X[rows], T[rows]",
-        ]
-        out += ["        " + line for line in body]
-        weighted = _weighted(sc)
-        out.append("        total += loss * len(rows)" if weighted else "        total += loss")
-        passes = -(-n // size)
-        epoch_loss = "total / len(X)" if weighted else (f"total / {passes}" if mean and passes > 1 else "total")
-        out.append(f'    print(f"epoch {{epoch}} loss {{{epoch_loss}!r}}")  # reduction: {sc.training.reduction}')
-    else:
-        out += [
-            "    total = 0.0",
-            "    for i in range(len(X)):",
-            "        a0, t = X[i:i + 1], T[i:i + 1]  # online: one sample, as a 1-row matrix",
-        ]
-        out += ["        " + line for line in body]
-        out.append("        total += loss")
-        epoch_loss = "total / len(X)" if mean else "total"
-        out.append(f'    print(f"epoch {{epoch}} loss {{{epoch_loss}!r}}")  # reduction: {sc.training.reduction}')
+    out += _epoch_loop(sc, body, order=_epoch_order(sc, "np"), loss="loss", notes=True)
     return "\n".join(out) + "\n"
 
 
@@ -260,34 +278,5 @@ def torch_script(sc: Scenario) -> str:
     step = ["optimizer.zero_grad()", "loss = pass_loss(a0, t)", "loss.backward()", "optimizer.step()"]
     if mu:
         step = ["loss = pass_loss(a0, t)", "loss.backward()", "momentum_step()"]
-    out += ["", "", "for epoch in range(1, epochs + 1):"]
-    if mini:
-        weighted = _weighted(sc)
-        passes = -(-sc.samples // sc.training.batch_size)
-        if sc.training.shuffle is None:
-            out.append("    order = torch.arange(len(X))  # shuffle = false: the file's order")
-        else:
-            out += [
-                "    # epoch E's order, drawn by NumPy as bptui draws it",
-                "    order = torch.from_numpy(np.random.RandomState([shuffle, epoch]).permutation(len(X)))",
-            ]
-        out += [
-            "    total = 0.0",
-            "    for start in range(0, len(X), batch_size):",
-            "        rows = order[start:start + batch_size]",
-            "        a0, t = X[rows], T[rows]",
-        ]
-        out += ["        " + s for s in step]
-        out.append("        total += loss.item() * len(rows)" if weighted else "        total += loss.item()")
-        epoch_loss = "total / len(X)" if weighted else (f"total / {passes}" if mean and passes > 1 else "total")
-        out.append(f'    print(f"epoch {{epoch}} loss {{{epoch_loss}!r}}")')
-    elif batch:
-        out.append("    a0, t = X, T")
-        out += ["    " + s for s in step]
-        out.append('    print(f"epoch {epoch} loss {loss.item()!r}")')
-    else:
-        out += ["    total = 0.0", "    for i in range(len(X)):", "        a0, t = X[i:i + 1], T[i:i + 1]"]
-        out += ["        " + s for s in step]
-        out.append("        total += loss.item()")
-        out.append(f'    print(f"epoch {{epoch}} loss {{{"total / len(X)" if mean else "total"}!r}}")')
+    out += _epoch_loop(sc, step, order=_epoch_order(sc, "torch"), loss="loss.item()", notes=False)
     return "\n".join(out) + "\n"

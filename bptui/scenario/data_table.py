@@ -48,15 +48,7 @@ def split_test(
     if "test_samples" not in d:
         return X, Y, None, None
     at: KeyPath = ("data", "test_samples")
-    n = r.integer(
-        d,
-        ("data",),
-        "test_samples",
-        low=1,
-        high=s.MAX_SAMPLES,
-        why_high="the limit on samples",
-        fix="`test_samples = N` (the last N samples are held out for testing)",
-    )
+    n = r.whole(d, ("data",), "data.test_samples")
     if n >= len(X):
         r.fail(
             at,
@@ -83,7 +75,7 @@ def _data_file(r: Reader, d: dict, at: KeyPath, inputs: int, outputs: int) -> tu
     if "target_columns" in d:
         if file.suffix.lower() != ".csv":
             r.fail(at + ("target_columns",), "data.target_columns applies only to a .csv file; remove it")
-        columns = r.integer(d, at, "target_columns", low=1, high=s.MAX_WIDTH, why_high=s.WIDTH_WHY)
+        columns = r.whole(d, at, "data.target_columns")
         if columns != outputs:
             r.fail(
                 at + ("target_columns",),

@@ -52,15 +52,7 @@ def _expectation(
     for key in block:
         if key not in s.EXPECT_KEYS and key not in sizes:
             r.fail(at + (key,), _unknown_value(where, key, layers, list(sizes)))
-    epoch = r.integer(
-        block,
-        at,
-        "epoch",
-        s.DEFAULT_EXPECT_EPOCH,
-        low=1,
-        high=s.MAX_EPOCHS,
-        why_high="the limit that keeps a run finite",
-    )
+    epoch = r.whole(block, at, "expect.epoch")
     sample = r.integer(
         block,
         at,
@@ -82,12 +74,7 @@ def _expectation(
                 f"{where}.after is {shown(after)}, which is not a step of this network"
                 f"{did_you_mean(after, valid_steps)}; use one of: {', '.join(valid_steps)}",
             )
-    tolerance = r.number(block, at, "tolerance", s.DEFAULT_TOLERANCE)
-    if tolerance <= 0:
-        r.fail(
-            at + ("tolerance",),
-            f"{where}.tolerance is {tolerance}, but it must be greater than 0 (an absolute difference); e.g. 1e-6",
-        )
+    tolerance = r.bounded(block, at, "expect.tolerance")
     values: dict[str, np.ndarray] = {}
     for key, value in block.items():
         if key in s.EXPECT_KEYS:

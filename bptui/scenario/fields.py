@@ -19,6 +19,7 @@ import numpy as np
 from bptui.errors import ScenarioError
 
 from .locate import KeyPath, Locator, format_path
+from .schema import BOUNDED, WHOLE
 
 MISSING: object = object()  # default of a required key
 SHOWN_LIMIT = 60  # characters of a string value, key or name echoed in a message
@@ -193,6 +194,22 @@ class Reader:
         if value > high:
             limit = f" ({why_high})" if why_high else ""
             self.fail(at + (key,), f"{name} is {describe(value)}, but it must be at most {high}{limit}")
+        return value
+
+    def whole(self, parent: dict, at: KeyPath, name: str) -> int:
+        """The whole-number key ``name`` (``"training.epochs"``), read by its rule in :data:`schema.WHOLE`."""
+        rule, key = WHOLE[name], name.rpartition(".")[2]
+        default = MISSING if rule.default is None else rule.default
+        return self.integer(
+            parent, at, key, default, low=rule.low, high=rule.high, why_high=rule.why_high, fix=rule.fix
+        )
+
+    def bounded(self, parent: dict, at: KeyPath, name: str) -> float:
+        """The number key ``name`` (``"training.momentum"``), checked by its rule in :data:`schema.BOUNDED`."""
+        rule, key = BOUNDED[name], name.rpartition(".")[2]
+        value = self.number(parent, at, key, MISSING if rule.default is None else rule.default, rule.fix)
+        if not rule.ok(value):
+            self.fail(at + (key,), f"{format_path(at + (key,))} is {value}, {rule.must}")
         return value
 
     def number(self, parent: dict, at: KeyPath, key: str, default: object = MISSING, fix: str | None = None) -> float:

@@ -180,15 +180,7 @@ class _Builder:
         net = r.table(
             doc, (), "network", fix="add a [network] table with inputs = N, then one [[network.layers]] table per layer"
         )
-        inputs = r.integer(
-            net,
-            at,
-            "inputs",
-            low=1,
-            high=s.MAX_WIDTH,
-            why_high=s.WIDTH_WHY,
-            fix="`inputs = N` (the width of the input a0)",
-        )
+        inputs = r.whole(net, at, "network.inputs")
         convention = r.choice(net, at, "convention", s.CONVENTIONS, s.DEFAULT_CONVENTION)
         tables = r.tables(
             net,
@@ -226,15 +218,7 @@ class _Builder:
         for i, t in enumerate(tables):
             at: KeyPath = ("network", "layers", i)
             r.known_keys(t, at, s.LAYER_KEYS, "a [[network.layers]] table")
-            n = r.integer(
-                t,
-                at,
-                "units",
-                low=1,
-                high=s.MAX_WIDTH,
-                why_high=s.WIDTH_WHY,
-                fix="`units = N` (how many neurons this layer has)",
-            )
+            n = r.whole(t, at, "layer.units")
             bias = r.boolean(t, at, "bias", s.DEFAULT_BIAS)
             parameters += n * (fan_in + int(bias))
             if parameters > s.MAX_PARAMETERS:
@@ -359,16 +343,6 @@ class _Builder:
         high = r.number(it, at, "high", s.DEFAULT_HIGH)
         if low > high:
             r.fail(at + ("low",), f"init.low = {low} is greater than init.high = {high}; swap them")
-        std = r.number(it, at, "std", s.DEFAULT_STD)
-        if std < 0:
-            r.fail(at + ("std",), f"init.std is {std}, but a standard deviation cannot be negative; use e.g. 0.1")
-        seed = r.integer(
-            it,
-            at,
-            "seed",
-            s.DEFAULT_SEED,
-            low=0,
-            high=s.MAX_SEED,
-            why_high="numpy's RandomState takes seeds below 2**32",
-        )
+        std = r.bounded(it, at, "init.std")
+        seed = r.whole(it, at, "init.seed")
         return InitSpec(distribution=distribution, low=low, high=high, std=std, seed=seed)

@@ -17,17 +17,9 @@ def read_training(r: Reader, doc: dict, layers: tuple[LayerSpec, ...]) -> Traini
     tr = r.table(doc, (), "training", fix="add a [training] table with at least learning_rate = 0.1")
     loss = r.choice(tr, AT, "loss", losses.names(), s.DEFAULT_LOSS)
     reduction = r.choice(tr, AT, "reduction", s.REDUCTIONS, s.DEFAULT_REDUCTION)
-    rate = r.number(tr, AT, "learning_rate", fix="`learning_rate = 0.1` (the step size of gradient descent)")
-    if rate <= 0:
-        r.fail(
-            AT + ("learning_rate",),
-            f"training.learning_rate is {rate}, but it must be greater than 0 "
-            f"(each update subtracts learning_rate × gradient); e.g. 0.1",
-        )
+    rate = r.bounded(tr, AT, "training.learning_rate")
     mode = r.choice(tr, AT, "mode", s.MODES, s.DEFAULT_MODE)
-    epochs = r.integer(
-        tr, AT, "epochs", s.DEFAULT_EPOCHS, low=1, high=s.MAX_EPOCHS, why_high="the limit that keeps a run finite"
-    )
+    epochs = r.whole(tr, AT, "training.epochs")
     last = layers[-1].activation
     needs = losses.make_loss(loss).needs_output
     if needs and last != needs:
@@ -46,15 +38,7 @@ def read_training(r: Reader, doc: dict, layers: tuple[LayerSpec, ...]) -> Traini
                 f'training.{key} applies only to mode = "minibatch", but mode is "{mode}"; '
                 f'remove {key} or set mode = "minibatch"',
             )
-    batch_size = r.integer(
-        tr,
-        AT,
-        "batch_size",
-        s.DEFAULT_BATCH_SIZE,
-        low=1,
-        high=s.MAX_SAMPLES,
-        why_high="no data set has more samples",
-    )
+    batch_size = r.whole(tr, AT, "training.batch_size")
     return TrainingSpec(
         loss=loss,
         reduction=reduction,
@@ -63,8 +47,8 @@ def read_training(r: Reader, doc: dict, layers: tuple[LayerSpec, ...]) -> Traini
         epochs=epochs,
         batch_size=batch_size,
         shuffle=_shuffle(r, tr),
-        momentum=_momentum(r, tr),
-        first_epoch=r.integer(tr, AT, "first_epoch", 1, low=1, high=s.MAX_EPOCHS, why_high="the limit of a run"),
+        momentum=r.bounded(tr, AT, "training.momentum"),
+        first_epoch=r.whole(tr, AT, "training.first_epoch"),
     )
 
 
@@ -84,18 +68,7 @@ def _shuffle(r: Reader, tr: dict) -> int | None:
             AT + ("shuffle",),
             f"training.shuffle is {describe(value)}, but it must be false or a whole-number seed; e.g. shuffle = 1",
         )
-    return r.integer(tr, AT, "shuffle", low=0, high=s.MAX_SEED, why_high="numpy's RandomState takes seeds below 2**32")
-
-
-def _momentum(r: Reader, tr: dict) -> float:
-    mu = r.number(tr, AT, "momentum", s.DEFAULT_MOMENTUM)
-    if not 0 <= mu < 1:
-        r.fail(
-            AT + ("momentum",),
-            f"training.momentum is {mu}, but it must be at least 0 and less than 1 "
-            "(the share of the last step kept); e.g. momentum = 0.9",
-        )
-    return mu
+    return r.whole(tr, AT, "training.shuffle")
 
 
 def check_velocities(r: Reader, training: TrainingSpec, layers: tuple[LayerSpec, ...]) -> None:

@@ -13,12 +13,11 @@ from collections.abc import Callable, Iterable
 from functools import partial
 
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Grid
-from textual.events import DescendantFocus
 from textual.reactive import var
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from bptui.engine import Debugger, Outcome, Scenario
@@ -30,29 +29,25 @@ from .files import FilesMixin
 from .keyorder import KeyOrderMixin
 from .keys import COMMANDS, HELP, keys_of
 from .messages import RunDone, RunProgress
-from .screens import AboutScreen, HelpScreen, RunDialog
+from .screens import RunDialog
 from .state import State, capture, select, snapshot_values
 from .teach import TeachMixin, edited_names
+from .view import PANES, ViewApp
 from .widgets import ChainRulePane, InspectorPane, LossPane, NetworkPane, PaneTabs, StatusLine
 from .widgets.keybar import KeyBar
 from .widgets.loss_chart import Curve, CurveBuilder
-from .widgets.pane import Pane
 
-PANES = {"network": "Network", "inspector": "Inspector", "chain-rule": "Chain rule", "loss": "Loss"}
 PROGRESS_INTERVAL = 0.1  # seconds between progress messages from a run: ≤ 10 updates a second
 INLINE_PASSES = 512  # a move computing more passes than this goes to the worker (streetlight: ~1 ms)
-DIGIT_LEVELS = (4, 6, 8, 17)  # significant digits offered by +/-; 17 prints any float64 exactly
 
 
-class BptuiApp(KeyOrderMixin, DebugMixin, TeachMixin, FilesMixin, App[None]):
+class BptuiApp(KeyOrderMixin, DebugMixin, TeachMixin, FilesMixin, ViewApp):
     CSS_PATH = ["app.tcss", "network.tcss"]
     BINDINGS = list[Binding | tuple[str, str] | tuple[str, str, str]](COMMANDS)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     state: var[State] = var(None, init=False)  # type: ignore[arg-type]
-    log_scale: var[bool] = var(False, init=False)
-    digits: var[int] = var(4, init=False)  # significant digits shown in every pane (+/-)
     progress: var[str] = var("", init=False)
     live_curve: var[Curve | None] = var(None, init=False)  # the loss curve of a run under way
 
@@ -90,43 +85,6 @@ class BptuiApp(KeyOrderMixin, DebugMixin, TeachMixin, FilesMixin, App[None]):
 
     def on_mount(self) -> None:
         self.show_pane("network")
-
-    # --- panes -----------------------------------------------------------------------------------
-
-    def show_pane(self, pane_id: str) -> None:
-        """Make ``pane_id`` the current pane (the one shown when narrow) and focus it."""
-        for pid in PANES:
-            self.query_one(f"#{pid}").set_class(pid == pane_id, "-current")
-        self.query_one(PaneTabs).current = PANES[pane_id]
-        # at once, not after a refresh: keys typed right after tab (tab →) are already queued and
-        # must reach the new pane (→ selects there; it would step on the old one). On the pane's
-        # own screen, not ``self.screen``: a focus message handled after a dialog opened would
-        # give the dialog a focus outside it, and its keys to the App (q in the help quit).
-        pane = self.query_one(f"#{pane_id}", Pane)
-        pane.screen.set_focus(pane, scroll_visible=False)
-
-    def _cycle_pane(self, delta: int) -> None:
-        ids = list(PANES)
-        focused = self.default_screen.focused
-        here = ids.index(focused.id) if isinstance(focused, Pane) and focused.id in ids else -delta
-        self.show_pane(ids[(here + delta) % len(ids)])
-
-    def action_focus_next(self) -> None:
-        if self._modal():
-            super().action_focus_next()
-        else:
-            self._cycle_pane(1)
-
-    def action_focus_previous(self) -> None:
-        if self._modal():
-            super().action_focus_previous()
-        else:
-            self._cycle_pane(-1)
-
-    @on(DescendantFocus)
-    def _pane_focused(self, event: DescendantFocus) -> None:
-        if isinstance(event.widget, Pane) and event.widget.id in PANES and not event.widget.has_class("-current"):
-            self.show_pane(event.widget.id)
 
     def choose(self, layer: int | None = None, element: int = 0) -> None:
         """Select parameter ``element`` of ``layer`` (default: this layer); every pane follows."""
@@ -188,9 +146,6 @@ class BptuiApp(KeyOrderMixin, DebugMixin, TeachMixin, FilesMixin, App[None]):
             return
         self.state = self._capture(self.state.before)
 
-    def _modal(self) -> bool:
-        return isinstance(self.screen, ModalScreen)
-
     # --- commands --------------------------------------------------------------------------------
 
     def _perform(self, command: Callable[[], Outcome]) -> None:
@@ -201,7 +156,7 @@ class BptuiApp(KeyOrderMixin, DebugMixin, TeachMixin, FilesMixin, App[None]):
         try:
             outcome = command()
             self._note_passed(start)
-        except Exception as exc:  # the session boundary (docs/SPEC.md §7): a bug must not end the lesson
+        except Exception as exc:  # noqa: BLE001 - the session boundary (docs/SPEC.md §7): a bug must not end the lesson
             self._internal_error(exc)
             return
         self._publish(outcome)
@@ -273,42 +228,6 @@ class BptuiApp(KeyOrderMixin, DebugMixin, TeachMixin, FilesMixin, App[None]):
 
     def action_home(self) -> None:
         self._jump("home", 0 if self.debugger.g else None, self.debugger.home)
-
-    def action_toggle_log(self) -> None:
-        self.log_scale = not self.log_scale
-
-    def action_digits(self, delta: int) -> None:
-        """Show more (``+``) or fewer (``-``) significant digits in every pane: 4, 6, 8 or all."""
-        i = DIGIT_LEVELS.index(self.digits) if self.digits in DIGIT_LEVELS else 0
-        j = min(max(0, i + delta), len(DIGIT_LEVELS) - 1)
-        if j == i:
-            self.notify(f"already showing {self._digits_text()}")
-            return
-        self.digits = DIGIT_LEVELS[j]
-        self._republish()
-        self.notify(f"showing {self._digits_text()}")
-
-    def _digits_text(self) -> str:
-        return "every digit" if self.digits >= DIGIT_LEVELS[-1] else f"{self.digits} significant digits"
-
-    def action_zoom(self) -> None:
-        """Give the current pane the whole screen (status line, tabs and footer stay); again to undo."""
-        zoomed = not self.screen.has_class("-zoomed")
-        self.screen.set_class(zoomed, "-zoomed")
-
-    def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
-
-    def action_about(self) -> None:
-        if not self._modal():
-            self.push_screen(AboutScreen(self.scenario))
-
-    def action_batch_sample(self, delta: int) -> None:
-        """``[``/``]``: the Network pane draws the next/previous sample of the batch, or the mean."""
-        why_not = self.query_one(NetworkPane).step_batch(delta)
-        if why_not:
-            self.notify(why_not)
 
     # --- long commands, in a worker ----------------------------------------------------------------
 

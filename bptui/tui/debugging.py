@@ -11,6 +11,9 @@ look at the diverged values first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from bptui.engine import Debugger
 from bptui.engine.checkpoints import checkpoint_states, passed_between
 from bptui.engine.diagnosis import diagnose
@@ -18,6 +21,8 @@ from bptui.engine.diagnosis import diagnose
 from .screens.breakpoints import BreakpointsScreen
 from .screens.checkpoints import CheckpointsScreen
 from .screens.divergence import DivergenceScreen
+
+T = TypeVar("T")
 
 
 class DebugMixin:
@@ -37,28 +42,27 @@ class DebugMixin:
         dbg: Debugger = self.debugger
         self.push_screen(BreakpointsScreen(dbg.breakpoints, dbg.layout), lambda _: self._republish())
 
-    def action_checkpoints(self) -> None:
-        if self._is_busy() or isinstance(self.screen, CheckpointsScreen):
-            return
+    def _read_for(self, dialog: type, read: Callable[[Debugger], T]) -> tuple[T] | None:
+        """``(read(debugger),)`` for opening ``dialog``; ``None`` when busy, already open, or failed."""
+        if self._is_busy() or isinstance(self.screen, dialog):
+            return None
         try:
-            states = checkpoint_states(self.debugger)
-        except Exception as exc:  # the session boundary: say so, keep going
+            return (read(self.debugger),)
+        except Exception as exc:  # noqa: BLE001 - the session boundary: say so, keep going
             self._internal_error(exc)
-            return
-        self.push_screen(CheckpointsScreen(states))
+            return None
+
+    def action_checkpoints(self) -> None:
+        if (got := self._read_for(CheckpointsScreen, checkpoint_states)) is not None:
+            self.push_screen(CheckpointsScreen(got[0]))
 
     def action_explain(self) -> None:
-        if self._is_busy() or isinstance(self.screen, DivergenceScreen):
+        if (got := self._read_for(DivergenceScreen, diagnose)) is None:
             return
-        try:
-            found = diagnose(self.debugger)
-        except Exception as exc:
-            self._internal_error(exc)
-            return
-        if found is None:
+        if got[0] is None:
             self.notify("nothing here is non-finite: x explains a divergence where a run stopped on one")
             return
-        self.push_screen(DivergenceScreen(found.lines()))
+        self.push_screen(DivergenceScreen(got[0].lines()))
 
     def _note_passed(self, start: int) -> None:
         """After a command from ``start``: which checkpoints it passed, for the status line."""
@@ -70,7 +74,7 @@ class DebugMixin:
         try:
             # the one standing here, if any, is marked by the State's ``checks`` already
             states = passed_between(dbg, start, dbg.g - 1)
-        except Exception as exc:  # the session boundary: say so, keep going without the marks
+        except Exception as exc:  # noqa: BLE001 - the session boundary: say so, keep going without the marks
             self._passed = ()
             self._internal_error(exc)
             return

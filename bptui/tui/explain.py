@@ -46,19 +46,22 @@ def explain(debugger: Debugger, selected: str | None = None, digits: int = DIGIT
     unit, source = focus_of(selected, debugger.position.layer, debugger.scenario.convention == "row")
     try:
         derivation = derive_step(debugger, unit=unit, source=source)
-    except Exception as exc:  # a gap in the derivations must not take the debugger down
-        return Explanation(debugger.position.step, (f"(no derivation for this step: {exc})",))
+    except Exception as exc:  # noqa: BLE001 - last resort (docs/SPEC.md §7): derive_step raises on no
+        # input, so this is a bug: said as one in the pane (not a quiet line); it runs in every state capture
+        return Explanation(debugger.position.step, (f"(internal error in the derivation: {exc!r})",))
     return Explanation(derivation.title, tuple(line.unicode(digits) for line in derivation.lines))
 
 
 def explain_parameter(debugger: Debugger, name: str, digits: int = DIGITS) -> Explanation:
     """The full chain rule from loss to the parameter ``name`` (e.g. ``W1[0,1]``) at this position."""
-    try:
-        from bptui.engine.derivation import derive_parameter
+    from bptui.engine.derivation import derive_parameter
 
+    try:
         derivation = derive_parameter(debugger, name)
-    except Exception as exc:  # never a traceback in front of the user
+    except ValueError as exc:  # a name that is no parameter of this network
         return Explanation(f"∂loss/∂{name}", (f"(no derivation for {name}: {exc})",))
+    except Exception as exc:  # noqa: BLE001 - last resort (docs/SPEC.md §7), as in explain: a bug, said as one
+        return Explanation(f"∂loss/∂{name}", (f"(internal error in the derivation of {name}: {exc!r})",))
     return Explanation(derivation.title, tuple(line.unicode(digits) for line in derivation.lines))
 
 

@@ -20,7 +20,7 @@ def short(x: float, width: int = 6) -> str:
                 break
             return f"{text:>{width}}"
     for decimals in range(width, -1, -1):
-        text = re.sub(r"e([+-])0*(\d)", lambda m: "e" + m[1].replace("+", "") + m[2], f"{x:.{decimals}e}")
+        text = _short_exponent(f"{x:.{decimals}e}")
         if len(text) <= width:
             return f"{text:>{width}}"
     return "#" * width
@@ -77,11 +77,27 @@ def decimals_format(values: np.ndarray, digits: int) -> str:
     return f"{{:.{digits + 2}f}}"
 
 
+def significant_format(digits: int) -> str:
+    """``digits`` significant digits, trailing zeros kept (``0.06250``, ``-1.235e-5``): narrower cells
+    than :func:`decimals_format`'s, for a value too wide to show whole. 17 or more: ``repr``."""
+    return "repr" if digits >= 17 else f"#.{digits}g"
+
+
+def _short_exponent(text: str) -> str:
+    """``1.5e-05`` → ``1.5e-5``, ``2e+07`` → ``2e7``."""
+    return re.sub(r"e([+-])0*(\d)", lambda m: "e" + m[1].replace("+", "") + m[2], text)
+
+
 def cell_text(x: float, fmt: str) -> str:
+    """``x`` in a format of :func:`decimals_format` or :func:`significant_format`."""
     x = float(x) + 0.0  # no "-0.000000"
     if not math.isfinite(x):
         return str(x)
-    return repr(x) if fmt == "repr" else fmt.format(x)
+    if fmt == "repr":
+        return repr(x)
+    if fmt.startswith("#"):  # no bare point: "123457." → "123457"
+        return _short_exponent(format(x, fmt)).replace(".e", "e").rstrip(".")
+    return fmt.format(x)
 
 
 def fit_digits(x: float, digits: int, width: int) -> str:
@@ -99,8 +115,7 @@ def fit_digits(x: float, digits: int, width: int) -> str:
             return text
         digits = 16
     for d in range(max(1, digits), 0, -1):
-        text = f"{x:.{d}g}"
-        text = re.sub(r"e([+-])0*(\d)", lambda m: "e" + m[1].replace("+", "") + m[2], text)
+        text = _short_exponent(f"{x:.{d}g}")
         if len(text) <= width:
             return text
     return short(x, width).strip()

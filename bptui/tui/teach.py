@@ -64,8 +64,11 @@ class TeachMixin:
         dbg: Debugger = self.debugger
         try:
             question = choose(dbg, self.selected_parameter(), self.scenario.predict)
-        except Exception as exc:  # never a traceback: step without a question
+        except ValueError as exc:  # a [predict] entry this step cannot ask: step without a question
             self.notify(f"no question for this step ({exc})", severity="warning")
+            question = None
+        except Exception as exc:  # noqa: BLE001 - last resort (docs/SPEC.md §7): a bug, reported; no question
+            self._internal_error(exc)
             question = None
         if question is None:
             self._perform(dbg.step)
@@ -119,7 +122,8 @@ class TeachMixin:
 
         try:
             lines = derive_step(self.debugger, unit=question.unit, source=question.source, sample=question.sample).lines
-        except Exception:
+        except Exception as exc:  # noqa: BLE001 - last resort (SPEC §7): derive_step raises on no input: a bug
+            self._internal_error(exc)
             return ""
         for line in lines:
             if line.name in (question.label, question.name):

@@ -30,3 +30,15 @@ def test_a_sample_breakpoint_beyond_the_batches_is_refused_in_batches() -> None:
     d.breakpoints.add(parse_breakpoint("sample", "2", d.layout))
     outcome = d.run(1)
     assert outcome.hit is not None and ", batch 2/" in outcome.hit.where()
+
+
+def test_expectations_index_by_position_as_a_plain_scan_does() -> None:
+    d = Debugger(load_scenario(resolve("clusters_minibatch")))
+    ex = d.expectations
+    gs = list(ex.gs)
+    assert gs == sorted(gs) and len(ex) == len(d.scenario.expectations) > 0
+    for lo in range(-1, gs[-1] + 2):
+        assert list(ex.at(lo)) == [i for i, g in enumerate(gs) if g == lo]
+        assert ex.next_after(lo) == next((g for g in gs if g > lo), None)
+        for hi in (lo, lo + 1, lo + 7, gs[-1] + 1):
+            assert list(ex.between(lo, hi)) == [i for i, g in enumerate(gs) if lo < g <= hi]

@@ -10,6 +10,7 @@ import numpy as np
 from bptui.engine import Debugger
 from bptui.scenario import load_scenario
 from bptui.tui import BptuiApp
+from bptui.tui.formatting import cell_text, significant_format
 from bptui.tui.widgets.netimage import image_rows, image_side
 from bptui.tui.widgets.network import NetworkPane
 
@@ -94,3 +95,26 @@ def test_digits_snapshot(snap_compare):
     """The digits network at 120×40 after the forward pass of sample 1."""
     app = BptuiApp(load_scenario(DIGITS))
     assert snap_compare(app, terminal_size=(120, 40), run_before=steps("bracketright", "f"))
+
+
+def test_significant_cells_round_to_the_digits_asked():
+    for x in (0.0625, -0.0447845, 0.7555123, -1.23456e-5, 123456.7, 1e300, -0.00078961):
+        for digits in (4, 6, 8):
+            text = cell_text(x, significant_format(digits))
+            assert float(text) == float(f"{x:.{digits - 1}e}")  # the value rounded to `digits` significant digits
+            assert not text.endswith(".") and "e+" not in text and "e-0" not in text
+    assert significant_format(17) == "repr"
+
+
+async def test_the_wide_digits_inspector_shows_four_columns_of_four_significant_digits():
+    sc = load_scenario(DIGITS)
+    app = BptuiApp(sc)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("]", "f")
+        await pilot.pause()
+        lines = pane_text(app, "inspector").splitlines()
+        reference = Debugger(sc)
+        reference.goto(app.debugger.g)
+        a0 = reference.values()["a0"]  # 64×32: input i of each sample of the batch
+        first = lines[lines.index(next(ln for ln in lines if ln.startswith("a0 "))) + 1]
+        assert first.split()[:-1] == [cell_text(x, significant_format(4)) for x in a0[0, :4]] and first.endswith("…")

@@ -15,7 +15,7 @@ from textual.content import Content
 from bptui.engine import Scenario
 from bptui.printable import printable
 
-from ..formatting import cell_text, decimals_format, window
+from ..formatting import cell_text, decimals_format, significant_format, window
 from ..state import State
 from .lines import LinesView
 from .pane import Pane
@@ -24,6 +24,7 @@ CHANGED = "bold underline $text-warning"
 SELECTED = "reverse"
 MORE = " …"  # the columns left out, on either side
 MAX_ROWS = 8  # matrix rows drawn; the rest are ⋮ (the selected row is always among them)
+NARROW_DIGITS = 4  # up to this digits setting (the default), a layer too wide trades decimals for columns
 Part = tuple[str, str] | str
 
 
@@ -91,6 +92,13 @@ class InspectorPane(Pane):
         label_width = max(5, *(len(self.label(name)) for name in names))  # 5: ``loss`` and a space
         shown = [self.prepare(state, name, self.cell_of(chosen, name)) for name in names]
         width = max((v.width for v in shown if v is not None), default=1)
+        fit = self.columns_fit(label_width, width)
+        cut = any(v is not None and v.grid.shape[1] > fit for v in shown)
+        if cut and self.digits <= NARROW_DIGITS:  # a value is cut: narrower cells, unless + asked for digits
+            narrow = [self.prepare(state, name, self.cell_of(chosen, name), significant=True) for name in names]
+            narrow_width = max((v.width for v in narrow if v is not None), default=1)
+            if self.columns_fit(label_width, narrow_width) > fit:  # only when more columns show
+                shown, width = narrow, narrow_width
         lines: list[Content] = []
         for name, value in zip(names, shown):
             block = self.block(state, name, value, label_width, width)
@@ -126,10 +134,17 @@ class InspectorPane(Pane):
         """``name``, and its textbook name if the scenario gives one: ``a0 (x)``."""
         return name + (f" ({self.textbook[name]})" if name in self.textbook else "")
 
-    def prepare(self, state: State, name: str, cell: tuple[int, ...] | None) -> Shown | None:
+    def columns_fit(self, label_width: int, width: int) -> int:
+        """How many cells ``width`` wide fit beside the labels (with room for ``…`` on either side)."""
+        room = self.scrollable_content_region.width or 10_000  # 0 before the first layout
+        return max(1, (room - label_width - 1 - 2 * len(MORE)) // (width + 1))
+
+    def prepare(self, state: State, name: str, cell: tuple[int, ...] | None, significant: bool = False) -> Shown | None:
         """What of ``name`` is drawn (the rows, the format, the width it needs); ``None``: not computed.
 
-        Only the rows shown are measured (a 512×64 batch matrix shows at most 8 rows)."""
+        ``significant``: the digits setting as significant digits (:func:`significant_format`), for
+        a layer too wide to show whole. Only the rows shown are measured (a 512×64 batch matrix
+        shows at most 8 rows)."""
         value = state.values.get(name)
         if value is None:
             return None
@@ -139,7 +154,7 @@ class InspectorPane(Pane):
         n_rows = grid.shape[0]
         focus_row = at[0] if at is not None else 0
         rows = window(n_rows, n_rows if n_rows <= MAX_ROWS else MAX_ROWS - 2, focus_row)
-        fmt = decimals_format(grid, self.digits)
+        fmt = significant_format(self.digits) if significant else decimals_format(grid, self.digits)
         return Shown(arr, grid, at, rows, fmt, self._cell_width(grid, rows, fmt))
 
     def block(self, state: State, name: str, shown: Shown | None, label_width: int, width: int) -> list[Content]:
@@ -168,9 +183,8 @@ class InspectorPane(Pane):
             mark = ("?", "bold reverse $text-warning")
         mask = np.broadcast_to(np.asarray(changed, bool), arr.shape).reshape(grid.shape)
         indent = label_width + 1  # the label and the mark
-        room = self.scrollable_content_region.width or 10_000  # 0 before the first layout
         focus_col = at[1] if at is not None else 0
-        cols = window(grid.shape[1], max(1, (room - indent - 2 * len(MORE)) // (width + 1)), focus_col)
+        cols = window(grid.shape[1], self.columns_fit(label_width, width), focus_col)
         rows = shown.rows
         text = {(i, j): cell_text(grid[i, j], shown.fmt) for i in rows if i is not None for j in cols if j is not None}
         if at is not None:
@@ -189,9 +203,9 @@ class InspectorPane(Pane):
         """The widest element of the shown rows: columns stay aligned as ← → move the window."""
         shown = grid[[i for i in rows if i is not None]].ravel()
         finite = shown[np.isfinite(shown)]
-        # fixed or scientific: the smallest or the largest is the widest; repr: any of them
+        # fixed or scientific: the smallest or the largest is the widest; repr or significant: any
         extremes = [finite.min(), finite.max()] if finite.size else []
-        candidates = list(finite[:4096]) if fmt == "repr" else extremes
+        candidates = extremes if fmt.startswith("{") else list(finite[:4096])  # significant: any of them
         widths = [len(cell_text(v, fmt)) for v in candidates]
         if finite.size < shown.size:
             widths.append(4)  # "-inf"

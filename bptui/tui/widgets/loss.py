@@ -25,7 +25,7 @@ class LossPlot(PlotextPlot):
     def render(self):
         try:
             return super().render()
-        except Exception as exc:  # plotext is third-party code: contain whatever it raises
+        except Exception as exc:  # noqa: BLE001 - plotext is third-party code: contain whatever it raises
             return Text(f"the chart could not be drawn: {exc!r}", style="italic")
 
 

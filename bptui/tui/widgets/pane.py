@@ -59,7 +59,7 @@ class Pane(Vertical, can_focus=True):
         try:
             draw()
             self.failure = None
-        except Exception as exc:  # contained on purpose: see the class docstring
+        except Exception as exc:  # noqa: BLE001 - contained on purpose: see the class docstring
             self.failure = f"{type(exc).__name__}: {exc}"
             self.show_failure(f"this pane could not be drawn ({self.failure}); every key still works")
             self.log.error(f"{self.TITLE} pane failed", exc)
