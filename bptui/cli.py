@@ -148,6 +148,9 @@ def _cmd_list() -> int:
 
 
 def _cmd_tui(name: str | None, ascii: bool = False) -> int:
+    import gc
+
+    gc.disable()  # start-up allocates much and frees little: the first frame turns it back on (tui.first_frame)
     from bptui.scenario import DEFAULT_SCENARIO
 
     scenario = _load(name or DEFAULT_SCENARIO)  # a bad file fails here, before any screen is drawn

@@ -27,6 +27,7 @@ from bptui.printable import printable
 from .debugging import DebugMixin
 from .explain import explain, explain_parameter, gradient_check
 from .files import FilesMixin
+from .first_frame import HeldScreen
 from .keyorder import KeyOrderMixin
 from .keys import COMMANDS, HELP, keys_of
 from .messages import RunDone, RunProgress
@@ -74,6 +75,9 @@ class BptuiApp(KeyOrderMixin, DebugMixin, TeachMixin, FilesMixin, App[None]):
         self.selected_layer = 1
         self.element = 0  # the parameter element of the layer (W row by row, then b)
         self.set_reactive(BptuiApp.state, self._capture(None))
+
+    def get_default_screen(self) -> Screen:
+        return HeldScreen(id="_default")  # writes its first frame once the panes have drawn
 
     def compose(self) -> ComposeResult:
         sc = self.scenario

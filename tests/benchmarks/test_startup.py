@@ -1,0 +1,178 @@
+"""Start-up through a raw pty: ``python -m bptui scenarios/streetlight.toml`` against a minimal
+Textual app (Header, Footer and a Static), measured side by side.
+
+Each side runs as its own process on a pty of 120×40 (``TERM=xterm-256color``), started in turn,
+``ROUNDS`` times each, interleaved so machine noise hits both alike; the medians are compared. The
+"terminal" answers Textual's query for synchronised output, so every update the app writes is
+bracketed by ``ESC[?2026h`` … ``ESC[?2026l`` and can be counted.
+
+The first full frame is over when the app has written its footer (``Next`` for bptui, ``palette``
+for the minimal app) and then nothing for ``QUIET`` seconds: its time is that of the last byte
+before the silence, counted from just before the process was started (interpreter start-up and
+imports included). The bytes and updates are those written until then.
+
+Both sides cache bytecode normally (``PYTHONDONTWRITEBYTECODE`` is dropped for the children), and a
+warm-up run of each, not counted, writes the caches first: neither pays for compiling its modules.
+
+Issue 13's goal: the first full frame in at most 1.3× the minimal app's time, in one update.
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import signal
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from .rows import Row
+
+# the checkout measured (BPTUI_ROOT compares another one, e.g. a branch before a change)
+ROOT = Path(os.environ.get("BPTUI_ROOT", Path(__file__).resolve().parents[2]))
+SIZE = (120, 40)
+ROUNDS = 7
+QUIET = 0.5  # seconds of silence after the footer that end the first frame
+LIMIT = 20.0
+SYNC_START, SYNC_END = b"\x1b[?2026h", b"\x1b[?2026l"
+SYNC_QUERY, SYNC_REPLY = b"\x1b[?2026$p", b"\x1b[?2026;1$y"  # DECRQM: "synchronised output: supported"
+
+MINIMAL_APP = '''
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+
+
+class Minimal(App):
+    def compose(self):
+        yield Header()
+        yield Static("a minimal Textual app")
+        yield Footer()
+
+
+Minimal().run()
+'''
+
+
+@dataclass(frozen=True)
+class Start:
+    seconds: float  # from the spawn to the last byte of the first full frame
+    nbytes: int
+    updates: int  # synchronised updates written (ESC[?2026h count)
+    ready: bool  # the footer appeared
+
+
+def start_once(argv: list[str], needle: bytes, cwd: Path) -> Start:
+    """Start ``argv`` on a fresh pty and read until the first full frame is over (see above)."""
+    env = dict(os.environ, TERM="xterm-256color", PYTHONPATH=str(ROOT), COLUMNS=str(SIZE[0]), LINES=str(SIZE[1]))
+    for name in ("PYTHONDONTWRITEBYTECODE", "NO_COLOR", "TEXTUAL_ALLOW_SIGNALS", "TEXTUAL"):
+        env.pop(name, None)
+    t0 = time.monotonic()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child
+        try:
+            import fcntl
+            import struct
+            import termios
+
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+            os.chdir(cwd)
+            os.execve(sys.executable, [sys.executable, *argv], env)
+        finally:
+            os._exit(127)
+    out, last, seen, answered = b"", t0, False, False
+    try:
+        while time.monotonic() - t0 < LIMIT:
+            r, _, _ = select.select([fd], [], [], 0.01)
+            now = time.monotonic()
+            if r:
+                try:
+                    data = os.read(fd, 65536)
+                except OSError:
+                    break
+                if not data:
+                    break
+                out += data
+                last = now
+                if not answered and SYNC_QUERY in out:
+                    os.write(fd, SYNC_REPLY)
+                    answered = True
+                seen = seen or needle in out
+            elif seen and now - last >= QUIET:
+                break
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    return Start(last - t0, len(out), out.count(SYNC_START), seen)
+
+
+def bptui_start(scenario: str = "scenarios/streetlight.toml") -> Start:
+    return start_once(["-m", "bptui", scenario], b"Next", ROOT)
+
+
+def minimal_start(folder: Path) -> Start:
+    script = folder / "minimal_textual_app.py"
+    if not script.exists():
+        script.write_text(MINIMAL_APP)
+    return start_once([str(script)], b"palette", folder)
+
+
+def measure(folder: Path, rounds: int = ROUNDS) -> tuple[list[Start], list[Start]]:
+    """``rounds`` starts of bptui and of the minimal app, interleaved, after one warm-up of each."""
+    bptui_start(), minimal_start(folder)  # bytecode caches written, files in the page cache
+    ours, theirs = [], []
+    for _ in range(rounds):
+        ours.append(bptui_start())
+        theirs.append(minimal_start(folder))
+    return ours, theirs
+
+
+def median(starts: list[Start], field: str) -> float:
+    return statistics.median(getattr(s, field) for s in starts)
+
+
+def rows(folder: Path) -> list[Row]:
+    """The table's start-up rows (issue 13: 0.60 s vs 0.31 s, 1.67×; 83 KB in 3 frames vs 7 KB)."""
+    ours, theirs = measure(folder)
+    t, t_ref = median(ours, "seconds"), median(theirs, "seconds")
+    ratio = t / t_ref
+    kb, kb_ref = median(ours, "nbytes") / 1000, median(theirs, "nbytes") / 1000
+    updates, updates_ref = median(ours, "updates"), median(theirs, "updates")
+    return [
+        Row(
+            "start-up: first full frame (raw pty 120×40, streetlight)",
+            "0.60 s vs 0.31 s minimal = 1.67×",
+            f"{t:.2f} s",
+            f"minimal Textual app {t_ref:.2f} s → {ratio:.2f}×",
+            "≤ 1.3× minimal",
+            ratio <= 1.3,
+        ),
+        Row(
+            "start-up: written before the first frame is complete",
+            "83 KB, 3 full frames (minimal: 7 KB)",
+            f"{kb:.1f} KB in {updates:g} update{'s' if updates != 1 else ''}",
+            f"minimal Textual app {kb_ref:.1f} KB in {updates_ref:g}",
+            "one frame",
+            updates <= 1,
+        ),
+    ]
+
+
+@pytest.mark.benchmark
+def test_startup_against_a_minimal_textual_app(tmp_path, capsys) -> None:
+    ours, theirs = measure(tmp_path)
+    with capsys.disabled():
+        for name, starts in (("bptui streetlight", ours), ("minimal Textual app", theirs)):
+            print(
+                f"\n{name}: first full frame median {median(starts, 'seconds'):.3f} s "
+                f"(all {', '.join(f'{s.seconds:.2f}' for s in starts)}); "
+                f"{median(starts, 'nbytes') / 1000:.1f} KB in {median(starts, 'updates'):g} updates "
+                f"(all {[s.updates for s in starts]})"
+            )
+        print(f"ratio {median(ours, 'seconds') / median(theirs, 'seconds'):.2f}× (goal ≤ 1.3×, one update)")
+    assert all(s.ready for s in ours + theirs)  # both drew their footer
