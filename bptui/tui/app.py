@@ -31,7 +31,6 @@ from .first_frame import HeldScreen
 from .keyorder import KeyOrderMixin
 from .keys import COMMANDS, HELP, keys_of
 from .messages import RunDone, RunProgress
-from .screens import AboutScreen, HelpScreen, RunDialog
 from .state import State, capture, select, snapshot_values
 from .teach import TeachMixin, edited_names
 from .widgets import ChainRulePane, InspectorPane, LossPane, NetworkPane, PaneTabs, StatusLine
@@ -301,10 +300,14 @@ class BptuiApp(KeyOrderMixin, DebugMixin, TeachMixin, FilesMixin, App[None]):
         self.screen.set_class(zoomed, "-zoomed")
 
     def action_help(self) -> None:
+        from .screens import HelpScreen  # the dialogs load when first opened (first_frame.py)
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def action_about(self) -> None:
+        from .screens import AboutScreen
+
         if not self._modal():
             self.push_screen(AboutScreen(self.scenario))
 
@@ -319,6 +322,8 @@ class BptuiApp(KeyOrderMixin, DebugMixin, TeachMixin, FilesMixin, App[None]):
     def action_run(self) -> None:
         if self.refuse_while_busy():
             return
+        from .screens import RunDialog
+
         self.push_screen(RunDialog(self.scenario.training.epochs), self.start_run)
 
     def start_run(self, epochs: int | None) -> None:

@@ -15,9 +15,6 @@ from bptui.engine import Debugger
 from bptui.engine.checkpoints import checkpoint_states, passed_between
 from bptui.engine.diagnosis import diagnose
 
-from .screens.breakpoints import BreakpointsScreen
-from .screens.checkpoints import CheckpointsScreen
-from .screens.divergence import DivergenceScreen
 
 
 class DebugMixin:
@@ -32,12 +29,16 @@ class DebugMixin:
         return False
 
     def action_breakpoints(self) -> None:
+        from .screens.breakpoints import BreakpointsScreen  # the dialogs load when first opened
+
         if self._is_busy() or isinstance(self.screen, BreakpointsScreen):
             return
         dbg: Debugger = self.debugger
         self.push_screen(BreakpointsScreen(dbg.breakpoints, dbg.layout), lambda _: self._republish())
 
     def action_checkpoints(self) -> None:
+        from .screens.checkpoints import CheckpointsScreen
+
         if self._is_busy() or isinstance(self.screen, CheckpointsScreen):
             return
         try:
@@ -48,6 +49,8 @@ class DebugMixin:
         self.push_screen(CheckpointsScreen(states))
 
     def action_explain(self) -> None:
+        from .screens.divergence import DivergenceScreen
+
         if self._is_busy() or isinstance(self.screen, DivergenceScreen):
             return
         try:
