@@ -37,7 +37,7 @@ from .measure import row
 # the checkout measured (BPTUI_ROOT compares another one, e.g. a branch before a change)
 ROOT = Path(os.environ.get("BPTUI_ROOT", Path(__file__).resolve().parents[2]))
 SIZE = (120, 40)
-ROUNDS = 7
+ROUNDS = 11
 QUIET = 0.5  # seconds of silence after the footer that end the first frame
 LIMIT = 20.0
 SYNC_START, SYNC_END = b"\x1b[?2026h", b"\x1b[?2026l"
@@ -65,6 +65,7 @@ class Start:
     nbytes: int
     updates: int  # synchronised updates written (ESC[?2026h count)
     ready: bool  # the footer appeared
+    cpu: float  # CPU seconds (user + system) the process had used when the frame was over
 
 
 def start_once(argv: list[str], needle: bytes, cwd: Path) -> Start:
@@ -105,11 +106,22 @@ def start_once(argv: list[str], needle: bytes, cwd: Path) -> Start:
                 seen = seen or needle in out
             elif seen and now - last >= QUIET:
                 break
+        cpu = cpu_seconds(pid)
     finally:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         os.close(fd)
-    return Start(last - t0, len(out), out.count(SYNC_START), seen)
+    return Start(last - t0, len(out), out.count(SYNC_START), seen, cpu)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a running process (``/proc``; 0 where there is none)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def bptui_start(scenario: str = "scenarios/streetlight.toml") -> Start:
@@ -171,9 +183,12 @@ def test_startup_against_a_minimal_textual_app(tmp_path, capsys) -> None:
         for name, starts in (("bptui streetlight", ours), ("minimal Textual app", theirs)):
             print(
                 f"\n{name}: first full frame median {median(starts, 'seconds'):.3f} s "
-                f"(all {', '.join(f'{s.seconds:.2f}' for s in starts)}); "
+                f"(all {', '.join(f'{s.seconds:.2f}' for s in starts)}); CPU {median(starts, 'cpu'):.2f} s; "
                 f"{median(starts, 'nbytes') / 1000:.1f} KB in {median(starts, 'updates'):g} updates "
                 f"(all {[s.updates for s in starts]})"
             )
-        print(f"ratio {median(ours, 'seconds') / median(theirs, 'seconds'):.2f}× (goal ≤ 1.3×, one update)")
+        print(
+            f"ratio {median(ours, 'seconds') / median(theirs, 'seconds'):.2f}× (goal ≤ 1.3×, one update); "
+            f"CPU ratio {median(ours, 'cpu') / median(theirs, 'cpu'):.2f}×"
+        )
     assert all(s.ready for s in ours + theirs)  # both drew their footer

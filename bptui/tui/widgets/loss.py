@@ -8,25 +8,27 @@ with a held-out test split adds a line with the test and training accuracy of th
 
 from __future__ import annotations
 
-from rich.text import Text
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.reactive import var
 from textual.widgets import Static
-from textual_plotext import PlotextPlot
 
 from ..state import State
+from .empty_chart import EmptyChart, fits
 from .loss_chart import Chart, Curve, chart, curve
 from .pane import Pane
 
+if TYPE_CHECKING:
+    from .loss_plot import LossPlot
 
-class LossPlot(PlotextPlot):
-    """A plot whose failure is shown in its place: an exception here must never end the lesson."""
 
-    def render(self):
-        try:
-            return super().render()
-        except Exception as exc:  # plotext is third-party code: contain whatever it raises
-            return Text(f"the chart could not be drawn: {exc!r}", style="italic")
+def __getattr__(name: str):
+    if name == "LossPlot":  # plotext loads with the first curve (see empty_chart)
+        from .loss_plot import LossPlot
+
+        return LossPlot
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class LossPane(Pane):
@@ -40,7 +42,7 @@ class LossPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="running", markup=False)
-        yield LossPlot(id="plot")
+        yield EmptyChart(id="empty-plot")  # until there is a curve: plotext is not imported before
 
     def watch_log_scale(self) -> None:
         self.border_subtitle = "log y (l)" if self.log_scale else "linear y (l)"
@@ -61,6 +63,10 @@ class LossPane(Pane):
             label.update(running, layout=rows != label.content_region.height)
         c = self.live if self.live is not None else curve(state.losses)
         key = (len(c.y), float(c.y[-1]) if len(c.y) else None, float(c.x[-1]) if len(c.x) else None, self.log_scale)
+        empty = self.query(EmptyChart)
+        if empty and not len(c.y) and (not empty.first().size or fits(*empty.first().size)):
+            self._drawn = None  # the empty chart, drawn without plotext
+            return
         if key == self._drawn:
             return
         self._drawn = key
@@ -69,8 +75,20 @@ class LossPane(Pane):
     def show_failure(self, message: str) -> None:
         self.query_one("#running", Static).update(message)
 
+    def chart_widget(self) -> LossPlot:
+        """The plotext chart, put in the empty chart's place the first time it is needed."""
+        from .loss_plot import LossPlot
+
+        plots = self.query(LossPlot)
+        if plots:
+            return plots.first()
+        widget = LossPlot(id="plot")
+        self.mount(widget)
+        self.query(EmptyChart).remove()
+        return widget
+
     def plot(self, c: Chart) -> None:
-        widget = self.query_one(LossPlot)
+        widget = self.chart_widget()
         plt = widget.plt
         plt.clear_figure()
         plt.xlabel("epoch")
