@@ -16,7 +16,6 @@ from bptui.engine.checkpoints import checkpoint_states, passed_between
 from bptui.engine.diagnosis import diagnose
 
 
-
 class DebugMixin:
     """Breakpoints, checkpoints and divergence for the App (which provides debugger, busy, notify …)."""
 

@@ -24,7 +24,6 @@ from bptui.scenario.writer import SaveError, default_name, save_scenario, snapsh
 
 from .screens.confirm import ConfirmDialog  # small; the other dialogs load when first opened
 
-
 if TYPE_CHECKING:
     from .app import BptuiApp
 

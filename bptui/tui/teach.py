@@ -13,7 +13,6 @@ from bptui.engine import Debugger
 from bptui.engine.predict import TOLERANCE_RULE, Question, choose, judge, tolerance
 
 
-
 def edited_names(debugger: Debugger) -> set[str]:
     """The elements an edit in effect changed (empty before the first edit)."""
     names = getattr(debugger.timeline, "edited_names", None)

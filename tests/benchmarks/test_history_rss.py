@@ -35,7 +35,8 @@ dbg = Debugger(streetlight())
 dbg.run(1)
 before = rss()
 dbg.run(int(sys.argv[1]) - 1)
-print(json.dumps({"rss": rss() - before, "counted": dbg.timeline.history_bytes(), "budget": dbg.timeline.history_budget()}))
+timeline = dbg.timeline
+print(json.dumps({"rss": rss() - before, "counted": timeline.history_bytes(), "budget": timeline.history_budget()}))
 """
 
 

@@ -43,7 +43,7 @@ LIMIT = 20.0
 SYNC_START, SYNC_END = b"\x1b[?2026h", b"\x1b[?2026l"
 SYNC_QUERY, SYNC_REPLY = b"\x1b[?2026$p", b"\x1b[?2026;1$y"  # DECRQM: "synchronised output: supported"
 
-MINIMAL_APP = '''
+MINIMAL_APP = """
 from textual.app import App
 from textual.widgets import Footer, Header, Static
 
@@ -56,7 +56,7 @@ class Minimal(App):
 
 
 Minimal().run()
-'''
+"""
 
 
 @dataclass(frozen=True)

@@ -81,9 +81,7 @@ def network_region(scenario: str) -> tuple[int, int, int, int]:
     return asyncio.run(where())
 
 
-def _drain(
-    fd: int, quiet: float, limit: float, times: list[float] | None = None, until: bytes | None = None
-) -> bytes:
+def _drain(fd: int, quiet: float, limit: float, times: list[float] | None = None, until: bytes | None = None) -> bytes:
     """What ``fd`` gives until it has been silent for ``quiet`` seconds (at most ``limit``), or
     until ``until`` has been read; ``times`` gets the moment of the last byte read."""
     out, start, last = b"", time.monotonic(), time.monotonic()
