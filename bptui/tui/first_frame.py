@@ -35,20 +35,22 @@ class HeldScreen(Screen):
         super().__init__(id=id)
         self.holding = True  # nothing written yet
         self._letting_go = False  # the panes have drawn: the first frame is on its way
+        self.let_go_by = ""  # what let the first frame go: "panes" (all drawn) or "timer" (FALLBACK)
 
     def on_mount(self) -> None:
-        self.set_timer(FALLBACK, self.let_go)
+        self.set_timer(FALLBACK, lambda: self.let_go("timer"))
 
     def panes_drawn(self) -> bool:
         """Every pane that is laid out and shown has drawn at the size it has now (and one is)."""
         shown = [pane for pane in self.query(Pane) if pane.display and pane.size.area]
         return bool(shown) and all(pane.drawn_at == pane.size for pane in shown)
 
-    def let_go(self) -> None:
+    def let_go(self, by: str = "panes") -> None:
         """Write from now on; the next update is the whole screen."""
         if not self.holding:
             return
         self.holding = False
+        self.let_go_by = by
         if not gc.isenabled():  # turned off for start-up by the command line (not by tests)
             gc.enable()
             gc.freeze()

@@ -71,6 +71,7 @@ async def test_the_first_frame_shows_every_pane_drawn_at_its_size(size):
         await pilot.pause()
         screen = app.default_screen
         assert isinstance(screen, HeldScreen) and not screen.holding
+        assert screen.let_go_by == "panes"  # not the fallback timer
         shown = [app.query_one(f"#{pid}", Pane) for pid in PANES if app.query_one(f"#{pid}").display]
         assert shown and all(pane.drawn_at == pane.size for pane in shown)
         assert "forward" in pane_text(app, "chain-rule") or not app.query_one("#chain-rule").display
@@ -85,7 +86,7 @@ async def test_a_pane_that_never_draws_cannot_keep_the_screen_blank(monkeypatch)
         await pilot.pause()
         assert app.default_screen.holding
         await pilot.pause(0.4)
-        assert not app.default_screen.holding  # the timer let go
+        assert not app.default_screen.holding and app.default_screen.let_go_by == "timer"
         await pilot.press("n")
         assert "forward 1" in pane_text(app, "chain-rule")  # and the app works as ever
 
