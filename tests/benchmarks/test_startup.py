@@ -11,6 +11,9 @@ for the minimal app) and then nothing for ``QUIET`` seconds: its time is that of
 before the silence, counted from just before the process was started (interpreter start-up and
 imports included). The bytes and updates are those written until then.
 
+``BPTUI_BEFORE=/path/to/checkout`` adds a third side: that checkout (e.g. the main branch before
+a change), started in the same rounds.
+
 Both sides cache bytecode normally (``PYTHONDONTWRITEBYTECODE`` is dropped for the children), and a
 warm-up run of each, not counted, writes the caches first: neither pays for compiling its modules.
 
@@ -36,6 +39,9 @@ from .measure import row
 
 # the checkout measured (BPTUI_ROOT compares another one, e.g. a branch before a change)
 ROOT = Path(os.environ.get("BPTUI_ROOT", Path(__file__).resolve().parents[2]))
+# a checkout from before the work on start-up, measured in the same rounds (its bytecode goes to
+# a cache folder of its own, so nothing is written into that checkout)
+BEFORE = os.environ.get("BPTUI_BEFORE")
 SIZE = (120, 40)
 ROUNDS = 11
 QUIET = 0.5  # seconds of silence after the footer that end the first frame
@@ -68,11 +74,13 @@ class Start:
     cpu: float  # CPU seconds (user + system) the process had used when the frame was over
 
 
-def start_once(argv: list[str], needle: bytes, cwd: Path) -> Start:
+def start_once(argv: list[str], needle: bytes, cwd: Path, root: Path = ROOT, cache: str | None = None) -> Start:
     """Start ``argv`` on a fresh pty and read until the first full frame is over (see above)."""
-    env = dict(os.environ, TERM="xterm-256color", PYTHONPATH=str(ROOT), COLUMNS=str(SIZE[0]), LINES=str(SIZE[1]))
-    for name in ("PYTHONDONTWRITEBYTECODE", "NO_COLOR", "TEXTUAL_ALLOW_SIGNALS", "TEXTUAL"):
+    env = dict(os.environ, TERM="xterm-256color", PYTHONPATH=str(root), COLUMNS=str(SIZE[0]), LINES=str(SIZE[1]))
+    for name in ("PYTHONDONTWRITEBYTECODE", "NO_COLOR", "TEXTUAL_ALLOW_SIGNALS", "TEXTUAL", "PYTHONPYCACHEPREFIX"):
         env.pop(name, None)
+    if cache:
+        env["PYTHONPYCACHEPREFIX"] = cache
     t0 = time.monotonic()
     pid, fd = pty.fork()
     if pid == 0:  # the child
@@ -124,8 +132,8 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def bptui_start(scenario: str = "scenarios/streetlight.toml") -> Start:
-    return start_once(["-m", "bptui", scenario], b"Next", ROOT)
+def bptui_start(scenario: str = "scenarios/streetlight.toml", root: Path = ROOT, cache: str | None = None) -> Start:
+    return start_once(["-m", "bptui", scenario], b"Next", root, root, cache)
 
 
 def minimal_start(folder: Path) -> Start:
@@ -135,14 +143,20 @@ def minimal_start(folder: Path) -> Start:
     return start_once([str(script)], b"palette", folder)
 
 
-def measure(folder: Path, rounds: int = ROUNDS) -> tuple[list[Start], list[Start]]:
-    """``rounds`` starts of bptui and of the minimal app, interleaved, after one warm-up of each."""
-    bptui_start(), minimal_start(folder)  # bytecode caches written, files in the page cache
-    ours, theirs = [], []
+def measure(folder: Path, rounds: int = ROUNDS) -> tuple[list[Start], list[Start], list[Start]]:
+    """``rounds`` starts of bptui, of the minimal app (and of the ``BEFORE`` checkout, if given),
+    interleaved, after one warm-up of each."""
+    cache = str(folder / "before-pycache")
+    sides = [bptui_start, lambda: minimal_start(folder)]
+    if BEFORE:
+        sides.append(lambda: bptui_start(root=Path(BEFORE), cache=cache))
+    for start in sides:
+        start()  # bytecode caches written, files in the page cache
+    runs: list[list[Start]] = [[] for _ in sides]
     for _ in range(rounds):
-        ours.append(bptui_start())
-        theirs.append(minimal_start(folder))
-    return ours, theirs
+        for side, start in zip(runs, sides):
+            side.append(start())
+    return runs[0], runs[1], runs[2] if BEFORE else []
 
 
 def median(starts: list[Start], field: str) -> float:
@@ -152,14 +166,19 @@ def median(starts: list[Start], field: str) -> float:
 def rows() -> list[dict]:
     """The table's start-up rows (issue 13: 0.60 s vs 0.31 s, 1.67×; 83 KB in 3 full frames vs 7 KB)."""
     with tempfile.TemporaryDirectory() as folder:
-        ours, theirs = measure(Path(folder))
+        ours, theirs, before = measure(Path(folder))
     t, t_ref = median(ours, "seconds"), median(theirs, "seconds")
     kb, kb_ref = median(ours, "nbytes") / 1000, median(theirs, "nbytes") / 1000
     updates, updates_ref = median(ours, "updates"), median(theirs, "updates")
+    then_t = then_kb = ""
+    if before:
+        then_t = f"; before this work, same run: {median(before, 'seconds'):.2f} s"
+        then_t += f" ({median(before, 'seconds') / t_ref:.2f}x)"
+        then_kb = f"; before, same run: {median(before, 'nbytes') / 1000:.1f} KB in {median(before, 'updates'):g}"
     return [
         row(
             "start-up: first full frame (raw pty 120x40, streetlight) <= 1.3x a minimal Textual app",
-            "0.60 s vs 0.31 s, 1.67x (issue)",
+            "0.60 s vs 0.31 s, 1.67x (issue)" + then_t,
             f"{t:.2f} s",
             f"minimal Textual app {t_ref:.2f} s",
             t / t_ref,
@@ -167,7 +186,7 @@ def rows() -> list[dict]:
         ),
         row(
             "start-up: written until the first frame is complete: one frame",
-            "83 KB, 3 full frames (issue)",
+            "83 KB, 3 full frames (issue)" + then_kb,
             f"{kb:.1f} KB in {updates:g} update{'s' if updates != 1 else ''}",
             f"minimal Textual app {kb_ref:.1f} KB in {updates_ref:g} updates",
             kb / kb_ref,
@@ -178,9 +197,10 @@ def rows() -> list[dict]:
 
 @pytest.mark.benchmark
 def test_startup_against_a_minimal_textual_app(tmp_path, capsys) -> None:
-    ours, theirs = measure(tmp_path)
+    ours, theirs, before = measure(tmp_path)
     with capsys.disabled():
-        for name, starts in (("bptui streetlight", ours), ("minimal Textual app", theirs)):
+        sides = [("bptui streetlight", ours), ("minimal Textual app", theirs)]
+        for name, starts in sides + ([(f"bptui at {BEFORE}", before)] if before else []):
             print(
                 f"\n{name}: first full frame median {median(starts, 'seconds'):.3f} s "
                 f"(all {', '.join(f'{s.seconds:.2f}' for s in starts)}); CPU {median(starts, 'cpu'):.2f} s; "
