@@ -1,7 +1,7 @@
 """The first frame: held back until the panes have drawn, never left blank, and the same picture.
 
 ``HeldScreen`` writes nothing until every shown pane has drawn at its size (or a timer lets go);
-``EmptyChart`` draws the empty loss chart without plotext, character for character as plotext does.
+``LossPlot`` draws the empty loss chart without plotext, character for character as plotext does.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 
 from bptui.tui import BptuiApp, first_frame
 from bptui.tui.first_frame import HeldScreen
-from bptui.tui.widgets.empty_chart import EmptyChart, empty_chart_ansi
+from bptui.tui.widgets.loss_plot import LossPlot, empty_chart_ansi
 from bptui.tui.widgets.pane import Pane
 
 from .conftest import pane_text, streetlight
@@ -48,17 +48,29 @@ def test_the_empty_chart_is_what_plotext_draws(colours):
         assert empty_chart_ansi(w, h, fg, bg) == plotext_empty(w, h, fg, bg), (w, h)
 
 
-async def test_the_empty_chart_until_an_epoch_then_the_plot():
-    from bptui.tui.widgets.loss import LossPlot
-
+async def test_the_empty_chart_without_plotext_then_plotext_with_the_first_curve():
     app = BptuiApp(streetlight())
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert app.query(EmptyChart) and not app.query(LossPlot)
+        chart = app.query_one(LossPlot)
+        assert chart._plot is None  # drawn without plotext
+        empty = str(chart.render())
+        assert "no epoch completed yet" in empty and "epoch" in empty.splitlines()[-1]
         await pilot.press("e")
         await pilot.pause()
-        assert app.query(LossPlot) and not app.query(EmptyChart)
-        assert "no epoch completed yet" not in str(app.query_one(LossPlot).render())
+        assert chart._plot is not None and app.query_one(LossPlot) is chart  # the same widget
+        assert "no epoch completed yet" not in str(chart.render())
+
+
+async def test_the_empty_chart_is_plotexts_at_sizes_it_does_not_draw_itself():
+    app = BptuiApp(streetlight())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        chart = app.query_one(LossPlot)
+        chart.styles.width, chart.styles.height = 2, 3  # too small for the drawing without plotext
+        await pilot.pause()
+        assert chart.size == (2, 3)
+        assert "could not be drawn" not in str(chart.render()) and chart._plot is not None
 
 
 # --- held, then shown ------------------------------------------------------------------------------

@@ -8,27 +8,16 @@ with a held-out test split adds a line with the test and training accuracy of th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
 from textual.reactive import var
 from textual.widgets import Static
 
 from ..state import State
-from .empty_chart import EmptyChart, fits
 from .loss_chart import Chart, Curve, chart, curve
+from .loss_plot import LossPlot
 from .pane import Pane
 
-if TYPE_CHECKING:
-    from .loss_plot import LossPlot
-
-
-def __getattr__(name: str):
-    if name == "LossPlot":  # plotext loads with the first curve (see empty_chart)
-        from .loss_plot import LossPlot
-
-        return LossPlot
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = ["LossPane", "LossPlot"]
 
 
 class LossPane(Pane):
@@ -42,7 +31,7 @@ class LossPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="running", markup=False)
-        yield EmptyChart(id="empty-plot")  # until there is a curve: plotext is not imported before
+        yield LossPlot(id="plot")  # plotext is imported when there is a curve to draw (loss_plot)
 
     def watch_log_scale(self) -> None:
         self.border_subtitle = "log y (l)" if self.log_scale else "linear y (l)"
@@ -63,10 +52,6 @@ class LossPane(Pane):
             label.update(running, layout=rows != label.content_region.height)
         c = self.live if self.live is not None else curve(state.losses)
         key = (len(c.y), float(c.y[-1]) if len(c.y) else None, float(c.x[-1]) if len(c.x) else None, self.log_scale)
-        empty = self.query(EmptyChart)
-        if empty and not len(c.y) and (not empty.first().size or fits(*empty.first().size)):
-            self._drawn = None  # the empty chart, drawn without plotext
-            return
         if key == self._drawn:
             return
         self._drawn = key
@@ -75,33 +60,8 @@ class LossPane(Pane):
     def show_failure(self, message: str) -> None:
         self.query_one("#running", Static).update(message)
 
-    def chart_widget(self) -> LossPlot:
-        """The plotext chart, put in the empty chart's place the first time it is needed."""
-        from .loss_plot import LossPlot
-
-        plots = self.query(LossPlot)
-        if plots:
-            return plots.first()
-        widget = LossPlot(id="plot")
-        self.mount(widget)
-        self.query(EmptyChart).remove()
-        return widget
-
     def plot(self, c: Chart) -> None:
-        widget = self.chart_widget()
-        plt = widget.plt
-        plt.clear_figure()
-        plt.xlabel("epoch")
-        if c.note:
-            plt.title(c.note)
-        if c.x:
-            plt.plot(c.x, c.y, marker="braille")
-            plt.yticks(c.yticks, c.ylabels)
-            plt.ylim(*c.ylim)
-        if c.xticks:
-            plt.xticks(c.xticks, c.xlabels)
-            plt.xlim(*c.xlim)
-        widget.refresh()
+        self.query_one(LossPlot).show(c)
 
     def running(self, state: State) -> str:
         """The current epoch's loss so far (the pane is narrow: keep it short)."""
