@@ -138,7 +138,8 @@ class LossPlot(Widget):
         name = f"textual-auto-{self.app.theme}"
         if name not in themes:
             fg, bg = self._colours()
-            themes[name] = _rgbify_theme(bg, bg, fg, "default", _sequence)
+            # textual-plotext registers its "auto" theme with these very arguments (PlotextPlot)
+            themes[name] = _rgbify_theme(bg, bg, fg, "default", _sequence)  # type: ignore[arg-type]
         plot = self.plt
         plot.plotsize(width, height)
         plot._set_size(width, height)  # as textual-plotext does (its issue 5)
