@@ -41,9 +41,10 @@ class HeldScreen(Screen):
         self.set_timer(FALLBACK, lambda: self.let_go("timer"))
 
     def panes_drawn(self) -> bool:
-        """Every pane that is laid out and shown has drawn at the size it has now (and one is)."""
+        """Every pane that is laid out and shown has drawn at the size it has now (on a terminal
+        too small to show any, there is nothing to wait for). Asked when the screen is laid out."""
         shown = [pane for pane in self.query(Pane) if pane.display and pane.size.area]
-        return bool(shown) and all(pane.drawn_at == pane.size for pane in shown)
+        return all(pane.drawn_at == pane.size for pane in shown)
 
     def let_go(self, by: str = "panes") -> None:
         """Write from now on; the next update is the whole screen."""

@@ -76,7 +76,7 @@ async def test_the_empty_chart_is_plotexts_at_sizes_it_does_not_draw_itself():
 # --- held, then shown ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+@pytest.mark.parametrize("size", [(120, 40), (80, 24), (30, 6)])
 async def test_the_first_frame_shows_every_pane_drawn_at_its_size(size):
     app = BptuiApp(streetlight())
     async with app.run_test(size=size) as pilot:
@@ -85,7 +85,7 @@ async def test_the_first_frame_shows_every_pane_drawn_at_its_size(size):
         assert isinstance(screen, HeldScreen) and not screen.holding
         assert screen.let_go_by == "panes"  # not the fallback timer
         shown = [app.query_one(f"#{pid}", Pane) for pid in PANES if app.query_one(f"#{pid}").display]
-        assert shown and all(pane.drawn_at == pane.size for pane in shown)
+        assert all(pane.drawn_at == pane.size for pane in shown if pane.size.area)
         assert "forward" in pane_text(app, "chain-rule") or not app.query_one("#chain-rule").display
         assert "epoch 1" in app.query_one("#status").render().plain
 
