@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from bptui.engine import Debugger
 from bptui.engine.checkpoints import checkpoint_states, passed_between
-from bptui.engine.diagnosis import diagnose
 
 
 class DebugMixin:
@@ -48,6 +47,8 @@ class DebugMixin:
         self.push_screen(CheckpointsScreen(states))
 
     def action_explain(self) -> None:
+        from bptui.engine.diagnosis import diagnose  # loaded when first asked (start-up: first_frame.py)
+
         from .screens.divergence import DivergenceScreen
 
         if self._is_busy() or isinstance(self.screen, DivergenceScreen):
