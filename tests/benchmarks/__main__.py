@@ -65,11 +65,11 @@ def ratio_text(r: dict) -> str:
     ratio = r["ratio"]
     if ratio is None:
         return r["reference"]
-    return f"{r['reference']} ({ratio:.2f}x)" if ratio >= 0.1 else f"{r['reference']} ({ratio:.1e}x)"
+    return f"{ratio:.2f}x of: {r['reference']}" if ratio >= 0.1 else f"{ratio:.1e}x of: {r['reference']}"
 
 
 def table(rows: list[dict], markdown: bool) -> str:
-    head = ["goal", "before (issue 13)", "now (this run)", "side by side (ratio now/reference)", "met?"]
+    head = ["goal", "before (issue 13)", "now (this run)", "ratio now/reference: reference (same run)", "met?"]
     body = [[r["goal"], r["before"], r["now"], ratio_text(r), mark(r["met"])] for r in rows]
     if markdown:
         lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
