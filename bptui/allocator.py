@@ -14,7 +14,6 @@ Only glibc has ``mallopt``; elsewhere this does nothing.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 
 M_TRIM_THRESHOLD = -1
 M_MMAP_THRESHOLD = -3
@@ -30,7 +29,7 @@ def pin_malloc_thresholds() -> bool:
         return _done[0]
     ok = False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc = _libc()
         mallopt = libc.mallopt
     except (OSError, AttributeError):  # not glibc (macOS, musl…): nothing to pin
         pass
@@ -39,3 +38,14 @@ def pin_malloc_thresholds() -> bool:
         ok = bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD))
     _done.append(ok)
     return ok
+
+
+def _libc() -> ctypes.CDLL:
+    """The C library: glibc by its soname first (``find_library`` runs ``ldconfig`` in a child
+    process, some 30 ms of the TUI's start-up), else whatever ``find_library`` finds."""
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        from ctypes.util import find_library  # runs ldconfig: only when the soname failed
+
+        return ctypes.CDLL(find_library("c") or "libc.so.6")

@@ -148,6 +148,12 @@ def _cmd_list() -> int:
 
 
 def _cmd_tui(name: str | None, ascii: bool = False) -> int:
+    import gc
+
+    from bptui.blas import start_on_one_thread
+
+    gc.disable()  # start-up allocates much and frees little: the first frame turns it back on (tui.first_frame)
+    start_on_one_thread()  # before NumPy loads: OpenBLAS's thread pool costs the first frame (bptui.blas)
     from bptui.scenario import DEFAULT_SCENARIO
 
     scenario = _load(name or DEFAULT_SCENARIO)  # a bad file fails here, before any screen is drawn

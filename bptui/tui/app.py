@@ -26,10 +26,10 @@ from bptui.printable import printable
 from .debugging import DebugMixin
 from .explain import explain, explain_parameter, gradient_check
 from .files import FilesMixin
+from .first_frame import HeldScreen
 from .keyorder import KeyOrderMixin
 from .keys import COMMANDS, HELP, keys_of
 from .messages import RunDone, RunProgress
-from .screens import RunDialog
 from .state import State, capture, select, snapshot_values
 from .teach import TeachMixin, edited_names
 from .view import PANES, ViewApp
@@ -69,6 +69,9 @@ class BptuiApp(KeyOrderMixin, DebugMixin, TeachMixin, FilesMixin, ViewApp):
         self.selected_layer = 1
         self.element = 0  # the parameter element of the layer (W row by row, then b)
         self.set_reactive(BptuiApp.state, self._capture(None))
+
+    def get_default_screen(self) -> Screen:
+        return HeldScreen(id="_default")  # writes its first frame once the panes have drawn
 
     def compose(self) -> ComposeResult:
         sc = self.scenario
@@ -234,6 +237,8 @@ class BptuiApp(KeyOrderMixin, DebugMixin, TeachMixin, FilesMixin, ViewApp):
     def action_run(self) -> None:
         if self.refuse_while_busy():
             return
+        from .screens import RunDialog
+
         self.push_screen(RunDialog(self.scenario.training.epochs), self.start_run)
 
     def start_run(self, epochs: int | None) -> None:

@@ -16,11 +16,6 @@ from typing import TypeVar
 
 from bptui.engine import Debugger
 from bptui.engine.checkpoints import checkpoint_states, passed_between
-from bptui.engine.diagnosis import diagnose
-
-from .screens.breakpoints import BreakpointsScreen
-from .screens.checkpoints import CheckpointsScreen
-from .screens.divergence import DivergenceScreen
 
 T = TypeVar("T")
 
@@ -37,6 +32,8 @@ class DebugMixin:
         return False
 
     def action_breakpoints(self) -> None:
+        from .screens.breakpoints import BreakpointsScreen  # the dialogs load when first opened
+
         if self._is_busy() or isinstance(self.screen, BreakpointsScreen):
             return
         dbg: Debugger = self.debugger
@@ -53,10 +50,16 @@ class DebugMixin:
             return None
 
     def action_checkpoints(self) -> None:
+        from .screens.checkpoints import CheckpointsScreen  # the dialogs load when first opened
+
         if (got := self._read_for(CheckpointsScreen, checkpoint_states)) is not None:
             self.push_screen(CheckpointsScreen(got[0]))
 
     def action_explain(self) -> None:
+        from bptui.engine.diagnosis import diagnose  # loaded when first asked (start-up: first_frame.py)
+
+        from .screens.divergence import DivergenceScreen
+
         if (got := self._read_for(DivergenceScreen, diagnose)) is None:
             return
         if got[0] is None:

@@ -22,9 +22,7 @@ from bptui.printable import printable
 from bptui.scenario import load_scenario
 from bptui.scenario.writer import SaveError, default_name, save_scenario, snapshot
 
-from .screens.confirm import ConfirmDialog
-from .screens.open_file import OpenFile
-from .screens.save_file import SaveDialog
+from .screens.confirm import ConfirmDialog  # small; the other dialogs load when first opened
 
 if TYPE_CHECKING:
     from .app import BptuiApp
@@ -166,6 +164,8 @@ class FilesMixin:
         return bool(self.edits_unsaved)
 
     def action_open_file(self) -> None:
+        from .screens.open_file import OpenFile
+
         if not blocked(self):
             ask_unless_saved(self, "open another scenario", lambda: self.push_screen(OpenFile(), self._open_chosen))
 
@@ -190,6 +190,8 @@ class FilesMixin:
             return
         question = save_question(self)
         if question is not None:
+            from .screens.save_file import SaveDialog
+
             self.push_screen(SaveDialog(*question, save=partial(save_to, self)))
 
     async def action_quit(self) -> None:

@@ -12,10 +12,6 @@ from functools import partial
 from bptui.engine import Debugger
 from bptui.engine.predict import TOLERANCE_RULE, Question, choose, judge, tolerance
 
-from .screens.edit import EditScreen
-from .screens.notation import NotationScreen
-from .screens.predict import PredictScreen
-
 
 def edited_names(debugger: Debugger) -> set[str]:
     """The elements an edit in effect changed (empty before the first edit)."""
@@ -75,6 +71,8 @@ class TeachMixin:
             return
         right, asked = self._predict_tally
         self._mark_question(question.label)
+        from .screens.predict import PredictScreen  # the dialogs load when first opened
+
         self.push_screen(
             PredictScreen(question.text(), TOLERANCE_RULE, f" · score {right}/{asked}"),
             partial(self._predicted, question, dbg.g),
@@ -137,6 +135,8 @@ class TeachMixin:
         if self.refuse_while_busy():
             return
         name = self.selected_parameter() or "learning_rate"
+        from .screens.edit import EditScreen
+
         self.push_screen(EditScreen(name, self._check_edit, self._value_now), self._edited)
 
     def _value_now(self, name: str) -> str:
@@ -174,5 +174,7 @@ class TeachMixin:
     # --- notation ----------------------------------------------------------------------------------
 
     def action_notation(self) -> None:
+        from .screens.notation import NotationScreen
+
         if not isinstance(self.screen, NotationScreen):
             self.push_screen(NotationScreen(self.scenario))

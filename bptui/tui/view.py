@@ -15,7 +15,6 @@ from textual.screen import ModalScreen
 
 from bptui.engine import Scenario
 
-from .screens import AboutScreen, HelpScreen
 from .widgets import NetworkPane, PaneTabs
 from .widgets.pane import Pane
 
@@ -99,10 +98,14 @@ class ViewApp(App[None]):
         self.screen.set_class(zoomed, "-zoomed")
 
     def action_help(self) -> None:
+        from .screens import HelpScreen  # the dialogs load when first opened (first_frame.py)
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def action_about(self) -> None:
+        from .screens import AboutScreen
+
         if not self._modal():
             self.push_screen(AboutScreen(self.scenario))
 

@@ -19,11 +19,14 @@ import signal
 import statistics
 import struct
 import sys
+import tempfile
 import termios
 import time
 from pathlib import Path
 
 import pytest
+
+from .measure import row
 
 # the checkout measured (BPTUI_ROOT compares another one, e.g. a branch before a change)
 ROOT = Path(os.environ.get("BPTUI_ROOT", Path(__file__).resolve().parents[2]))
@@ -78,9 +81,9 @@ def network_region(scenario: str) -> tuple[int, int, int, int]:
     return asyncio.run(where())
 
 
-def _drain(fd: int, quiet: float, limit: float, times: list[float] | None = None) -> bytes:
-    """What ``fd`` gives until it has been silent for ``quiet`` seconds (at most ``limit``);
-    ``times`` gets the moment of the last byte read."""
+def _drain(fd: int, quiet: float, limit: float, times: list[float] | None = None, until: bytes | None = None) -> bytes:
+    """What ``fd`` gives until it has been silent for ``quiet`` seconds (at most ``limit``), or
+    until ``until`` has been read; ``times`` gets the moment of the last byte read."""
     out, start, last = b"", time.monotonic(), time.monotonic()
     while time.monotonic() - start < limit:
         r, _, _ = select.select([fd], [], [], 0.02)
@@ -93,6 +96,8 @@ def _drain(fd: int, quiet: float, limit: float, times: list[float] | None = None
                 break
             out += data
             last = time.monotonic()
+            if until is not None and until in out:
+                break
         elif out and time.monotonic() - last > quiet:
             break
     if times is not None:
@@ -100,18 +105,36 @@ def _drain(fd: int, quiet: float, limit: float, times: list[float] | None = None
     return out
 
 
-def bytes_per_step(scenario: str, latencies: list[float] | None = None) -> list[bytes]:
+SYNC_QUERY, SYNC_REPLY = b"\x1b[?2026$p", b"\x1b[?2026;1$y"  # "synchronised output: supported"
+SYNC_START = b"\x1b[?2026h"
+
+
+def bytes_per_step(
+    scenario: str, latencies: list[float] | None = None, truecolor: bool = False, first: list[bytes] | None = None
+) -> list[bytes]:
     """The bytes the app writes after each of ``STEPS`` presses of ``n``; ``latencies`` gets the
-    seconds from each key to the last byte of the frame it caused (keypress to painted frame)."""
+    seconds from each key to the last byte of the frame it caused (keypress to painted frame).
+
+    The "terminal" answers Textual's query for synchronised output, so each update the app writes
+    is bracketed by ``ESC[?2026h`` … ``ESC[?2026l`` and can be counted (``SYNC_START``).
+    ``truecolor``: ``COLORTERM=truecolor`` (24-bit colours, longer escapes) instead of 256 colours.
+    ``first`` gets what was written up to the first frame."""
     pid, fd = pty.fork()
     if pid == 0:  # the child: the app, in this worktree
         os.environ.update(TERM="xterm-256color", PYTHONPATH=str(ROOT), COLUMNS=str(SIZE[0]), LINES=str(SIZE[1]))
-        os.environ.pop("NO_COLOR", None)
+        for name in ("NO_COLOR", "COLORTERM", "PYTHONDONTWRITEBYTECODE"):
+            os.environ.pop(name, None)
+        if truecolor:
+            os.environ["COLORTERM"] = "truecolor"
         os.chdir(ROOT)  # `-m` puts the working directory first on sys.path
         os.execv(sys.executable, [sys.executable, "-m", "bptui", scenario])
     try:
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
-        _drain(fd, quiet=1.0, limit=20)  # the first frame
+        start = _drain(fd, quiet=0.2, limit=20, until=SYNC_QUERY)
+        os.write(fd, SYNC_REPLY)
+        start += _drain(fd, quiet=1.0, limit=20)  # the first frame
+        if first is not None:
+            first.append(start)
         counts = []
         for _ in range(STEPS):
             sent, times = time.monotonic(), []
@@ -124,6 +147,45 @@ def bytes_per_step(scenario: str, latencies: list[float] | None = None) -> list[
         os.kill(pid, signal.SIGTERM)
         os.waitpid(pid, 0)
         os.close(fd)
+
+
+def rows() -> list[dict]:
+    """Bytes and frames per micro-step through a raw pty at 120x40, truecolor (issue 13's budgets),
+    each against the size of the app's own full first frame, measured in the same run."""
+    # issue 13: per micro-step, 256 colours 8.0 / 21.9 / 22.2 KB; truecolor 10.2 / 27.9 / 29.0 KB
+    cases = [("streetlight", 4, "10.2 KB (issue)"), ("xor", 10, "27.9 KB (issue)"), ("deep", 10, "29.0 KB (issue)")]
+    out, frames = [], []
+    with tempfile.TemporaryDirectory() as folder:
+        for name, goal_kb, before in cases:
+            scenario = str(deep_scenario(Path(folder) / "deep.toml")) if name == "deep" else name
+            first: list[bytes] = []
+            writes = bytes_per_step(scenario, truecolor=True, first=first)
+            kb = statistics.median(len(w) for w in writes) / 1000
+            full = len(first[0]) / 1000
+            frames.append((name, [w.count(SYNC_START) for w in writes]))
+            label = "5x8 net" if name == "deep" else name
+            out.append(
+                row(
+                    f"bytes per micro-step, {label} (raw pty 120x40, truecolor) <= {goal_kb} KB",
+                    before,
+                    f"{kb:.1f} KB (median of {STEPS}, max {max(len(w) for w in writes) / 1000:.1f})",
+                    f"its first full frame {full:.1f} KB",
+                    kb / full,
+                    kb <= goal_kb,
+                )
+            )
+    worst = max(max(f) for _, f in frames)
+    out.append(
+        row(
+            "frames per key (n, raw pty): one",
+            "2-3 on xor (issue)",
+            "; ".join(f"{'5x8' if n == 'deep' else n} max {max(f)}" for n, f in frames),
+            "one frame",
+            None,
+            worst == 1,
+        )
+    )
+    return out
 
 
 @pytest.mark.benchmark

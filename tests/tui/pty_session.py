@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import os
 import re
+import select
 import signal
 import struct
 import subprocess
@@ -85,10 +86,16 @@ class PtySession:
         self._reader.start()
 
     def _read(self) -> None:
+        """Collect the output, polling: a thread blocked in ``read`` would hold the master open
+        after the test closes it (the kernel keeps a file in use), and the app would never get
+        its hang-up."""
         while True:
             try:
+                ready, _, _ = select.select([self.master], [], [], 0.05)
+                if not ready:
+                    continue
                 data = os.read(self.master, 65536)
-            except OSError:  # EIO: every slave fd is closed
+            except (OSError, ValueError):  # EIO: every slave fd is closed; EBADF: the test closed it
                 return
             if not data:
                 return

@@ -8,25 +8,16 @@ with a held-out test split adds a line with the test and training accuracy of th
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.reactive import var
 from textual.widgets import Static
-from textual_plotext import PlotextPlot
 
 from ..state import State
 from .loss_chart import Chart, Curve, chart, curve
+from .loss_plot import LossPlot
 from .pane import Pane
 
-
-class LossPlot(PlotextPlot):
-    """A plot whose failure is shown in its place: an exception here must never end the lesson."""
-
-    def render(self):
-        try:
-            return super().render()
-        except Exception as exc:  # noqa: BLE001 - plotext is third-party code: contain whatever it raises
-            return Text(f"the chart could not be drawn: {exc!r}", style="italic")
+__all__ = ["LossPane", "LossPlot"]
 
 
 class LossPane(Pane):
@@ -40,7 +31,7 @@ class LossPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="running", markup=False)
-        yield LossPlot(id="plot")
+        yield LossPlot(id="plot")  # plotext is imported when there is a curve to draw (loss_plot)
 
     def watch_log_scale(self) -> None:
         self.border_subtitle = "log y (l)" if self.log_scale else "linear y (l)"
@@ -70,20 +61,7 @@ class LossPane(Pane):
         self.query_one("#running", Static).update(message)
 
     def plot(self, c: Chart) -> None:
-        widget = self.query_one(LossPlot)
-        plt = widget.plt
-        plt.clear_figure()
-        plt.xlabel("epoch")
-        if c.note:
-            plt.title(c.note)
-        if c.x:
-            plt.plot(c.x, c.y, marker="braille")
-            plt.yticks(c.yticks, c.ylabels)
-            plt.ylim(*c.ylim)
-        if c.xticks:
-            plt.xticks(c.xticks, c.xlabels)
-            plt.xlim(*c.xlim)
-        widget.refresh()
+        self.query_one(LossPlot).show(c)
 
     def running(self, state: State) -> str:
         """The current epoch's loss so far (the pane is narrow: keep it short)."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+NO_EPOCH = "no epoch completed yet"  # the note of the empty chart
 MAX_POINTS = 1000  # more would not show at terminal resolution and would slow plotext down
 Y_TICKS = 5
 
@@ -118,7 +119,7 @@ def chart(c: Curve, log: bool) -> Chart:
     """The chart of a curve of epoch losses, on a linear or a log10 y axis."""
     x, y = c.x, c.y
     if not len(y):
-        return Chart(note="no epoch completed yet")
+        return Chart(note=NO_EPOCH)
     n = int(x[-1])
     notes = []
     bad = ~np.isfinite(y)

@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Size
 from textual.reactive import var
 
 from ..state import State
@@ -36,6 +37,7 @@ class Pane(Vertical, can_focus=True):
         super().__init__(id=id, classes="pane")
         self.border_title = self.TITLE
         self.failure: str | None = None  # what went wrong in the last draw, if anything
+        self.drawn_at: Size | None = None  # the size of the last draw (the first frame waits for it)
 
     def compose(self) -> ComposeResult:
         yield LinesView(id="body")
@@ -50,9 +52,12 @@ class Pane(Vertical, can_focus=True):
             self.query_one(LinesView).show(self.body(self.state))
 
     def redraw(self) -> None:
-        if self.state is None or not self.is_mounted:
+        """Draw the body for ``state`` at the pane's size. Not before the pane is laid out: the
+        watchers of every bound value fire on mount, and ``on_resize`` draws once at the real size."""
+        if self.state is None or not self.is_mounted or not self.size.area:
             return
         self.guarded(self.update_body)
+        self.drawn_at = self.size
 
     def guarded(self, draw) -> None:
         """Call ``draw``; if it fails, say so in the pane instead of ending the app."""
