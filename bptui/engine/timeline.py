@@ -369,6 +369,12 @@ class Timeline:
         cache_from = tp - min(cache.slots - 1, max(passes, MIN_CHECKPOINT_GAP))
         p, acc = self._p, self._acc
         start = p
+        # anchors over the passes between the checkpoint before those and them, so walking back
+        # past the cached ones replays at most the gap between two anchors
+        anchor = max(start + 1, (cache_from - 1) // (self._stride * passes) * self._stride * passes + 1)
+        gap = cache.lay_anchors(anchor, cache_from)
+        if not gap:
+            anchor = tp
         batches = plan.batches(p // passes + 1)
         epochs = tp // passes + 1  # the last epoch this move can complete (pass tp may end one)
         losses.reserve(epochs)  # room for every loss of the move: the loop writes them directly
@@ -385,6 +391,9 @@ class Timeline:
                 return moved if moved.diverged else Moved(self.g, cancelled=True)
             if p >= cache_from and p > start:
                 cache.put(p, params, acc)
+            elif p == anchor:
+                cache.put_anchor(p, params, acc)
+                anchor += gap
             i = p % passes
             if i == 0 and p > start:
                 batches = plan.batches(p // passes + 1)  # the next epoch's order
