@@ -330,14 +330,13 @@ class Timeline:
         # the starts of the last passes before the target (at least an epoch, or a stride of
         # passes), so walking back from it costs one pass per step
         cache_from = tp - min(cache.slots - 1, max(passes, MIN_CHECKPOINT_GAP))
-        p, acc = self._p, self._acc
-        start = p
         # anchors over the passes between the checkpoint before those and them, so walking back
         # past the cached ones replays at most the gap between two anchors
-        anchor = max(start + 1, (cache_from - 1) // (self._stride * passes) * self._stride * passes + 1)
+        anchor = max(self._p + 1, (cache_from - 1) // (self._stride * passes) * self._stride * passes + 1)
         gap = cache.lay_anchors(anchor, cache_from)
-        if not gap:
-            anchor = tp
+        anchor = anchor if gap else tp
+        p, acc = self._p, self._acc
+        start = p
         batches = plan.batches(p // passes + 1)
         epochs = tp // passes + 1  # the last epoch this move can complete (pass tp may end one)
         losses.reserve(epochs)  # room for every loss of the move: the loop writes them directly
