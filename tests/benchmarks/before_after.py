@@ -23,7 +23,7 @@ from .test_kernel_speed import hand_loop
 
 ROOT = Path(__file__).resolve().parents[2]
 
-PROBES = r'''
+PROBES = r"""
 import asyncio, json, os, sys, time
 from dataclasses import replace
 import numpy as np
@@ -39,8 +39,9 @@ def net(sizes, samples, mode):
 def streetlight():
     X = np.array([[1, 0, 1], [0, 1, 1], [0, 0, 1], [1, 1, 1]], float)
     T = np.array([[1], [1], [0], [0]], float)
-    return Scenario(title="streetlight", inputs=3, layers=(LayerSpec(4, "relu", bias=False), LayerSpec(1, "identity", bias=False)),
-                    data_inputs=X, data_targets=T, training=TrainingSpec(learning_rate=0.2),
+    layers = (LayerSpec(4, "relu", bias=False), LayerSpec(1, "identity", bias=False))
+    return Scenario(title="streetlight", inputs=3, layers=layers, data_inputs=X, data_targets=T,
+                    training=TrainingSpec(learning_rate=0.2),
                     init=InitSpec(seed=1, low=-1.0, high=1.0), convention="row")
 
 def wall(fn):
@@ -107,7 +108,7 @@ elif which == "kernel":
             t0 = time.process_time(); d = Debugger(sc); d.run(epochs); eng.append(time.process_time() - t0)
         out[f"kernel {'-'.join(map(str, sizes))} {mode}: bptui / hand loop"] = min(eng) / min(hand)
 print(json.dumps(out))
-'''
+"""
 
 
 def probe(root: Path, which: str) -> dict[str, float]:
