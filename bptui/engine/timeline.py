@@ -10,10 +10,12 @@ History policy (memory is bounded, whatever the length of the run; see :mod:`.hi
 
 * the parameters at the start of every ``stride``-th epoch are kept as checkpoints, in rows of
   one preallocated array within ``checkpoint_budget`` bytes (48 MiB by default, counted as
-  allocated). The stride starts at the smallest number of epochs holding 64 passes (16 epochs of
-  streetlight's 4 samples; 1 epoch of a batch scenario is 1 pass, so 64 epochs), so that saving
-  costs run-N nothing measurable. When the array is full, every other checkpoint is dropped and
-  the stride doubles; going back replays at most one stride of epochs with the fast path;
+  allocated). The stride starts at the smallest number of epochs holding enough passes that
+  saving costs run-N nothing measurable (:func:`.history.checkpoint_gap`: 64 one-row passes, so
+  16 epochs of streetlight's 4 samples; 7 passes of a 512-row batch on 64-64-64-64, as its
+  passes are costly and its copies cheap). When the array is full, every other checkpoint is
+  dropped and the stride doubles; going back replays at most one stride of epochs with the fast
+  path;
 * the parameters at the start of recent passes (walked step by step, or the last ones a move
   computed) are kept too, in a ring within ``pass_cache_budget`` (16 MiB, at most 4,096 passes),
   so stepping back across a sample boundary costs one pass, also right after a run (and anchors
@@ -31,7 +33,7 @@ import numpy as np
 from . import replay
 from .accuracy import AccuracyLog
 from .batches import BatchPlan, layout_of
-from .history import CheckpointStore, LossLog, ParamCodec, PassCache
+from .history import CheckpointStore, LossLog, ParamCodec, PassCache, checkpoint_gap
 from .moves import Moved, NonFinite, Origin
 from .network import Network, Params, initial_params, train_pass, train_pass_checked
 from .sample_pass import SamplePass
@@ -40,7 +42,7 @@ from .steps import Position
 
 MAX_EPOCHS = 10_000_000  # the most epochs a timeline holds: a run, the Run dialog and `epochs` stop here
 CHECKPOINT_BUDGET = 48 * 2**20
-MIN_CHECKPOINT_GAP = 64  # passes
+MIN_CHECKPOINT_GAP = 64  # passes kept in the pass cache before a move's target (at least)
 PASS_CACHE_BUDGET = 16 * 2**20
 
 StopCheck = Callable[[], bool]
@@ -66,9 +68,9 @@ class Timeline:
         codec = ParamCodec(params)
         self._checkpoints = CheckpointStore(codec, checkpoint_budget)
         self._checkpoints.add(0, params)
-        # a checkpoint every `_stride` epochs: at least MIN_CHECKPOINT_GAP passes apart, so
-        # saving them costs run-N nothing measurable, and going back replays at most that many
-        self._stride = max(1, -(-MIN_CHECKPOINT_GAP // self.layout.passes))
+        # a checkpoint every `_stride` epochs: far enough apart that saving them costs run-N
+        # nothing measurable (see checkpoint_gap), and going back replays at most that many
+        self._stride = max(1, -(-checkpoint_gap(codec.size, self.plan.size) // self.layout.passes))
         self._pass_cache = PassCache(codec, pass_cache_budget)
         self._losses = LossLog(MAX_EPOCHS)
         # the test accuracy at every epoch's end, when the file holds a test split (else no cost)

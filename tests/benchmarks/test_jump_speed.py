@@ -34,6 +34,7 @@ def online64() -> Scenario:
 CASES = [
     ("streetlight", streetlight, 10_000),
     ("64-64-64-64 tanh batch of 512", lambda: batch_scenario((64, 64, 64, 64), 512), 2_000),
+    ("256-512-512-10 tanh batch of 512", lambda: batch_scenario((256, 512, 512, 10), 512), 40),
     ("64-64-64-64 tanh online, 512 samples", online64, 20),
 ]
 

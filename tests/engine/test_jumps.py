@@ -208,3 +208,23 @@ def test_replay_cost_is_what_a_move_computes_and_never_more_than_a_stride(comman
             assert predicted <= stride_passes(dbg) + 1
         reached = max(reached, target)
     same_state(dbg, stepped(sc, dbg.g))
+
+
+def test_costly_batch_passes_are_checkpointed_closer_than_cheap_online_ones() -> None:
+    from bptui.engine.history import checkpoint_gap
+
+    from ..builders import batch_scenario
+
+    assert checkpoint_gap(16, 1) == 64  # one-row passes: mostly Python, a checkpoint every 64
+    assert checkpoint_gap(9, 4) > 32  # a tiny batch is just as cheap
+    assert checkpoint_gap(12_480, 512) <= 8 and checkpoint_gap(400_000, 512) <= 8
+    assert Debugger(streetlight()).timeline._stride == 16
+    sc = batch_scenario((8, 64, 64, 4), 512)
+    dbg = Debugger(sc)
+    assert stride_passes(dbg) <= 8
+    dbg.run(40)
+    end = dbg.g
+    dbg.home()
+    out, cost = cost_of(dbg, "undo")
+    assert out.moved and dbg.g == end and cost <= stride_passes(dbg) + 1
+    same_state(dbg, reference(sc, end))
