@@ -18,23 +18,6 @@ from .network import Params
 Array = np.ndarray
 
 
-def checkpoint_gap(numbers: int, rows: int) -> int:
-    """Passes between two epoch checkpoints (at least): as few as keep saving one under 0.5 % of
-    the passes' time, at most 64.
-
-    Saving copies the parameters (some 3 µs of Python and 2 ns a number); a pass costs some 15 µs
-    of Python and 0.13 ns per row and parameter of arithmetic (measured on one core). A one-row
-    pass is mostly Python, so online nets keep 64 passes (streetlight: 16 epochs); a batch of 512
-    rows on 64-64-64-64 gets 7 (a jump replays 7 passes, 6 ms, not 64), 256-512-512-10 7 too
-    (0.2 s, not 1.6 s), a tiny batch 40.
-    """
-    if rows <= 1:
-        return 64
-    save = 3e-6 + 2e-9 * numbers
-    one_pass = 15e-6 + 0.13e-9 * rows * numbers
-    return min(64, max(1, math.ceil(200 * save / one_pass)))
-
-
 class ParamCodec:
     """Flattens a network's parameters (and velocities, with momentum) into one row and back
     (the order never changes)."""
@@ -96,6 +79,23 @@ class CheckpointStore:
         self._rows = np.empty((min(self.slots, 16), codec.size))
         self._epochs = np.empty(min(self.slots, 16), dtype=np.int64)
         self.n = 0
+
+    @staticmethod
+    def min_gap(numbers: int, rows: int) -> int:
+        """Passes between two epoch checkpoints (at least): as few as keep saving one under 0.5 % of
+        the passes' time, at most 64.
+
+        Saving copies the parameters (some 3 µs of Python and 2 ns a number); a pass costs some 15 µs
+        of Python and 0.13 ns per row and parameter of arithmetic (measured on one core). A one-row
+        pass is mostly Python, so online nets keep 64 passes (streetlight: 16 epochs); a batch of 512
+        rows on 64-64-64-64 gets 7 (a jump replays 7 passes, 6 ms, not 64), 256-512-512-10 7 too
+        (0.2 s, not 1.6 s), a tiny batch 40.
+        """
+        if rows <= 1:
+            return 64
+        save = 3e-6 + 2e-9 * numbers
+        one_pass = 15e-6 + 0.13e-9 * rows * numbers
+        return min(64, max(1, math.ceil(200 * save / one_pass)))
 
     def __len__(self) -> int:
         return self.n

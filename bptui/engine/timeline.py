@@ -11,7 +11,7 @@ History policy (memory is bounded, whatever the length of the run; see :mod:`.hi
 * the parameters at the start of every ``stride``-th epoch are kept as checkpoints, in rows of
   one preallocated array within ``checkpoint_budget`` bytes (48 MiB by default, counted as
   allocated). The stride starts at the smallest number of epochs holding enough passes that
-  saving costs run-N nothing measurable (:func:`.history.checkpoint_gap`: 64 one-row passes, so
+  saving costs run-N nothing measurable (:meth:`.history.CheckpointStore.min_gap`: 64 one-row passes, so
   16 epochs of streetlight's 4 samples; 7 passes of a 512-row batch on 64-64-64-64, as its
   passes are costly and its copies cheap). When the array is full, every other checkpoint is
   dropped and the stride doubles; going back replays at most one stride of epochs with the fast
@@ -33,7 +33,7 @@ import numpy as np
 from . import replay
 from .accuracy import AccuracyLog
 from .batches import BatchPlan, layout_of
-from .history import CheckpointStore, LossLog, ParamCodec, PassCache, checkpoint_gap
+from .history import CheckpointStore, LossLog, ParamCodec, PassCache
 from .moves import Moved, NonFinite, Origin
 from .network import Network, Params, initial_params, train_pass, train_pass_checked
 from .sample_pass import SamplePass
@@ -69,8 +69,8 @@ class Timeline:
         self._checkpoints = CheckpointStore(codec, checkpoint_budget)
         self._checkpoints.add(0, params)
         # a checkpoint every `_stride` epochs: far enough apart that saving them costs run-N
-        # nothing measurable (see checkpoint_gap), and going back replays at most that many
-        self._stride = max(1, -(-checkpoint_gap(codec.size, self.plan.size) // self.layout.passes))
+        # nothing measurable (see CheckpointStore.min_gap), and going back replays at most that many
+        self._stride = max(1, -(-CheckpointStore.min_gap(codec.size, self.plan.size) // self.layout.passes))
         self._pass_cache = PassCache(codec, pass_cache_budget)
         self._losses = LossLog(MAX_EPOCHS)
         # the test accuracy at every epoch's end, when the file holds a test split (else no cost)

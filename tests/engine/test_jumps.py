@@ -211,13 +211,13 @@ def test_replay_cost_is_what_a_move_computes_and_never_more_than_a_stride(comman
 
 
 def test_costly_batch_passes_are_checkpointed_closer_than_cheap_online_ones() -> None:
-    from bptui.engine.history import checkpoint_gap
+    from bptui.engine.history import CheckpointStore
 
     from ..builders import batch_scenario
 
-    assert checkpoint_gap(16, 1) == 64  # one-row passes: mostly Python, a checkpoint every 64
-    assert checkpoint_gap(9, 4) > 32  # a tiny batch is just as cheap
-    assert checkpoint_gap(12_480, 512) <= 8 and checkpoint_gap(400_000, 512) <= 8
+    assert CheckpointStore.min_gap(16, 1) == 64  # one-row passes: mostly Python, a checkpoint every 64
+    assert CheckpointStore.min_gap(9, 4) > 32  # a tiny batch is just as cheap
+    assert CheckpointStore.min_gap(12_480, 512) <= 8 and CheckpointStore.min_gap(400_000, 512) <= 8
     assert Debugger(streetlight()).timeline._stride == 16
     sc = batch_scenario((8, 64, 64, 4), 512)
     dbg = Debugger(sc)
