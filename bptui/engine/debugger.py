@@ -265,9 +265,11 @@ class Debugger:
 
     def _edit_step(self, source: list, other: list, undo: bool) -> Outcome | None:
         """Undo or redo an edit when it is the next command on ``source`` (else ``None``)."""
+        if not source or isinstance(source[-1], int):  # a position: no edit (nor its module's import)
+            return None
         from .edit import Branches, EditEntry
 
-        if not source or not isinstance(source[-1], EditEntry):
+        if not isinstance(source[-1], EditEntry):
             return None
         entry = source.pop()
         assert isinstance(self.timeline, Branches), "an edit on the undo list put the branches in place"

@@ -10,13 +10,16 @@ History policy (memory is bounded, whatever the length of the run; see :mod:`.hi
 
 * the parameters at the start of every ``stride``-th epoch are kept as checkpoints, in rows of
   one preallocated array within ``checkpoint_budget`` bytes (48 MiB by default, counted as
-  allocated). The stride starts at the smallest number of epochs holding 64 passes (16 epochs of
-  streetlight's 4 samples; 1 epoch of a batch scenario is 1 pass, so 64 epochs), so that saving
-  costs run-N nothing measurable. When the array is full, every other checkpoint is dropped and
-  the stride doubles; going back replays at most one stride of epochs with the fast path;
+  allocated). The stride starts at the smallest number of epochs holding enough passes that
+  saving costs run-N nothing measurable (:meth:`.history.CheckpointStore.min_gap`: 64 one-row passes, so
+  16 epochs of streetlight's 4 samples; 7 passes of a 512-row batch on 64-64-64-64, as its
+  passes are costly and its copies cheap). When the array is full, every other checkpoint is
+  dropped and the stride doubles; going back replays at most one stride of epochs with the fast
+  path;
 * the parameters at the start of recent passes (walked step by step, or the last ones a move
   computed) are kept too, in a ring within ``pass_cache_budget`` (16 MiB, at most 4,096 passes),
-  so stepping back across a sample boundary costs one pass, also right after a run;
+  so stepping back across a sample boundary costs one pass, also right after a run (and anchors
+  spread over the rest of the stretch back to the checkpoint when an epoch does not fit);
 * epoch losses are kept for every completed epoch: 8 bytes each, in a float64 array (a timeline
   holds at most :data:`MAX_EPOCHS` epochs, so at most 80 MB).
 """
@@ -27,6 +30,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from . import replay
 from .accuracy import AccuracyLog
 from .batches import BatchPlan, layout_of
 from .history import CheckpointStore, LossLog, ParamCodec, PassCache
@@ -39,7 +43,7 @@ from .steps import Position
 
 MAX_EPOCHS = 10_000_000  # the most epochs a timeline holds: a run, the Run dialog and `epochs` stop here
 CHECKPOINT_BUDGET = 48 * 2**20
-MIN_CHECKPOINT_GAP = 64  # passes
+MIN_CHECKPOINT_GAP = 64  # passes kept in the pass cache before a move's target (at least)
 PASS_CACHE_BUDGET = 16 * 2**20
 
 StopCheck = Callable[[], bool]
@@ -66,9 +70,9 @@ class Timeline:
         codec = ParamCodec(params)
         self._checkpoints = CheckpointStore(codec, checkpoint_budget)
         self._checkpoints.add(0, params)
-        # a checkpoint every `_stride` epochs: at least MIN_CHECKPOINT_GAP passes apart, so
-        # saving them costs run-N nothing measurable, and going back replays at most that many
-        self._stride = max(1, -(-MIN_CHECKPOINT_GAP // self.layout.passes))
+        # a checkpoint every `_stride` epochs: far enough apart that saving them costs run-N
+        # nothing measurable (see CheckpointStore.min_gap), and going back replays at most that many
+        self._stride = max(1, -(-CheckpointStore.min_gap(codec.size, self.plan.size) // self.layout.passes))
         self._pass_cache = PassCache(codec, pass_cache_budget)
         self._losses = LossLog(MAX_EPOCHS)
         # the test accuracy at every epoch's end, when the file holds a test split (else no cost)
@@ -200,7 +204,7 @@ class Timeline:
         tp, tk = self.layout.split(max(0, int(g)))
         if (tp, tk) == (self._p, self._pass.k):
             return 0
-        return self._plan(tp, tk)[0]
+        return replay.plan(self, tp, tk)[0]
 
     # --- moving ----------------------------------------------------------------------------------
 
@@ -228,52 +232,13 @@ class Timeline:
             if self._base is not None and tp == self._base.p:  # a branch's origin itself
                 self._to_base()
                 return Moved(self.g)
-            start = None if from_here and g >= self.g else self._plan(tp, tk)[1]  # from_here: a watch sees every pass
+            # from_here: on from here, so that a watch sees every pass
+            start = None if from_here and g >= self.g else replay.plan(self, tp, tk)[1]
             if start is not None:
-                self._restore(start)
+                replay.restore(self, start)
             return self._forward_to(tp, tk, stop_on_nonfinite, should_stop, progress)
 
     # --- internals -------------------------------------------------------------------------------
-
-    def _plan(self, tp: int, tk: int) -> tuple[int, int | None]:
-        """(passes to compute, saved pass to start from or ``None`` for here) of a move to (tp, tk)."""
-        partial = 1 if tk > 0 else 0
-        p, k, S = self._p, self._pass.k, self.layout.per_pass
-        best: tuple[int, int | None] | None = None
-        if tp == p and tk >= k:
-            best = (1 if tk > k else 0, None)
-        elif tp > p:
-            best = ((tp - p) - (1 if k == S else 0) + partial, None)
-        s = self._latest_saved(tp)
-        if best is None or (tp - s) + partial < best[0]:
-            best = ((tp - s) + partial, s)
-        return best
-
-    def _latest_saved(self, tp: int) -> int:
-        """The latest pass at or before ``tp`` whose starting state is saved."""
-        passes = self.layout.passes
-        s = self._checkpoints.latest_at_or_before(tp // passes) * passes
-        cached = self._pass_cache.latest_at_or_before(tp)
-        s = s if cached is None or cached < s else cached
-        if self._base is not None and s <= self._base.p + 1:
-            return self._base.p + 1  # a branch: from its origin (see _restore)
-        return s
-
-    def _restore(self, s: int) -> None:
-        """Go to the start of pass ``s``, whose starting state is saved."""
-        if self._base is not None and s == self._base.p + 1 and s not in self._pass_cache:
-            self._to_base()
-            self._next_pass()
-            return
-        if s in self._pass_cache:
-            self._params, self._acc = self._pass_cache.get(s)
-            self._p = s
-            a0, t = self.plan.batch(s)
-            self._pass = SamplePass(self.net, a0, t)
-            return
-        self._params = self._checkpoints.params(s // self.layout.passes)
-        self._p, self._acc = s, 0.0
-        self._begin_pass()
 
     def _forward_to(
         self, tp: int, tk: int, stop_on_nonfinite: bool, should_stop: StopCheck | None, progress: Progress | None
@@ -370,6 +335,11 @@ class Timeline:
         # the starts of the last passes before the target (at least an epoch, or a stride of
         # passes), so walking back from it costs one pass per step
         cache_from = tp - min(cache.slots - 1, max(passes, MIN_CHECKPOINT_GAP))
+        # anchors over the passes between the checkpoint before those and them, so walking back
+        # past the cached ones replays at most the gap between two anchors
+        anchor = max(self._p + 1, (cache_from - 1) // (self._stride * passes) * self._stride * passes + 1)
+        gap = cache.lay_anchors(anchor, cache_from)
+        anchor = anchor if gap else tp
         p, acc = self._p, self._acc
         start = p
         batches, hots = plan.batches(p // passes + 1), plan.hot(p // passes + 1)
@@ -388,6 +358,9 @@ class Timeline:
                 return moved if moved.diverged else Moved(self.g, cancelled=True)
             if p >= cache_from and p > start:
                 cache.put(p, params, acc)
+            elif p == anchor:
+                cache.put_anchor(p, params, acc)
+                anchor += gap
             i = p % passes
             if i == 0 and p > start:
                 batches, hots = plan.batches(p // passes + 1), plan.hot(p // passes + 1)  # the next epoch's order
@@ -421,19 +394,5 @@ class Timeline:
         return Moved(self.g)
 
     def _locate_divergence(self, bad: int, tp: int, tk: int) -> Moved:
-        """Replay step by step, checking every value written, through pass ``bad`` (which computed
-        something non-finite) and the pass before it (whose update may have made a parameter
-        non-finite that only shows in pass ``bad``), from the nearest saved state."""
-        first = max(0, bad - 1)
-        self._restore(self._latest_saved(first))
-        if first > self._p:
-            self._fast_forward(first, 0, False, None, None)
-        S = self.layout.per_pass
-        while True:
-            last = self._p == tp
-            moved = self._step_to(tk if last else S, True)
-            if moved.diverged or last:
-                return moved
-            self._next_pass()
-            if self._p > bad:  # not found (cannot happen: the pass was confirmed element by element)
-                return self._forward_to(tp, tk, True, None, None)
+        """Replay to the first non-finite value of pass ``bad`` or the one before (see :mod:`.replay`)."""
+        return replay.locate_divergence(self, bad, tp, tk)

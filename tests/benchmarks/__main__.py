@@ -38,6 +38,7 @@ ORDER = [
     "test_startup",
     "test_kernel_speed",
     "test_run_speed",
+    "test_minibatch_speed",
     "test_history_rss",
     "test_blas_threads",
 ]

@@ -33,6 +33,7 @@ import pytest
 
 from bptui.engine import Debugger, InitSpec, LayerSpec, Scenario, TrainingSpec
 from bptui.scenario import load_scenario
+from tests.benchmarks.measure import ms, row
 
 DIGITS = Path(__file__).resolve().parents[2] / "scenarios" / "digits.toml"
 GOAL = 1.10
@@ -215,6 +216,21 @@ def goal_rows(rounds: int = 9, epochs: int = 20) -> list[dict]:
             }
         )
     return rows
+
+
+def rows() -> list[dict]:
+    """The goal rows in the table's format (``python -m tests.benchmarks``, see measure.row)."""
+    return [
+        row(
+            r["goal"],
+            f"{r['before']:.2f}x (same method, before the run kernel)",
+            ms(r["now"]),
+            f"hand loop {ms(r['reference'])}",
+            r["ratio"],
+            r["met"],
+        )
+        for r in goal_rows(rounds=7)
+    ]
 
 
 def describe(row: dict) -> str:

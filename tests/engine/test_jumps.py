@@ -92,6 +92,28 @@ def test_walking_back_beyond_the_cached_passes_replays_once_then_one_pass_per_st
     same_state(dbg, stepped(sc, dbg.g))
 
 
+def test_walking_back_past_the_ring_replays_at_most_the_gap_between_two_anchors() -> None:
+    sc = random_network(5, samples=200, sizes=(2, 3, 2))
+    codec_size = sum(a.size for _, a in Debugger(sc).params.arrays())
+    row = 8 * codec_size + 16  # a row of the pass cache: the parameters, the key and the running loss
+    dbg = Debugger(sc, pass_cache_budget=64 * row)  # 56 ring rows and 8 anchors for a 200-pass epoch
+    cache = dbg.timeline._pass_cache
+    assert (cache.slots, cache.anchor_slots) == (56, 8)
+    dbg.run(3)
+    per = dbg.layout.per_pass
+    gap = -(-(200 - 55 - 1) // 8)  # the anchors spread over the epoch's passes before the ring's
+    costs = []
+    while dbg.g > 2 * dbg.layout.per_epoch + 1:  # back through the whole last epoch, to its first step
+        costs.append(cost_of(dbg, "back")[1])
+    assert max(costs) <= gap  # never a replay from the epoch's checkpoint
+    assert sum(costs) <= 200 * per + 200  # about one pass per step, each anchor's stretch replayed once
+    same_state(dbg, stepped(sc, dbg.g))
+    dbg.back()  # into the epoch before: one replay from its checkpoint, which lays new anchors
+    for _ in range(30 * per):
+        assert cost_of(dbg, "back")[1] <= gap
+    same_state(dbg, stepped(sc, dbg.g))
+
+
 def test_a_cancelled_undo_stops_at_a_valid_position_and_keeps_both_stacks() -> None:
     sc = streetlight()
     dbg = Debugger(sc, pass_cache_budget=1)  # 2 cached passes: the end of the run is soon forgotten
@@ -186,3 +208,23 @@ def test_replay_cost_is_what_a_move_computes_and_never_more_than_a_stride(comman
             assert predicted <= stride_passes(dbg) + 1
         reached = max(reached, target)
     same_state(dbg, stepped(sc, dbg.g))
+
+
+def test_costly_batch_passes_are_checkpointed_closer_than_cheap_online_ones() -> None:
+    from bptui.engine.history import CheckpointStore
+
+    from ..builders import batch_scenario
+
+    assert CheckpointStore.min_gap(16, 1) == 64  # one-row passes: mostly Python, a checkpoint every 64
+    assert CheckpointStore.min_gap(9, 4) > 32  # a tiny batch is just as cheap
+    assert CheckpointStore.min_gap(12_480, 512) <= 8 and CheckpointStore.min_gap(400_000, 512) <= 8
+    assert Debugger(streetlight()).timeline._stride == 16
+    sc = batch_scenario((8, 64, 64, 4), 512)
+    dbg = Debugger(sc)
+    assert stride_passes(dbg) <= 8
+    dbg.run(40)
+    end = dbg.g
+    dbg.home()
+    out, cost = cost_of(dbg, "undo")
+    assert out.moved and dbg.g == end and cost <= stride_passes(dbg) + 1
+    same_state(dbg, reference(sc, end))

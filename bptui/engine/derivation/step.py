@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from ..formulas import (
+    ELLIPSIS,
     ETA,
     ONE,
     Add,
@@ -173,7 +176,7 @@ def _backward(ctx: Ctx, l: int, sel: Select) -> list[Line]:
         value = float(sp.dW[l][i, j])
         if ctx.batch:
             sym = SumOver("s", Prod((ctx.vec("dz", l, "s", j), ctx.vec("a", l - 1, "s", i))))
-            nums = sum_of([times(sp.dz[l][s, j], sp.a[l - 1][s, i]) for s in range(ctx.N)], limit=MAX_ELEMENTS)
+            nums = _sum_over(ctx.N, lambda s: times(sp.dz[l][s, j], sp.a[l - 1][s, i]))
             return Line(dW, [sym, nums], value, dW.name)
         z = ctx.vec("z", l, 0, j)
         chain = Prod((Partial(LOSS, z), Partial(z, w)))
@@ -184,7 +187,7 @@ def _backward(ctx: Ctx, l: int, sel: Select) -> list[Line]:
         db, b = ctx.bias("db", l, j), ctx.bias("b", l, j)
         value = float(sp.db[l][j])
         if ctx.batch:
-            nums = sum_of([Num(sp.dz[l][s, j]) for s in range(ctx.N)], limit=MAX_ELEMENTS)
+            nums = _sum_over(ctx.N, lambda s: Num(sp.dz[l][s, j]))
             return Line(db, [SumOver("s", ctx.vec("dz", l, "s", j)), nums], value, db.name)
         z = ctx.vec("z", l, 0, j)
         chain = Prod((Partial(LOSS, z), Partial(z, b)))
@@ -258,6 +261,14 @@ def _update(ctx: Ctx, sel: Select) -> list[Line]:
 
 
 @np.errstate(all="ignore")  # a diverged state's inf and nan are shown, never warned about on stderr
+def _sum_over(n: int, term: Callable[[int], Expr]) -> Expr:
+    """``sum_of([term(s) for s in range(n)], limit=MAX_ELEMENTS)``, building only the terms shown
+    (a batch of 512 samples writes 4 of them, not 512)."""
+    if n <= MAX_ELEMENTS:
+        return sum_of([term(s) for s in range(n)], limit=MAX_ELEMENTS)
+    return plus(term(0), term(1), term(2), ELLIPSIS, term(n - 1))
+
+
 def derive_step(
     at: PassView | HasPassView,
     *,
