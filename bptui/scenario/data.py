@@ -37,6 +37,7 @@ from bptui.errors import ScenarioError
 from .fields import plural, shown
 from .files import NotRegular, kind, open_regular
 from .limits import (
+    MAX_BLANK_ROWS,
     MAX_CSV_LINE,
     MAX_DATA_FILE_BYTES,
     MAX_DATA_NUMBERS,
@@ -52,6 +53,7 @@ from .schema import DATA_SUFFIXES, NPZ_ARRAYS
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _NON_FINITE = re.compile(r"[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
 _CELL_SPACE = " \t"
+_BLANK_ROW = _CELL_SPACE + ",\r\n"
 _NPY_DTYPE = re.compile(r"[<>|=]?(?:f[248]|[iu][1248]|b1)")  # numbers of at most 8 bytes
 
 _SAVE_HINT = "save it with numpy.savez(path, inputs=X, targets=Y), one row per sample"
@@ -121,7 +123,7 @@ def _read_csv(handle: BinaryIO, file: Path, widths: Widths) -> tuple[np.ndarray,
     """
     width = widths.inputs + widths.outputs
     numbers = array("d")
-    rows = line_no = 0
+    rows = line_no = blank = 0
     first = True
     text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
     try:
@@ -140,8 +142,22 @@ def _read_csv(handle: BinaryIO, file: Path, widths: Widths) -> tuple[np.ndarray,
             columns = line.count(",") + 1
             if columns > width and not first:
                 raise _columns(file, columns, widths, line_no)
-            cells = [c.strip(_CELL_SPACE + "\r\n") for c in next(csv.reader([line]), [])]
-            if not any(cells):
+            if not line.strip(_BLANK_ROW):  # commas and spaces only: no need for the csv module
+                blank += 1
+            else:
+                cells = [c.strip(_CELL_SPACE + "\r\n") for c in next(csv.reader([line]), [])]
+                if any(cells):
+                    blank = 0
+                else:
+                    blank += 1
+            if blank:
+                if blank > MAX_BLANK_ROWS:
+                    raise ScenarioError(
+                        file,
+                        f"has more than {MAX_BLANK_ROWS:,} empty rows in a row (commas or spaces "
+                        f"only); remove them: each line is one sample",
+                        line_no,
+                    )
                 continue
             values = _floats(cells)
             if isinstance(values, int) and first:  # a header row of column names

@@ -31,6 +31,7 @@ MAX_PARAMETERS = 5_000_000  # weights + biases: 40 MB of float64, copied per und
 MAX_DATA_FILE_BYTES = 256 * 1024 * 1024  # read before parsing; MNIST as float32 .npz is ~190 MB
 MAX_SAMPLES = 200_000  # MNIST has 70,000
 MAX_DATA_NUMBERS = 20_000_000  # inputs + targets: 160 MB of float64
+MAX_BLANK_ROWS = 10_000  # empty CSV rows in a row (commas, spaces): a file of commas ends here, not at 256 MiB
 MAX_CSV_LINE = 1024 * 1024  # characters of one CSV line: 8,192 columns of long numbers fit many times
 MAX_NPZ_MEMBERS = 64  # arrays in an .npz (inputs and targets are used, others ignored)
 MAX_NPZ_DIRECTORY = 1024 * 1024  # bytes of the zip's central directory (64 members need ~10 KB)

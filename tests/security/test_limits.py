@@ -187,6 +187,20 @@ def test_csv_of_commas(tmp_path: Path) -> None:
         load_scenario(csv_scenario(tmp_path, "1,2\n" + "," * 900_000 + "\n"))
 
 
+def test_csv_of_empty_rows_is_refused_early(tmp_path: Path) -> None:
+    """Rows of commas within the size limit (tens of millions of them) stop after MAX_BLANK_ROWS,
+    at the row that passed it; blank rows between samples are still allowed."""
+    from bptui.scenario.limits import MAX_BLANK_ROWS
+
+    rows = ",\n" * (MAX_BLANK_ROWS + 5) + "1,2\n"
+    with pytest.raises(ScenarioError, match=rf"d.csv:{MAX_BLANK_ROWS + 2}: has more than 10,000 empty rows"):
+        load_scenario(csv_scenario(tmp_path, "x,y\n" + rows))
+    gaps = "1,2\n" + (" , \n\n" + '"",""\n') * (MAX_BLANK_ROWS // 3) + "3,4\n"
+    sc = load_scenario(csv_scenario(tmp_path, gaps))
+    assert sc.data_inputs.ravel().tolist() == [1.0, 3.0]
+    assert sc.data_targets.ravel().tolist() == [2.0, 4.0]
+
+
 @pytest.mark.parametrize("cell", ["١٢", "１", "1_000", "0x10", "1e", "--1", "1.2.3", "½", "1 000", "e5"])
 def test_csv_numbers_are_what_toml_reads(tmp_path: Path, cell: str) -> None:
     with pytest.raises(ScenarioError, match=r"d.csv:2: column 1 is .*which is not a number"):
