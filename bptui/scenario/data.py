@@ -1,4 +1,4 @@
-"""Training data from a file named by ``[data] file`` (docs/SPEC.md §3.4): CSV or ``.npz``.
+"""Training data from a file named by ``[data] file`` (docs/SPEC.md §3.4): CSV (read by data_csv.py) or ``.npz``.
 
 Sizes are checked before anything big is allocated (issue 12: a data file is someone else's):
 what the path is and the file size first; for CSV the length of each line and its number of
@@ -17,14 +17,12 @@ the ``file =`` line of the scenario; problems inside the file are reported at th
 from __future__ import annotations
 
 import ast
-import csv
 import io
 import math
 import re
 import struct
 import zipfile
 import zlib
-from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,11 +32,10 @@ import numpy as np
 
 from bptui.errors import ScenarioError
 
+from .data_csv import read_csv
 from .fields import plural, shown
 from .files import NotRegular, kind, open_regular
 from .limits import (
-    MAX_BLANK_ROWS,
-    MAX_CSV_LINE,
     MAX_DATA_FILE_BYTES,
     MAX_DATA_NUMBERS,
     MAX_NPY_HEADER,
@@ -48,12 +45,6 @@ from .limits import (
 )
 from .schema import DATA_SUFFIXES, NPZ_ARRAYS
 
-# unambiguous, so a failed match backtracks in linear time: `[0-9]+\.?[0-9]*` took 18 s on a cell of
-# 20,000 digits and an x (each split of the digits between the two repeats was tried)
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_NON_FINITE = re.compile(r"[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
-_CELL_SPACE = " \t"
-_BLANK_ROW = _CELL_SPACE + ",\r\n"
 _NPY_DTYPE = re.compile(r"[<>|=]?(?:f[248]|[iu][1248]|b1)")  # numbers of at most 8 bytes
 
 _SAVE_HINT = "save it with numpy.savez(path, inputs=X, targets=Y), one row per sample"
@@ -103,7 +94,7 @@ def read_data_file(file: Path, widths: Widths, complain: Callable[[str], NoRetur
     try:
         with open_regular(file) as handle:
             if file.suffix.lower() == ".csv":
-                inputs, targets = _read_csv(handle, file, widths)
+                inputs, targets = read_csv(handle, file, widths)
             else:
                 inputs, targets = _read_npz(handle, file, widths)
     except NotRegular as e:
@@ -113,125 +104,6 @@ def read_data_file(file: Path, widths: Widths, complain: Callable[[str], NoRetur
     _check_finite(file, inputs, "inputs")
     _check_finite(file, targets, "targets")
     return inputs, targets
-
-
-def _read_csv(handle: BinaryIO, file: Path, widths: Widths) -> tuple[np.ndarray, np.ndarray]:
-    """Comma-separated numbers, one sample per line; the first line may be a header of names.
-
-    Each line is read with a bounded length and split only after its commas are counted, so a
-    file of nothing but commas costs one line's worth of memory before it is refused.
-    """
-    width = widths.inputs + widths.outputs
-    numbers = array("d")
-    rows = line_no = blank = 0
-    first = True
-    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-    try:
-        while True:
-            line = text.readline(MAX_CSV_LINE + 1)
-            if not line:
-                break
-            line_no += 1
-            if len(line) > MAX_CSV_LINE:
-                raise ScenarioError(
-                    file,
-                    f"this line is longer than {MAX_CSV_LINE:,} characters; write one "
-                    f"sample per line: {widths.inputs} inputs then {widths.outputs} targets",
-                    line_no,
-                )
-            columns = line.count(",") + 1
-            if columns > width and not first:
-                raise _columns(file, columns, widths, line_no)
-            if not line.strip(_BLANK_ROW):  # commas and spaces only: no need for the csv module
-                blank += 1
-            else:
-                cells = [c.strip(_CELL_SPACE + "\r\n") for c in next(csv.reader([line]), [])]
-                if any(cells):
-                    blank = 0
-                else:
-                    blank += 1
-            if blank:
-                if blank > MAX_BLANK_ROWS:
-                    raise ScenarioError(
-                        file,
-                        f"has more than {MAX_BLANK_ROWS:,} empty rows in a row (commas or spaces "
-                        f"only); remove them: each line is one sample",
-                        line_no,
-                    )
-                continue
-            values = _floats(cells)
-            if isinstance(values, int) and first:  # a header row of column names
-                first = False
-                continue
-            first = False
-            if len(cells) != width:
-                raise _columns(file, len(cells), widths, line_no)
-            if isinstance(values, int):
-                raise ScenarioError(
-                    file,
-                    f"column {values + 1} is {shown(cells[values], 40)}, which is not "
-                    f"a number; only the first row may hold column names",
-                    line_no,
-                )
-            bad = next((j for j, v in enumerate(values) if not math.isfinite(v)), None)
-            if bad is not None:
-                raise ScenarioError(
-                    file,
-                    f"column {bad + 1} is {shown(cells[bad], 40)}; only finite numbers "
-                    f"are allowed, replace it with a real value",
-                    line_no,
-                )
-            rows += 1
-            if rows > MAX_SAMPLES or rows * width > MAX_DATA_NUMBERS:
-                raise ScenarioError(
-                    file,
-                    f"too much data: more than {MAX_SAMPLES} samples or "
-                    f"{MAX_DATA_NUMBERS} numbers, the limits that keep memory "
-                    f"use small; use fewer samples",
-                    line_no,
-                )
-            numbers.extend(values)
-    except UnicodeDecodeError:
-        raise ScenarioError(file, "is not UTF-8 text; save the CSV file as UTF-8", line_no + 1) from None
-    except csv.Error as e:
-        raise ScenarioError(
-            file, f"is not a valid CSV file ({e}); write plain comma-separated numbers", line_no
-        ) from None
-    finally:
-        text.detach()
-    if rows == 0:
-        raise ScenarioError(
-            file,
-            f"has no data rows; add one line per sample: {widths.inputs} input "
-            f"values then {widths.outputs} target values, separated by commas",
-        )
-    table = np.frombuffer(numbers, dtype=np.float64).reshape(rows, width)
-    return table[:, : widths.inputs].copy(), table[:, widths.inputs :].copy()
-
-
-def _columns(file: Path, found: int, widths: Widths, line: int) -> ScenarioError:
-    width = widths.inputs + widths.outputs
-    return ScenarioError(
-        file,
-        f"this row has {found:,} columns, but each row needs {width}: "
-        f"{widths.inputs} inputs then {widths.outputs} targets ({widths.why()})",
-        line,
-    )
-
-
-def _floats(cells: list[str]) -> list[float] | int:
-    """The cells as numbers, or the index of the first cell that is not one.
-
-    A number is what TOML reads as one (plus ``.5`` and ``5.``, which spreadsheets write):
-    ``float()`` alone would also take ``١٢``, ``１`` and ``1_000``.
-    """
-    out = []
-    for j, cell in enumerate(cells):
-        if _NUMBER.fullmatch(cell) or _NON_FINITE.fullmatch(cell):
-            out.append(float(cell))
-        else:
-            return j
-    return out
 
 
 # --- .npz ----------------------------------------------------------------------------------------
