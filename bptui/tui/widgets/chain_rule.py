@@ -14,6 +14,17 @@ from .lines import LinesView
 from .pane import Pane
 
 MAX_ROWS = 64  # gradient-check rows drawn; the rest are summarised
+INDENT = "  "  # before a wrapped line's continuation rows
+
+
+def hanging(line: Content, width: int) -> list[Content]:
+    """``line`` wrapped to ``width`` with its continuation rows indented, so that the tail of a long
+    equation (``… = dz2 ·`` / ``a1[0] = …``) never reads as an equation of its own."""
+    rows = line.wrap(width)
+    if len(rows) <= 1 or width <= 2 * len(INDENT):
+        return rows or [line]
+    rows = line.wrap(width - len(INDENT))
+    return [rows[0], *(Content(INDENT) + row for row in rows[1:])]
 
 
 class ChainRulePane(Pane):
@@ -31,7 +42,7 @@ class ChainRulePane(Pane):
         width = self.scrollable_content_region.width
         if not width:  # not laid out yet: on_resize draws
             return []
-        return [row for line in self.lines(state) for row in (line.wrap(width) or [line])]
+        return [row for line in self.lines(state) for row in hanging(line, width)]
 
     def lines(self, state: State) -> list[Content]:
         ex = state.explanation
