@@ -123,16 +123,16 @@ class PassKernel:
     ) -> tuple[float, bool]:
         """:meth:`train` for a pass of one row in online training (``hot`` is unused): one pass of
         :meth:`run_rows`."""
-        loss, _, finite = self.run_rows(params, ((a0, t),), None, checked)
+        _, _, finite, loss = self.run_rows(params, ((a0, t),), 0.0, checked)
         return loss, finite
 
     def run_rows(
-        self, params: Params, rows: Iterable[Batch], acc: float | None, checked: bool = False
-    ) -> tuple[float, int, bool]:
+        self, params: Params, rows: Iterable[Batch], acc: float, checked: bool = False
+    ) -> tuple[float, int, bool, float]:
         """Passes of one row each (online training), ``rows`` in order, on ``params`` in place;
-        returns (``acc`` plus their losses, added in order — or with ``acc`` ``None`` the last
-        pass's loss —, passes done, whether every value was finite). With ``checked`` it stops
-        after the first pass that computed a non-finite value.
+        returns (``acc`` plus their losses, added in order; passes done; whether every value was
+        finite; the last pass's loss). With ``checked`` it stops after the first pass that computed
+        a non-finite value.
 
         :meth:`train`'s operations with less Python around them, for the tiniest nets where that
         Python is most of a pass: one loop over the passes with everything bound once, the
@@ -186,14 +186,13 @@ class PassKernel:
                         db *= lr
                         b = bs[i]
                         b -= db
-            if acc is not None:
-                acc += loss
+            acc += loss
             n += 1
             if checked:
                 chk += loss
                 if not isfinite(chk) and not (isfinite(loss) and all(bool(np.isfinite(z).all()) for z in z_s)):
-                    return loss if acc is None else acc, n, False
-        return loss if acc is None else acc, n, True
+                    return acc, n, False, loss
+        return acc, n, True, loss
 
     def train(
         self, params: Params, a0: Array, t: Array, checked: bool = False, hot: Array | None = None

@@ -364,15 +364,16 @@ class Timeline:
                 cache.put_anchor(p, params, acc)
                 anchor += gap
             i = p % passes
-            if i == 0 and p > start:
-                batches, hots = plan.batches(p // passes + 1), plan.hot(p // passes + 1)  # the next epoch's order
+            if i == 0 and p > start:  # the next epoch's order
+                batches = plan.batches(p // passes + 1)
+                hots = hots if rows is not None else plan.hot(p // passes + 1)
             if rows is not None:
                 # up to the next pass that something happens before: the epoch's end, the
                 # target, the pass cache's stretch or its next anchor, a should_stop poll
                 q = min(tp, p - i + passes, cache_from if cache_from > p else p + 1, anchor if anchor > p else tp)
                 if should_stop is not None:
                     q = min(q, max(p + 1, p - i + passes - 1))
-                acc, n, finite = rows(params, batches[i : i + q - p], acc, stop_on_nonfinite)
+                acc, n, finite, _ = rows(params, batches[i : i + q - p], acc, stop_on_nonfinite)
                 p += n
                 if not finite:
                     self.passes_computed += p - start

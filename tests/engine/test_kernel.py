@@ -108,8 +108,9 @@ def test_one_row_passes_leave_the_numbers_stepping_leaves(sc) -> None:
             loss, finite = kernel.train_row(single, a0, t, checked=True)
             assert finite and same_bits(loss, sp.loss)
             assert same_param_bits(single, stepped)
-        got, n, finite = kernel.run_rows(fast, rows[:2], 0.0, checked=True)  # in two runs, as between events
-        got, m, finite_too = kernel.run_rows(fast, rows[2:], got)
+        got, n, finite, _ = kernel.run_rows(fast, rows[:2], 0.0, checked=True)  # in two runs, as between events
+        got, m, finite_too, last = kernel.run_rows(fast, rows[2:], got)
+        assert same_bits(last, sp.loss)
         assert (n, m, finite, finite_too) == (2, len(rows) - 2, True, True)
         assert same_bits(got, acc)  # the losses added in order
         assert same_param_bits(fast, stepped)
@@ -150,7 +151,7 @@ def test_the_one_row_finite_flag_is_every_z_and_the_loss_finite(hidden: str, los
                 if not (np.isfinite(sp.loss) and all(bool(np.isfinite(z).all()) for z in sp.z[1:])):
                     want = k + 1
                     break
-            _, n, finite = PassKernel(net).run_rows(params, rows, 0.0, checked=True)
+            _, n, finite, _ = PassKernel(net).run_rows(params, rows, 0.0, checked=True)
         assert (n, finite) == (want, want == len(rows) and n == len(rows) and finite), case
         assert params.equals(stepped)  # the same numbers, up to the pass that stopped it
         flagged += not finite
