@@ -324,9 +324,8 @@ class Timeline:
         This is run-N's inner loop, kept lean: one :class:`~.kernel.PassKernel` pass per pass (in
         online training, one :meth:`~.kernel.PassKernel.run_rows` call for all the passes up to
         the next event below), checked for non-finite values with ``stop_on_nonfinite``; per epoch
-        only the loss and, within
-        budget, a checkpoint, and the starting states of the last passes before ``tp`` go into
-        the pass cache (so stepping back from the target costs one pass). When a pass computed
+        only the loss and, within budget, a checkpoint, and the starting states of the last passes
+        before ``tp`` go into the pass cache (so stepping back from the target costs one pass). When a pass computed
         something non-finite, the stretch is replayed step by step to find the exact micro-step.
         """
         net, plan, passes = self.net, self.plan, self.layout.passes
