@@ -36,18 +36,17 @@ class ParamCodec:
         self.size = off
         self.depth = len(params.W)
         self.velocities = params.vW is not None
+        kinds = {"W": 0, "b": 1, "vW": 2, "vb": 3}
+        self._order = tuple((kinds[kind], i) for kind, i, *_ in self.parts)
 
     @property
     def row_bytes(self) -> int:
         return 8 * self.size
 
-    @staticmethod
-    def _group(params: Params, kind: str) -> list:
-        return getattr(params, kind)
-
     def pack(self, params: Params, row: Array) -> None:
-        for kind, i, start, stop, _ in self.parts:
-            row[start:stop] = self._group(params, kind)[i].reshape(-1)
+        """``row`` = every part, flattened in order (one copy of the numbers into ``row``)."""
+        groups = (params.W, params.b, params.vW, params.vb)
+        np.concatenate([groups[g][i].ravel() for g, i in self._order], out=row)  # type: ignore[index]
 
     def unpack(self, row: Array, *, copy: bool = True) -> Params:
         """Params from a row: fresh C-contiguous arrays, or read-only views with ``copy=False``."""
@@ -79,6 +78,7 @@ class CheckpointStore:
         self._rows = np.empty((min(self.slots, 16), codec.size))
         self._epochs = np.empty(min(self.slots, 16), dtype=np.int64)
         self.n = 0
+        self._newest = -1  # the latest epoch held (a later one needs no search)
 
     @staticmethod
     def min_gap(numbers: int, rows: int) -> int:
@@ -111,6 +111,8 @@ class CheckpointStore:
         return self._epochs[: self.n]
 
     def __contains__(self, epoch: int) -> bool:
+        if epoch > self._newest:
+            return False
         i = int(np.searchsorted(self._epochs[: self.n], epoch))
         return i < self.n and int(self._epochs[i]) == epoch
 
@@ -128,13 +130,14 @@ class CheckpointStore:
     def add(self, epoch: int, params: Params) -> None:
         if self.n == len(self._epochs):
             self.reserve(2 * len(self._epochs))
-        i = int(np.searchsorted(self._epochs[: self.n], epoch))
+        i = self.n if epoch > self._newest else int(np.searchsorted(self._epochs[: self.n], epoch))
         if i < self.n:  # rare: an epoch before the newest (kept sorted)
             self._rows[i + 1 : self.n + 1] = self._rows[i : self.n].copy()
             self._epochs[i + 1 : self.n + 1] = self._epochs[i : self.n].copy()
         self.codec.pack(params, self._rows[i])
         self._epochs[i] = epoch
         self.n += 1
+        self._newest = max(self._newest, epoch)
 
     def keep_multiples(self, stride: int) -> None:
         """Drop every checkpoint whose epoch is not a multiple of ``stride`` (epoch 0 stays)."""
@@ -143,6 +146,7 @@ class CheckpointStore:
         self._rows[:m] = self._rows[keep]
         self._epochs[:m] = self._epochs[keep]
         self.n = m
+        self._newest = int(self._epochs[m - 1]) if m else -1
 
     def latest_at_or_before(self, epoch: int) -> int:
         """The latest saved epoch ``<= epoch`` (epoch 0 is always saved)."""

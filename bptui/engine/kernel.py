@@ -9,6 +9,13 @@ functions, the activations and the loss are looked up once, not per pass; the bi
 place (the same sum, without a new array); the mean of a batch's losses is the same ``add.reduce``
 that ``np.mean`` makes, divided by the row count, without ``np.mean``'s wrapper.
 
+Online training (one row a pass) goes through :meth:`PassKernel.run_rows`, which runs all the
+passes between two events of a run (an epoch's end, a checkpoint, the pass cache, a poll for
+cancelling) in one call: on a 2-2-1 net a pass is some 11 µs, nearly all of it Python around
+NumPy calls on arrays of a few numbers, so each call and lookup left out counts. It binds
+everything once per call, calls no kernel for the identity (``a = z``, ``dz = da``), and forms
+the bias gradient of one row without a reduction (see :meth:`~PassKernel.run_rows`).
+
 Divergence (``checked``): a pass reports whether every value it computed was finite with one
 number per pass, ``chk``: the loss, plus the sum of each ``z`` that the layer's activation could
 hide (tanh of ∞ is 1, relu of −∞ is 0). A non-finite ``a`` makes the next ``z`` (or the loss)
@@ -19,18 +26,22 @@ turns every non-finite ``z`` into a non-finite loss (:data:`LOSS_SEES_Z`): softm
 cross-entropy (``z = +∞`` or NaN makes the row NaN; ``−∞`` makes an output 0 and ``t·ln 0`` is NaN
 or −∞) and sigmoid with binary cross-entropy (an output of 0 or 1 puts ``ln 0`` in the sum).
 Each sum is one BLAS dot of the flattened ``z`` with ones (a third of ``z.sum()``'s cost on a
-mini-batch). A sum can also overflow on finite values, so a non-finite ``chk`` is confirmed
-element by element before it is believed; the caller replays a pass that did compute something
-non-finite step by step, which names the exact micro-step.
+mini-batch); a one-row ``z`` of at most :data:`SMALL_Z` units is summed as a Python list (a
+third of a dot's cost at two units). A sum can also overflow on finite values, so a non-finite
+``chk`` is confirmed element by element before it is believed; the caller replays a pass that did
+compute something non-finite step by step, which names the exact micro-step.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import numpy as np
 
 from .activations import _sigmoid, _softmax, _softmax_backward
+from .activations import op as activation_op
+from .batches import Batch
 from .losses import _bce, _ce, _ce_evaluate
 from .momentum import momentum_layer
 from .network import Network, Params
@@ -42,6 +53,8 @@ LOSS_SEES_Z = {("softmax", "cross_entropy"), ("sigmoid", "binary_cross_entropy")
 _SEES_Z = {(_softmax, _ce), (_sigmoid, _bce)}  # the same pairs by their kernels (the built-in ones)
 
 _add, _min = np.add.reduce, np.minimum.reduce
+_IDENTITY = activation_op("identity").kernels(0.0)  # (forward, derivative, backward): z ↦ z, da ↦ da
+SMALL_Z = 16  # a one-row z up to this many units is summed as a Python list (cheaper than a dot)
 
 
 class PassKernel:
@@ -69,6 +82,15 @@ class PassKernel:
             _ce_evaluate,
         )
         self._ones: list[Array | None] = [None] * L  # grown to the largest z seen, per layer
+        # one-row passes (online): the identity's kernels are skipped (a = z, dz = da), and a
+        # watched z is summed as a list when small, else as a product with a column of ones
+        ident = [act.forward is _IDENTITY[0] and act.backward is _IDENTITY[2] for act in acts]
+        self.row_forward = tuple(None if same else f for same, f in zip(ident, self.forward))
+        self.row_backward = tuple(None if same else g for same, g in zip(ident, self.backward))
+        self.row_watch: tuple[Array | bool, ...] = tuple(
+            False if not w else True if units <= SMALL_Z else np.ones((units, 1))
+            for w, units in zip(self.watch, net.sizes[1:])
+        )
 
     def _ones_for(self, i: int, n: int) -> Array:
         ones = self._ones[i]
@@ -103,6 +125,82 @@ class PassKernel:
         dz = y * s[:, None]  # y·(da − s) with da = −0.0
         dz.ravel()[hot] = dzc
         return loss, dz
+
+    def train_row(
+        self, params: Params, a0: Array, t: Array, checked: bool = False, hot: Array | None = None
+    ) -> tuple[float, bool]:
+        """:meth:`train` for a pass of one row in online training (``hot`` is unused): one pass of
+        :meth:`run_rows`."""
+        _, _, finite, loss = self.run_rows(params, ((a0, t),), 0.0, checked)
+        return loss, finite
+
+    def run_rows(
+        self, params: Params, rows: Iterable[Batch], acc: float, checked: bool = False
+    ) -> tuple[float, int, bool, float]:
+        """Passes of one row each (online training), ``rows`` in order, on ``params`` in place;
+        returns (``acc`` plus their losses, added in order; passes done; whether every value was
+        finite; the last pass's loss). With ``checked`` it stops after the first pass that computed
+        a non-finite value.
+
+        :meth:`train`'s operations with less Python around them, for the tiniest nets where that
+        Python is most of a pass: one loop over the passes with everything bound once, the
+        identity's kernels not called (``a = z``, ``dz = da``), a small watched ``z`` summed as a
+        Python list (a larger one as a product with a column of ones), and the bias gradient of
+        one row, ``add.reduce(dz, 0)`` — which adds the row to the reduction's identity —, the same
+        sum written ``dz[0] + 0.0`` (−0.0 becomes +0.0 as there)."""
+        Ws, bs = params.W, params.b
+        fwd, watch, bwd = self.row_forward, self.row_watch, self.row_backward
+        single, has_bias, lr, mu = self.single, self.has_bias, self.lr, self.mu
+        isfinite = math.isfinite
+        L = self.depth
+        layers, back = range(L), range(L - 1, -1, -1)
+        n = 0
+        loss = 0.0
+        for a0, t in rows:
+            a_s = [a0]
+            z_s = []
+            a = a0
+            chk = 0.0
+            for i in layers:
+                z = a.dot(Ws[i])
+                b = bs[i]
+                if b is not None:
+                    z += b
+                f = fwd[i]
+                a = z if f is None else f(z)
+                if checked:
+                    w = watch[i]
+                    if w is True:
+                        chk += sum(z.tolist()[0])
+                    elif w is not False:
+                        chk += z.dot(w).item()
+                z_s.append(z)
+                a_s.append(a)
+            loss, da = single(a, t)
+            for i in back:
+                W = Ws[i]
+                g = bwd[i]
+                dz = da if g is None else g(z_s[i], a_s[i + 1], da)
+                dW = a_s[i].T.dot(dz)
+                db = dz[0] + 0.0 if has_bias[i] else None  # add.reduce(dz, 0): 0.0 + the one row
+                if i:
+                    da = dz.dot(W.T)  # from W before its update, as updating at the end does
+                if mu:
+                    momentum_layer(params, i, dW, db, lr, mu)
+                else:
+                    dW *= lr
+                    W -= dW
+                    if db is not None:
+                        db *= lr
+                        b = bs[i]
+                        b -= db
+            acc += loss
+            n += 1
+            if checked:
+                chk += loss
+                if not isfinite(chk) and not (isfinite(loss) and all(bool(np.isfinite(z).all()) for z in z_s)):
+                    return acc, n, False, loss
+        return acc, n, True, loss
 
     def train(
         self, params: Params, a0: Array, t: Array, checked: bool = False, hot: Array | None = None

@@ -321,10 +321,11 @@ class Timeline:
     ) -> Moved:
         """Whole passes from the start of pass ``self._p`` to the start of pass ``tp``, no bookkeeping.
 
-        This is run-N's inner loop, kept lean: one :class:`~.kernel.PassKernel` pass per pass
-        (checked for non-finite values with ``stop_on_nonfinite``), per epoch only the loss and, within
-        budget, a checkpoint, and the starting states of the last passes before ``tp`` go into
-        the pass cache (so stepping back from the target costs one pass). When a pass computed
+        This is run-N's inner loop, kept lean: one :class:`~.kernel.PassKernel` pass per pass (in
+        online training, one :meth:`~.kernel.PassKernel.run_rows` call for all the passes up to
+        the next event below), checked for non-finite values with ``stop_on_nonfinite``; per epoch
+        only the loss and, within budget, a checkpoint, and the starting states of the last passes
+        before ``tp`` go into the pass cache (so stepping back from the target costs one pass). When a pass computed
         something non-finite, the stretch is replayed step by step to find the exact micro-step.
         """
         net, plan, passes = self.net, self.plan, self.layout.passes
@@ -332,6 +333,8 @@ class Timeline:
         divisor, weights = plan.divisor, (plan.rows if plan.weighted else None)
         tests = self._tests  # scores the test split at each epoch's end (None: the file has none)
         train = self.kernel.train
+        # online without a watch: runs of passes between two events (below) in one kernel call
+        rows = None if net.batch or self.watch is not None else self.kernel.run_rows
         # the starts of the last passes before the target (at least an epoch, or a stride of
         # passes), so walking back from it costs one pass per step
         cache_from = tp - min(cache.slots - 1, max(passes, MIN_CHECKPOINT_GAP))
@@ -362,18 +365,31 @@ class Timeline:
                 cache.put_anchor(p, params, acc)
                 anchor += gap
             i = p % passes
-            if i == 0 and p > start:
-                batches, hots = plan.batches(p // passes + 1), plan.hot(p // passes + 1)  # the next epoch's order
-            a0, t = batches[i]
-            if self.watch is not None:
-                loss, finite = self.watch(net, params, a0, t, p)
+            if i == 0 and p > start:  # the next epoch's order
+                batches = plan.batches(p // passes + 1)
+                hots = hots if rows is not None else plan.hot(p // passes + 1)
+            if rows is not None:
+                # up to the next pass that something happens before: the epoch's end, the
+                # target, the pass cache's stretch or its next anchor, a should_stop poll
+                q = min(tp, p - i + passes, cache_from if cache_from > p else p + 1, anchor if anchor > p else tp)
+                if should_stop is not None:
+                    q = min(q, max(p + 1, p - i + passes - 1))
+                acc, n, finite, _ = rows(params, batches[i : i + q - p], acc, stop_on_nonfinite)
+                p += n
+                if not finite:
+                    self.passes_computed += p - start
+                    return self._locate_divergence(p - 1, tp, tk)
             else:
-                loss, finite = train(params, a0, t, stop_on_nonfinite, hots[i])
-            if stop_on_nonfinite and not finite:
-                self.passes_computed += p + 1 - start
-                return self._locate_divergence(p, tp, tk)
-            acc += loss if weights is None else loss * weights[i]
-            p += 1
+                a0, t = batches[i]
+                if self.watch is not None:
+                    loss, finite = self.watch(net, params, a0, t, p)
+                else:
+                    loss, finite = train(params, a0, t, stop_on_nonfinite, hots[i])
+                if stop_on_nonfinite and not finite:
+                    self.passes_computed += p + 1 - start
+                    return self._locate_divergence(p, tp, tk)
+                acc += loss if weights is None else loss * weights[i]
+                p += 1
             if p % passes == 0:
                 epoch = p // passes
                 if losses.n < epoch:

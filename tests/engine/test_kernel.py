@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bptui.engine import LayerSpec, Scenario, TrainingSpec
 from bptui.engine.batches import BatchPlan, one_hot_classes
-from bptui.engine.kernel import LOSS_SEES_Z, PassKernel
+from bptui.engine.kernel import LOSS_SEES_Z, SMALL_Z, PassKernel
 from bptui.engine.network import Network, initial_params
 from bptui.engine.sample_pass import SamplePass
 
@@ -53,6 +54,108 @@ def test_the_kernel_leaves_the_numbers_stepping_leaves(sc) -> None:
         assert finite and finite_c
         assert loss == sp.loss and loss_c == sp.loss  # bit for bit: == on floats
         assert fast.equals(stepped) and checked.equals(stepped)
+
+
+def online_scenarios():
+    """Online training (one row a pass, :meth:`PassKernel.run_rows`): every pairing, shuffled
+    with and without momentum, a hidden layer wider than :data:`SMALL_Z`, and a −0.0 bias."""
+    for combo in all_combinations():
+        hidden, (output, loss), convention, mode = combo
+        if mode == "online":
+            sc = random_scenario(3, hidden, output, loss, convention, mode, sizes=(3, 4, 3, 2), samples=5)
+            yield pytest.param(sc, id=combo_id(combo))
+    for hidden in HIDDEN:
+        for mu in (0.0, 0.9):
+            sc = minibatch_network(
+                5, hidden=hidden, momentum=mu, mode="online", sizes=(3, SMALL_Z + 4, 2), samples=5, learning_rate=0.01
+            )
+            yield pytest.param(sc, id=f"online-wide-{hidden}-mu{mu}")
+    # a −0.0 bias and a dz of −0.0 (a leaky output's slope times a subnormal z rounds to −0.0):
+    # the bias gradient's sum makes it +0.0, so the bias stays −0.0 (−0.0 − 0.0)
+    layer = LayerSpec(2, "leaky_relu", slope=0.1, weights=np.array([[-5e-24, 0.5]]), biases=np.array([-0.0, -0.0]))
+    yield pytest.param(
+        Scenario(
+            title="minus zero",
+            inputs=1,
+            layers=(layer,),
+            data_inputs=np.array([[1e-300], [1e-300]]),
+            data_targets=np.zeros((2, 2)),
+            training=TrainingSpec(loss="mean_squared_error", learning_rate=0.1, mode="online"),
+            convention="row",
+        ),
+        id="online-minus-zero",
+    )
+
+
+def same_param_bits(p, q) -> bool:
+    mine, theirs = p.arrays(), q.arrays()
+    return [n for n, _ in mine] == [n for n, _ in theirs] and all(
+        same_bits(x, y) for (_, x), (_, y) in zip(mine, theirs)
+    )
+
+
+@pytest.mark.parametrize("sc", list(online_scenarios()))
+def test_one_row_passes_leave_the_numbers_stepping_leaves(sc) -> None:
+    net, plan = Network.from_scenario(sc), BatchPlan(sc)
+    kernel = PassKernel(net)
+    stepped, fast, single = initial_params(sc), initial_params(sc), initial_params(sc)
+    for epoch in range(1, 4):  # three epochs (shuffled: new orders)
+        rows = plan.batches(epoch)
+        acc = 0.0
+        for a0, t in rows:
+            sp = stepped_pass(net, stepped, a0, t)
+            acc += sp.loss
+            loss, finite = kernel.train_row(single, a0, t, checked=True)
+            assert finite and same_bits(loss, sp.loss)
+            assert same_param_bits(single, stepped)
+        got, n, finite, _ = kernel.run_rows(fast, rows[:2], 0.0, checked=True)  # in two runs, as between events
+        got, m, finite_too, last = kernel.run_rows(fast, rows[2:], got)
+        assert same_bits(last, sp.loss)
+        assert (n, m, finite, finite_too) == (2, len(rows) - 2, True, True)
+        assert same_bits(got, acc)  # the losses added in order
+        assert same_param_bits(fast, stepped)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.floats(), st.sampled_from([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324])), min_size=1, max_size=6
+    )
+)
+def test_the_one_row_bias_gradient_is_the_reduction(values: list[float]) -> None:
+    """``dz[0] + 0.0`` is ``dz.sum(axis=0)`` of one row bit for bit, −0.0 and NaN included."""
+    dz = np.array([values])
+    with np.errstate(all="ignore"):
+        assert same_bits(dz[0] + 0.0, dz.sum(axis=0))
+        assert same_bits(dz[0] + 0.0, np.add.reduce(dz, 0))
+
+
+@pytest.mark.parametrize("width", [4, SMALL_Z + 4])
+@pytest.mark.parametrize("loss", list(OUTPUT_FOR_LOSS))
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_the_one_row_finite_flag_is_every_z_and_the_loss_finite(hidden: str, loss: str, width: int) -> None:
+    """As below for one-row passes: :meth:`PassKernel.run_rows` stops after the first pass whose z
+    or loss was non-finite, and says so; the numbers are stepping's up to there."""
+    rng = np.random.RandomState(13)
+    flagged = 0
+    for case in range(40):
+        sc = minibatch_network(case, loss=loss, hidden=hidden, mode="online", samples=3, sizes=(3, width, 3))
+        net, plan = Network.from_scenario(sc), BatchPlan(sc)
+        rows = plan.batches(1)
+        params = blown_up(sc, rng)
+        stepped = params.copy()
+        want = len(rows)
+        with np.errstate(all="ignore"):
+            for k, (a0, t) in enumerate(rows):
+                sp = stepped_pass(net, stepped, a0, t)
+                if not (np.isfinite(sp.loss) and all(bool(np.isfinite(z).all()) for z in sp.z[1:])):
+                    want = k + 1
+                    break
+            _, n, finite, _ = PassKernel(net).run_rows(params, rows, 0.0, checked=True)
+        assert (n, finite) == (want, want == len(rows) and n == len(rows) and finite), case
+        assert params.equals(stepped)  # the same numbers, up to the pass that stopped it
+        flagged += not finite
+    assert flagged >= 10
 
 
 def blown_up(sc, rng: np.random.RandomState):
