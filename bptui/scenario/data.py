@@ -22,13 +22,12 @@ import io
 import math
 import re
 import struct
-import zipfile
 import zlib
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, BinaryIO, NoReturn
+from typing import IO, TYPE_CHECKING, BinaryIO, NoReturn
 
 import numpy as np
 
@@ -46,6 +45,9 @@ from .limits import (
     MAX_SAMPLES,
 )
 from .schema import DATA_SUFFIXES, NPZ_ARRAYS
+
+if TYPE_CHECKING:
+    import zipfile
 
 # unambiguous, so a failed match backtracks in linear time: `[0-9]+\.?[0-9]*` took 18 s on a cell of
 # 20,000 digits and an x (each split of the digits between the two repeats was tried)
@@ -223,6 +225,8 @@ def _floats(cells: list[str]) -> list[float] | int:
 
 def _read_npz(handle: BinaryIO, file: Path, widths: Widths) -> tuple[np.ndarray, np.ndarray]:
     """Arrays ``inputs`` and ``targets``: directory, headers and shapes checked before any data is read."""
+    import zipfile  # only for .npz data: not on every start-up
+
     _check_zip_directory(handle, file)
     try:
         with zipfile.ZipFile(handle) as archive:

@@ -20,7 +20,6 @@ from bptui.engine import Debugger, Scenario
 from bptui.errors import ScenarioError
 from bptui.printable import printable
 from bptui.scenario import load_scenario
-from bptui.scenario.writer import SaveError, default_name, save_scenario, snapshot
 
 from .screens.confirm import ConfirmDialog  # small; the other dialogs load when first opened
 
@@ -113,6 +112,8 @@ def save_question(app: BptuiApp) -> tuple[str, str] | None:
             )
             return None
     updates = dbg.g // dbg.layout.per_pass
+    from bptui.scenario.writer import default_name  # the writer loads when first saving
+
     name = default_name(dbg.scenario, updates, dbg.layout.passes, Path.cwd())
     what = (
         f"The weights and biases at {dbg.position.status()} ({updates:,} updates), with the data and "
@@ -123,6 +124,8 @@ def save_question(app: BptuiApp) -> tuple[str, str] | None:
 
 def save_to(app: BptuiApp, path: Path, overwrite: bool) -> str | None:
     """Save the current parameters and settings to ``path``: ``None`` when saved, else why not."""
+    from bptui.scenario.writer import SaveError, save_scenario, snapshot
+
     dbg = app.debugger
     scenario = dbg.timeline.scenario  # after an edit (=) of the learning rate or the data: the edited one
     # with momentum the velocities, with a shuffled order the epochs done: the lesson goes on exactly
