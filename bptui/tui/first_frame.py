@@ -35,6 +35,7 @@ class HeldScreen(Screen):
         super().__init__(id=id)
         self.holding = True  # nothing written yet
         self._letting_go = False  # the panes have drawn: the first frame is on its way
+        self._write_when_idle = False  # let go: write the first frame when next idle
         self.let_go_by = ""  # what let the first frame go: "panes" (all drawn) or "timer" (FALLBACK)
 
     def on_mount(self) -> None:
@@ -56,6 +57,15 @@ class HeldScreen(Screen):
             gc.enable()
             gc.freeze()
         self.refresh()  # the whole screen is due: the first write is a full frame
+        self._write_when_idle = True
+
+    async def _on_idle(self, event) -> None:
+        if self._write_when_idle and not self.holding and self.is_current and not self.app._batch_count:
+            # the first frame is written as soon as the queue is empty, not at the update timer's
+            # next tick (up to UPDATE_PERIOD later, idle meanwhile)
+            self._write_when_idle = False
+            self._on_timer_update()
+        await super()._on_idle(event)
 
     def _compositor_refresh(self) -> None:
         if self.holding:

@@ -37,4 +37,5 @@ def __getattr__(name: str) -> object:
         return derive_parameter
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 __all__ = ["Derivation", "Grid", "Line", "derive_parameter", "derive_step"]
