@@ -21,17 +21,22 @@ from bptui.errors import ScenarioError
 from bptui.printable import printable
 from bptui.scenario import load_scenario
 
-from .screens.confirm import ConfirmDialog  # small; the other dialogs load when first opened
-
 if TYPE_CHECKING:
     from .app import BptuiApp
+
+
+def confirming(app: BptuiApp) -> bool:
+    """The confirmation dialog is open (its module loads when first needed, as every dialog's)."""
+    from .screens.confirm import ConfirmDialog
+
+    return isinstance(app.screen, ConfirmDialog)
 
 
 def blocked(app: BptuiApp) -> bool:
     """A file command waits for a run to end (its Debugger is in use) and for a dialog to close."""
     if app.refuse_while_busy():
         return True
-    return isinstance(app.screen, ConfirmDialog) or app._modal()
+    return confirming(app) or app._modal()
 
 
 def ask_unless_saved(app: BptuiApp, doing: str, then: Callable[[], object]) -> None:
@@ -43,6 +48,8 @@ def ask_unless_saved(app: BptuiApp, doing: str, then: Callable[[], object]) -> N
     def answered(yes: bool | None) -> None:
         if yes:
             then()
+
+    from .screens.confirm import ConfirmDialog
 
     app.push_screen(
         ConfirmDialog(
@@ -200,5 +207,5 @@ class FilesMixin:
     async def action_quit(self) -> None:
         if not self.has_unsaved_edits():
             self.exit()
-        elif not isinstance(self.screen, ConfirmDialog):
+        elif not confirming(self):
             ask_unless_saved(self, "quit", self.exit)

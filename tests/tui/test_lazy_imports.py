@@ -38,7 +38,10 @@ NOT_AT_START = (
     "bptui.engine.edit",
     "bptui.engine.predict",
     "bptui.engine.derivation.chain",
+    "bptui.engine.derivation.momentum",
+    "bptui.engine.checkpoints",
     # saving, and the dialogs (loaded when first opened)
+    "bptui.tui.screens.confirm",
     "bptui.scenario.writer",
     "bptui.scenario.dump",
     "bptui.tui.screens.help",
