@@ -54,6 +54,8 @@ NOT_AT_START = (
     # the loss chart's plotting library comes with the first curve
     "plotext",
     "textual_plotext",
+    # the empty loss chart is built as Text, not decoded from ANSI
+    "rich.ansi",
     # Textual widgets the app does not show at start
     "textual.widgets._data_table",
     "textual.widgets._markdown",
