@@ -61,7 +61,7 @@ class HeldScreen(Screen):
         self.refresh()  # the whole screen is due: the first write is a full frame
         self._write_when_idle = True
 
-    def _on_idle(self, event: events.Idle) -> None:
+    async def _on_idle(self, event: events.Idle) -> None:
         # Textual calls each class's handler along the MRO: Screen._on_idle runs after this one
         if self._write_when_idle and not self.holding and self.is_current and not self.app._batch_count:
             # the first frame is written as soon as the queue is empty, not at the update timer's

@@ -73,15 +73,22 @@ def empty_chart_text(
         else:
             room = width - len(part)
             left = left_of(room)
-            seg(back, " " * left), seg(ink, part), seg(back, " " * (room - left))
+            seg(back, " " * left)
+            seg(ink, part)
+            seg(back, " " * (room - left))
         text.append("\n")
 
     inner = width - 2
     centred(note, lambda room: room // 2)
-    seg(ink, "┌" + "─" * inner + "┐"), text.append("\n")
+    seg(ink, "┌" + "─" * inner + "┐")
+    text.append("\n")
     for _ in range(height - 4):
-        seg(ink, "│"), seg(back, " " * inner), seg(ink, "│"), text.append("\n")
-    seg(ink, "└" + "─" * inner + "┘"), text.append("\n")
+        seg(ink, "│")
+        seg(back, " " * inner)
+        seg(ink, "│")
+        text.append("\n")
+    seg(ink, "└" + "─" * inner + "┘")
+    text.append("\n")
     centred(XLABEL, lambda room: -(-room // 2))
     return text
 
