@@ -6,7 +6,6 @@ so they start fast and work where no terminal UI could.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -15,6 +14,8 @@ from bptui import __version__
 from bptui.errors import EXIT_BAD_FILE, EXIT_MISMATCH, EXIT_OK
 
 if TYPE_CHECKING:
+    import argparse
+
     from bptui.engine import Scenario
 
 SUBCOMMANDS = ("run", "check", "export")
@@ -34,6 +35,8 @@ def _fail(message: str) -> int:
 
 
 def _positive(text: str) -> int:
+    import argparse
+
     try:
         value = int(text)
     except ValueError:
@@ -53,6 +56,8 @@ def _load(name_or_path: str) -> Scenario:
 
 
 def _main_parser() -> argparse.ArgumentParser:
+    import argparse
+
     p = argparse.ArgumentParser(
         prog="bptui",
         description="A terminal stepping debugger for backpropagation.",
@@ -84,6 +89,8 @@ def _main_parser() -> argparse.ArgumentParser:
 
 
 def _port(text: str) -> int:
+    import argparse
+
     value = _positive(text)
     if value > 65535:
         raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, got {value}")
@@ -91,6 +98,8 @@ def _port(text: str) -> int:
 
 
 def _run_parser() -> argparse.ArgumentParser:
+    import argparse
+
     p = argparse.ArgumentParser(prog="bptui run", description="Train headless and print the epoch losses.")
     p.add_argument("scenario")
     how = p.add_mutually_exclusive_group()
@@ -108,6 +117,8 @@ def _run_parser() -> argparse.ArgumentParser:
 
 
 def _check_parser() -> argparse.ArgumentParser:
+    import argparse
+
     p = argparse.ArgumentParser(
         prog="bptui check",
         description="Validate scenario files and verify their [[expect]] blocks. "
@@ -124,6 +135,8 @@ def _check_parser() -> argparse.ArgumentParser:
 
 
 def _export_parser() -> argparse.ArgumentParser:
+    import argparse
+
     p = argparse.ArgumentParser(
         prog="bptui export",
         description="Write the chain-rule derivation of the steps walked (a handout), "
@@ -228,6 +241,16 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _plain_tui(args: list[str]) -> tuple[str | None, bool] | None:
+    """``(scenario or None, ascii)`` for the common ``bptui [--ascii] [SCENARIO]``, which needs no
+    parser (argparse and what it loads cost the TUI's start-up ~10 ms); ``None`` for anything else
+    (another option, an abbreviation, a second name, a name starting with ``-``): argparse decides."""
+    names = [a for a in args if a != "--ascii"]
+    if len(names) > 1 or len(args) - len(names) > 1 or any(a.startswith("-") for a in names):
+        return None
+    return (names[0] if names else None), len(names) != len(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``bptui`` console script; returns the exit status."""
     from bptui.errors import ScenarioError
@@ -239,6 +262,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser = {"run": _run_parser, "check": _check_parser, "export": _export_parser}[command]()
             ns = parser.parse_args(rest)
             return {"run": _cmd_run, "check": _cmd_check, "export": _cmd_export}[command](ns)
+        plain = _plain_tui(args)
+        if plain is not None:  # `bptui [--ascii] [SCENARIO]`: no parser to build (start-up time, issue 13)
+            return _cmd_tui(*plain)
         ns = _main_parser().parse_args(args)
         if ns.list:
             return _cmd_list()

@@ -21,12 +21,11 @@ import io
 import math
 import re
 import struct
-import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, BinaryIO, NoReturn
+from typing import IO, TYPE_CHECKING, BinaryIO, NoReturn
 
 import numpy as np
 
@@ -44,6 +43,9 @@ from .limits import (
     MAX_SAMPLES,
 )
 from .schema import DATA_SUFFIXES, NPZ_ARRAYS
+
+if TYPE_CHECKING:
+    import zipfile
 
 _NPY_DTYPE = re.compile(r"[<>|=]?(?:f[248]|[iu][1248]|b1)")  # numbers of at most 8 bytes
 
@@ -111,6 +113,8 @@ def read_data_file(file: Path, widths: Widths, complain: Callable[[str], NoRetur
 
 def _read_npz(handle: BinaryIO, file: Path, widths: Widths) -> tuple[np.ndarray, np.ndarray]:
     """Arrays ``inputs`` and ``targets``: directory, headers and shapes checked before any data is read."""
+    import zipfile  # only for .npz data: not on every start-up
+
     _check_zip_directory(handle, file)
     try:
         with zipfile.ZipFile(handle) as archive:

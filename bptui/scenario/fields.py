@@ -8,7 +8,6 @@ written without a decimal point.
 from __future__ import annotations
 
 import datetime
-import difflib
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +26,8 @@ SHOWN_LIMIT = 60  # characters of a string value, key or name echoed in a messag
 
 def did_you_mean(word: str, options: Sequence[str]) -> str:
     """`` (did you mean 'x'?)`` when an option is close to ``word``, else ``""``."""
+    import difflib  # only when a name is wrong
+
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     if not close:
         close = [o for o in options if o.lower() == word.lower()][:1]

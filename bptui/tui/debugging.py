@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from bptui.engine import Debugger
-from bptui.engine.checkpoints import checkpoint_states, passed_between
 
 T = TypeVar("T")
 
@@ -50,6 +49,8 @@ class DebugMixin:
             return None
 
     def action_checkpoints(self) -> None:
+        from bptui.engine.checkpoints import checkpoint_states
+
         from .screens.checkpoints import CheckpointsScreen  # the dialogs load when first opened
 
         if (got := self._read_for(CheckpointsScreen, checkpoint_states)) is not None:
@@ -74,6 +75,8 @@ class DebugMixin:
         if not total or dbg.g <= start:
             self._passed = ()
             return
+        from bptui.engine.checkpoints import passed_between  # loaded with the first checkpoint passed
+
         try:
             # the one standing here, if any, is marked by the State's ``checks`` already
             states = passed_between(dbg, start, dbg.g - 1)

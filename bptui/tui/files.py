@@ -20,19 +20,23 @@ from bptui.engine import Debugger, Scenario
 from bptui.errors import ScenarioError
 from bptui.printable import printable
 from bptui.scenario import load_scenario
-from bptui.scenario.writer import SaveError, default_name, save_scenario, snapshot
-
-from .screens.confirm import ConfirmDialog  # small; the other dialogs load when first opened
 
 if TYPE_CHECKING:
     from .app import BptuiApp
+
+
+def confirming(app: BptuiApp) -> bool:
+    """The confirmation dialog is open (its module loads when first needed, as every dialog's)."""
+    from .screens.confirm import ConfirmDialog
+
+    return isinstance(app.screen, ConfirmDialog)
 
 
 def blocked(app: BptuiApp) -> bool:
     """A file command waits for a run to end (its Debugger is in use) and for a dialog to close."""
     if app.refuse_while_busy():
         return True
-    return isinstance(app.screen, ConfirmDialog) or app._modal()
+    return confirming(app) or app._modal()
 
 
 def ask_unless_saved(app: BptuiApp, doing: str, then: Callable[[], object]) -> None:
@@ -44,6 +48,8 @@ def ask_unless_saved(app: BptuiApp, doing: str, then: Callable[[], object]) -> N
     def answered(yes: bool | None) -> None:
         if yes:
             then()
+
+    from .screens.confirm import ConfirmDialog
 
     app.push_screen(
         ConfirmDialog(
@@ -113,6 +119,8 @@ def save_question(app: BptuiApp) -> tuple[str, str] | None:
             )
             return None
     updates = dbg.g // dbg.layout.per_pass
+    from bptui.scenario.writer import default_name  # the writer loads when first saving
+
     name = default_name(dbg.scenario, updates, dbg.layout.passes, Path.cwd())
     what = (
         f"The weights and biases at {dbg.position.status()} ({updates:,} updates), with the data and "
@@ -123,6 +131,8 @@ def save_question(app: BptuiApp) -> tuple[str, str] | None:
 
 def save_to(app: BptuiApp, path: Path, overwrite: bool) -> str | None:
     """Save the current parameters and settings to ``path``: ``None`` when saved, else why not."""
+    from bptui.scenario.writer import SaveError, save_scenario, snapshot
+
     dbg = app.debugger
     scenario = dbg.timeline.scenario  # after an edit (=) of the learning rate or the data: the edited one
     # with momentum the velocities, with a shuffled order the epochs done: the lesson goes on exactly
@@ -197,5 +207,5 @@ class FilesMixin:
     async def action_quit(self) -> None:
         if not self.has_unsaved_edits():
             self.exit()
-        elif not isinstance(self.screen, ConfirmDialog):
+        elif not confirming(self):
             ask_unless_saved(self, "quit", self.exit)

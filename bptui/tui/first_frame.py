@@ -14,13 +14,15 @@ classes, styles), so later collections do not walk it again.
 Textual 8.2.8 internals used (read from its source): ``Screen._compositor_refresh`` writes the
 compositor's update through ``App._display``; ``Compositor.update_widgets`` collects the regions a
 widget marked for repaint (``refresh()`` on the screen marks the whole screen, so the update that
-follows is a full one).
+follows is a full one); ``Screen._on_timer_update`` (what the screen's update timer calls: layout,
+then the compositor's update), called at once when the queue is first idle after letting go.
 """
 
 from __future__ import annotations
 
 import gc
 
+from textual import events
 from textual.screen import Screen
 
 from .widgets.pane import Pane
@@ -35,6 +37,7 @@ class HeldScreen(Screen):
         super().__init__(id=id)
         self.holding = True  # nothing written yet
         self._letting_go = False  # the panes have drawn: the first frame is on its way
+        self._write_when_idle = False  # let go: write the first frame when next idle
         self.let_go_by = ""  # what let the first frame go: "panes" (all drawn) or "timer" (FALLBACK)
 
     def on_mount(self) -> None:
@@ -53,9 +56,18 @@ class HeldScreen(Screen):
         self.holding = False
         self.let_go_by = by
         if not gc.isenabled():  # turned off for start-up by the command line (not by tests)
+            gc.freeze()  # first: enabled with all of start-up still young, the next allocation could collect it
             gc.enable()
-            gc.freeze()
         self.refresh()  # the whole screen is due: the first write is a full frame
+        self._write_when_idle = True
+
+    async def _on_idle(self, event: events.Idle) -> None:
+        # Textual calls each class's handler along the MRO: Screen._on_idle runs after this one
+        if self._write_when_idle and not self.holding and self.is_current and not self.app._batch_count:
+            # the first frame is written as soon as the queue is empty, not at the update timer's
+            # next tick (up to UPDATE_PERIOD later, idle meanwhile)
+            self._write_when_idle = False
+            self._on_timer_update()
 
     def _compositor_refresh(self) -> None:
         if self.holding:

@@ -8,9 +8,12 @@ edit enters the history (:mod:`bptui.engine.edit`); here are only the prompts an
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from bptui.engine import Debugger
-from bptui.engine.predict import TOLERANCE_RULE, Question, choose, judge, tolerance
+
+if TYPE_CHECKING:
+    from bptui.engine.predict import Question
 
 
 def edited_names(debugger: Debugger) -> set[str]:
@@ -45,6 +48,8 @@ class TeachMixin:
 
     def action_predict_mode(self) -> None:
         """Toggle predict mode: each single step (n) first asks for a value it computes."""
+        from bptui.engine.predict import TOLERANCE_RULE  # predict mode loads when first turned on
+
         self.predicting = not self.predicting
         self._show_score()
         if self.predicting:
@@ -57,6 +62,8 @@ class TeachMixin:
     def _ask_prediction(self) -> None:
         if self.refuse_while_busy():
             return
+        from bptui.engine.predict import TOLERANCE_RULE, choose
+
         dbg: Debugger = self.debugger
         try:
             question = choose(dbg, self.selected_parameter(), self.scenario.predict)
@@ -86,6 +93,8 @@ class TeachMixin:
 
     def _predicted(self, question: Question, g: int, guess: float | None) -> None:
         """The prompt's answer: step, then say right or wrong (with the derivation when wrong)."""
+        from bptui.engine.predict import judge, tolerance
+
         dbg: Debugger = self.debugger
         self._mark_question(None)
         if guess is None:

@@ -123,3 +123,25 @@ def test_bad_epochs_argument() -> None:
 def test_version() -> None:
     result = run_bptui("--version")
     assert result.returncode == 0 and result.stdout.startswith("bptui ")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["xor"], ["--ascii"], ["--ascii", "xor"], ["xor", "--ascii"], ["scenarios/streetlight.toml"], [""]],
+)
+def test_the_plain_tui_command_line_is_read_as_argparse_reads_it(args):
+    from bptui.cli import _main_parser, _plain_tui
+
+    ns = _main_parser().parse_args(args)
+    assert not (ns.list or ns.web) and ns.host is None and ns.port is None
+    assert _plain_tui(args) == (ns.scenario, ns.ascii)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--asc"], ["--ascii", "--ascii"], ["a", "b"], ["--list"], ["-h"], ["--", "xor"], ["-"], ["--web"], ["--ascii=1"]],
+)
+def test_anything_else_on_the_command_line_goes_to_argparse(args):
+    from bptui.cli import _plain_tui
+
+    assert _plain_tui(args) is None

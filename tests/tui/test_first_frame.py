@@ -12,7 +12,7 @@ import pytest
 
 from bptui.tui import BptuiApp, first_frame
 from bptui.tui.first_frame import HeldScreen
-from bptui.tui.widgets.loss_plot import LossPlot, empty_chart_ansi
+from bptui.tui.widgets.loss_plot import LossPlot, empty_chart_ansi, empty_chart_text
 from bptui.tui.widgets.pane import Pane
 
 from .conftest import pane_text, streetlight
@@ -46,6 +46,19 @@ def test_the_empty_chart_is_what_plotext_draws(colours):
     sizes = [(w, h) for w in range(3, 130, 2) for h in range(4, 50, 5)] + [(22, 6), (23, 6), (5, 4), (4, 4), (3, 4)]
     for w, h in sizes:
         assert empty_chart_ansi(w, h, fg, bg) == plotext_empty(w, h, fg, bg), (w, h)
+
+
+@pytest.mark.parametrize("colours", [((224, 224, 224), (30, 30, 30)), ((0, 0, 0), (255, 255, 240))])
+def test_the_empty_chart_is_built_as_rich_decodes_its_ansi(colours):
+    from rich.text import Text
+
+    def parts(t: Text):
+        return t.plain, t.spans, t.style, t.end, t.justify, t.no_wrap, t.overflow
+
+    for w, h in [(w, h) for w in range(3, 130, 3) for h in range(4, 50, 5)] + [(22, 6), (4, 4)]:
+        for note in ("no epoch completed yet", "x" * 200):
+            want = Text.from_ansi(empty_chart_ansi(w, h, *colours, note))
+            assert parts(empty_chart_text(w, h, *colours, note)) == parts(want), (w, h, note)
 
 
 async def test_the_empty_chart_without_plotext_then_plotext_with_the_first_curve():

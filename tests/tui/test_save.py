@@ -135,7 +135,7 @@ async def test_save_in_the_prompt_reports_a_write_error_and_stays_open(folder, m
         def refuse(*args, **kw):
             raise writer.SaveError("cannot write here (Permission denied)")
 
-        monkeypatch.setattr("bptui.tui.files.save_scenario", refuse)
+        monkeypatch.setattr(writer, "save_scenario", refuse)  # bptui.tui.files loads it when saving
         await pilot.press("enter")
         assert isinstance(app.screen, SaveDialog) and "Permission denied" in error_of(app, "#save-error")
 

@@ -19,9 +19,23 @@ Debugger).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..formulas import Derivation, Line
-from .chain import derive_parameter
 from .naming import Grid
 from .step import derive_step
+
+if TYPE_CHECKING:
+    from .chain import derive_parameter
+
+
+def __getattr__(name: str) -> object:
+    """``derive_parameter`` loads :mod:`.chain` when first asked for (not on the TUI's start-up)."""
+    if name == "derive_parameter":
+        from .chain import derive_parameter
+
+        return derive_parameter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["Derivation", "Grid", "Line", "derive_parameter", "derive_step"]

@@ -31,7 +31,6 @@ from ..formulas import (
 from ..steps import step_name
 from ..view import HasPassView, PassView, view_of
 from .builders import LOSS, fn
-from .momentum import momentum_update
 from .naming import EXPAND, MAX_ELEMENTS, Ctx, Select, each, grid
 
 # --- forward -----------------------------------------------------------------------------------
@@ -235,6 +234,8 @@ def _update_line(lhs: Var, grad: Var, old: float, g: float, lr: float, new: floa
 
 def _update(ctx: Ctx, sel: Select) -> list[Line]:
     if ctx.net.momentum:
+        from .momentum import momentum_update  # only scenarios with momentum (not on every start-up)
+
         return momentum_update(ctx, sel)
     sp, lr = ctx.sp, ctx.net.learning_rate
     Wold, bold = ctx.old_params()

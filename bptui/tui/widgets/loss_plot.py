@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.color import Color as RichColor
+from rich.style import Style
 from rich.text import Text
 from textual.color import Color
 from textual.widget import Widget
@@ -50,6 +52,45 @@ def empty_chart_ansi(
     lines += [seg(ink, "│") + seg(back, " " * inner) + seg(ink, "│")] * (height - 4)
     lines += [seg(ink, "└" + "─" * inner + "┘"), centred(XLABEL, lambda room: -(-room // 2))]
     return "\n".join(lines) + "\n"
+
+
+def empty_chart_text(
+    width: int, height: int, fg: tuple[int, int, int], bg: tuple[int, int, int], note: str = NO_EPOCH
+) -> Text:
+    """``Text.from_ansi(empty_chart_ansi(...))`` built directly: the same text and styles, without
+    loading and running Rich's ANSI decoder on every start-up (the tests check they are equal)."""
+    back = Style(bgcolor=RichColor.from_rgb(*bg))
+    ink = Style(color=RichColor.from_rgb(*fg), bgcolor=RichColor.from_rgb(*bg))
+    text = Text()
+
+    def seg(style: Style, part: str) -> None:
+        if part:
+            text.append(part, style)
+
+    def centred(part: str, left_of) -> None:
+        if len(part) > width:
+            seg(back, " " * width)
+        else:
+            room = width - len(part)
+            left = left_of(room)
+            seg(back, " " * left)
+            seg(ink, part)
+            seg(back, " " * (room - left))
+        text.append("\n")
+
+    inner = width - 2
+    centred(note, lambda room: room // 2)
+    seg(ink, "┌" + "─" * inner + "┐")
+    text.append("\n")
+    for _ in range(height - 4):
+        seg(ink, "│")
+        seg(back, " " * inner)
+        seg(ink, "│")
+        text.append("\n")
+    seg(ink, "└" + "─" * inner + "┘")
+    text.append("\n")
+    centred(XLABEL, lambda room: -(-room // 2))
+    return text
 
 
 def fits(width: int, height: int) -> bool:
@@ -124,7 +165,7 @@ class LossPlot(Widget):
             width, height = self.size
             if self._plot is None:
                 if fits(width, height):
-                    return Text.from_ansi(empty_chart_ansi(width, height, *self._colours()))
+                    return empty_chart_text(width, height, *self._colours())
                 self._draw(self._chart)  # a size this drawing is not plotext's at: plotext draws it
             return Text.from_ansi(self._build(width, height))
         except Exception as exc:  # noqa: BLE001 - plotext is third-party code: contain whatever it raises
