@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from textual import _wait as textual_wait
 from textual import events
 from textual.widgets import Label
 
@@ -17,6 +18,15 @@ from bptui.scenario import bundled_dir, load_scenario, resolve
 from bptui.tui import BptuiApp
 
 from ..builders import single_neuron, streetlight  # noqa: F401  (the TUI tests import them from here)
+
+# Pilot's ``press`` and ``pause`` wait until the process looks idle: Textual compares the process's
+# CPU time with the clock over windows of 20 ms, and calls it idle when a window used under 5 % of
+# it. A key costs at least two windows (40 ms), most of it asleep. Windows of 5 ms with the same
+# 5 % make the same judgement four times as often: what the tests wait for (the messages the key
+# queued, handled: ``Pilot._wait_for_screen``; a worker's CPU shows as not idle) is unchanged, the
+# suite spends less time asleep.
+textual_wait.SLEEP_GRANULARITY = 0.005
+textual_wait.SLEEP_IDLE = textual_wait.SLEEP_GRANULARITY / 20
 
 
 def wide() -> Scenario:
