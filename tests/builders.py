@@ -95,6 +95,20 @@ def single_neuron_scenario() -> Scenario:
     )
 
 
+def diverging() -> Scenario:
+    """y = w·x with x = 3 and η = 1: w's error is multiplied by −8 at every update until it overflows."""
+    return Scenario(
+        title="diverging",
+        inputs=1,
+        layers=(LayerSpec(1, "identity", weights=np.array([[0.5]]), bias=False),),
+        data_inputs=np.array([[3.0]]),
+        data_targets=np.array([[1.0]]),
+        training=TrainingSpec(loss="half_squared_error", reduction="sum", learning_rate=1.0, epochs=1000),
+        init=InitSpec(seed=0),
+        convention="row",
+    )
+
+
 def chain_scenario() -> Scenario:
     """Seed 000's second example: x = 2, w1 = 0.5, b1 = 1, w2 = 0.5, b2 = 1, t = 4, identity, ½(y − t)², η = 0.1."""
     return Scenario(

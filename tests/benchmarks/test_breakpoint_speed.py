@@ -53,37 +53,31 @@ def run(watched: bool, extra: tuple[Breakpoint, ...] = (), make=streetlight, epo
     return elapsed, dbg
 
 
-@pytest.mark.benchmark
-def test_a_run_with_breakpoints_stays_fast(capsys) -> None:
+def side_by_side(capsys, what: str, extra: tuple[Breakpoint, ...] = (), **kw) -> None:
+    """``ROUNDS`` rounds of the plain run then the watched one; the best of each printed, their
+    numbers compared bit for bit, the ratio bounded."""
     plain, watched = [], []
     for _ in range(ROUNDS):
-        t, a = run(False)
+        t, a = run(False, **kw)
         plain.append(t)
-        t, b = run(True)
+        t, b = run(True, extra, **kw)
         watched.append(t)
     same_state(a, b)
     ratio = min(watched) / min(plain)
     with capsys.disabled():
         print(
-            f"\n[benchmark] streetlight {EPOCHS} epochs, best of {ROUNDS}: plain {min(plain) * 1e3:.1f} ms, "
-            f"with loss/grad-norm/epoch/expect breakpoints {min(watched) * 1e3:.1f} ms, ratio {ratio:.2f}"
+            f"\n[benchmark] {what}, best of {ROUNDS}: plain {min(plain) * 1e3:.1f} ms, "
+            f"with {'relu_dead too' if extra else 'loss/grad-norm/epoch/expect breakpoints'} "
+            f"{min(watched) * 1e3:.1f} ms, ratio {ratio:.2f}"
         )
     assert ratio < 3.0
+
+
+@pytest.mark.benchmark
+def test_a_run_with_breakpoints_stays_fast(capsys) -> None:
+    side_by_side(capsys, f"streetlight {EPOCHS} epochs")
 
 
 @pytest.mark.benchmark
 def test_a_run_watching_relu_units_stays_fast(capsys) -> None:
-    plain, watched = [], []
-    for _ in range(ROUNDS):
-        t, a = run(False, make=alive, epochs=2000)
-        plain.append(t)
-        t, b = run(True, (Breakpoint("relu_dead"),), make=alive, epochs=2000)
-        watched.append(t)
-    same_state(a, b)
-    ratio = min(watched) / min(plain)
-    with capsys.disabled():
-        print(
-            f"\n[benchmark] 3-8-1 relu, 8 samples, 2000 epochs, best of {ROUNDS}: plain {min(plain) * 1e3:.1f} ms, "
-            f"with relu_dead too {min(watched) * 1e3:.1f} ms, ratio {ratio:.2f}"
-        )
-    assert ratio < 3.0
+    side_by_side(capsys, "3-8-1 relu, 8 samples, 2000 epochs", (Breakpoint("relu_dead"),), make=alive, epochs=2000)

@@ -53,13 +53,13 @@ def evaluate(e: F.Expr, slope: float) -> float:
 
 
 def numeric(e: F.Expr) -> bool:
+    text = e.uni(4)  # (rendered once: it is most of this check's cost)
     return (
-        "…" not in e.uni(4)
-        and not any(c in e.uni(4) for c in "∂Σ")
+        "…" not in text
+        and not any(c in text for c in "∂Σ")
         and not any(
             ch.isalpha() and ch not in "eσ"
-            for ch in e.uni(4)
-            .replace("tanh", "")
+            for ch in text.replace("tanh", "")
             .replace("relu", "")
             .replace("lrelu", "")
             .replace("exp", "")

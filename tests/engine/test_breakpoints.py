@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bptui.engine import Debugger, Expectation, InitSpec, LayerSpec, Scenario, TrainingSpec
+from bptui.engine import Debugger, Expectation, Scenario
 from bptui.engine.breakpoints import Breakpoint, parse_breakpoint
 
-from ..builders import STREETLIGHT_T, STREETLIGHT_X, book_loop, random_network, same_state, streetlight
+from ..builders import STREETLIGHT_T, STREETLIGHT_X, book_loop, diverging, random_network, same_state, streetlight
 
 
 def with_bp(scenario: Scenario, *bps: Breakpoint) -> Debugger:
@@ -169,20 +169,6 @@ def test_expect_fail_fires_at_the_failing_checkpoint_only() -> None:
     dbg = with_bp(ok, Breakpoint("expect_fail"))
     out = dbg.run(5)
     assert out.hit is None and dbg.g == 5 * 24
-
-
-def diverging() -> Scenario:
-    """y = w·x with x = 3 and η = 1: w's error is multiplied by −8 at every update until it overflows."""
-    return Scenario(
-        title="diverging",
-        inputs=1,
-        layers=(LayerSpec(1, "identity", weights=np.array([[0.5]]), bias=False),),
-        data_inputs=np.array([[3.0]]),
-        data_targets=np.array([[1.0]]),
-        training=TrainingSpec(loss="half_squared_error", reduction="sum", learning_rate=1.0, epochs=1000),
-        init=InitSpec(seed=0),
-        convention="row",
-    )
 
 
 def first_nonfinite_by_stepping(sc: Scenario, limit: int) -> int | None:

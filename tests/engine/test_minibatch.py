@@ -134,16 +134,23 @@ def test_the_documented_order() -> None:
     assert d.position.as_dict() == {"epoch": 2, "batch": 1, "step": "forward 1"}
 
 
-@pytest.mark.parametrize("reduction", ["mean", "sum"])
-@pytest.mark.parametrize("loss", ["half_squared_error", "cross_entropy", "binary_cross_entropy"])
-def test_online_is_minibatch_of_one_without_shuffle(loss, reduction) -> None:
-    online = random_network(5, loss=loss, reduction=reduction, samples=5, sizes=(3, 4, 3))
-    mini = replace(online, training=replace(online.training, mode="minibatch", batch_size=1, shuffle=None))
-    a, b = Debugger(online), Debugger(mini)
+def run_alike(sc, batch_size: int) -> tuple[Debugger, Debugger]:
+    """``sc`` and the same file in mini-batches of ``batch_size`` without shuffle, both run 4
+    epochs: the same parameters and losses, bit for bit."""
+    mini = replace(sc, training=replace(sc.training, mode="minibatch", batch_size=batch_size, shuffle=None))
+    a, b = Debugger(sc), Debugger(mini)
     a.run(4)
     b.run(4)
     assert a.params.equals(b.params)
     assert a.epoch_losses == b.epoch_losses
+    return a, b
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+@pytest.mark.parametrize("loss", ["half_squared_error", "cross_entropy", "binary_cross_entropy"])
+def test_online_is_minibatch_of_one_without_shuffle(loss, reduction) -> None:
+    online = random_network(5, loss=loss, reduction=reduction, samples=5, sizes=(3, 4, 3))
+    a, b = run_alike(online, batch_size=1)
     a.goto(a.g - 3)
     b.goto(b.g - 3)
     assert a.timeline.running_loss() == b.timeline.running_loss()
@@ -154,12 +161,7 @@ def test_online_is_minibatch_of_one_without_shuffle(loss, reduction) -> None:
 @pytest.mark.parametrize("loss", ["half_squared_error", "cross_entropy"])
 def test_batch_is_one_minibatch_without_shuffle(loss, reduction) -> None:
     batch = random_network(6, loss=loss, reduction=reduction, mode="batch", samples=5, sizes=(3, 4, 3))
-    mini = replace(batch, training=replace(batch.training, mode="minibatch", batch_size=5, shuffle=None))
-    a, b = Debugger(batch), Debugger(mini)
-    a.run(4)
-    b.run(4)
-    assert a.params.equals(b.params)
-    assert a.epoch_losses == b.epoch_losses
+    a, b = run_alike(batch, batch_size=5)
     a.back()
     b.back()
     va, vb = a.values(), b.values()

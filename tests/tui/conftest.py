@@ -9,7 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from textual import _wait as textual_wait
 from textual import events
+from textual import pilot as textual_pilot
 from textual.widgets import Label
 
 from bptui.engine import InitSpec, LayerSpec, Scenario, TrainingSpec
@@ -17,6 +19,24 @@ from bptui.scenario import bundled_dir, load_scenario, resolve
 from bptui.tui import BptuiApp
 
 from ..builders import single_neuron, streetlight  # noqa: F401  (the TUI tests import them from here)
+
+# Pilot's ``press`` and ``pause`` wait until the process looks idle: Textual compares the process's
+# CPU time with the clock over windows of 20 ms, and calls it idle when a window used under 5 % of
+# it. A key costs at least two windows (40 ms), most of it asleep. Windows of 5 ms with the same
+# 5 % make the same judgement four times as often: what the tests wait for (the messages the key
+# queued, handled: ``Pilot._wait_for_screen``; a worker's CPU shows as not idle) is unchanged, the
+# suite spends less time asleep. ``pause()`` still lasts a frame at least (20 ms, as before): the
+# screen's next refresh, and the Resize events it sends to new widgets, come within it.
+textual_wait.SLEEP_GRANULARITY = 0.005
+textual_wait.SLEEP_IDLE = textual_wait.SLEEP_GRANULARITY / 20
+_idle = textual_pilot.wait_for_idle
+
+
+async def _idle_a_frame_at_least(min_sleep: float = 0.02, max_sleep: float = 1) -> None:
+    await _idle(max(min_sleep, 0.02), max_sleep)
+
+
+textual_pilot.wait_for_idle = _idle_a_frame_at_least  # (what Pilot.pause calls; keys use the app's)
 
 
 def wide() -> Scenario:

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+POLL = 0.05  # seconds the reader waits for output before it looks whether it should stop
 
 # What Textual writes to take the terminal over, and what gives it back.
 TAKE = {
@@ -81,33 +82,42 @@ class PtySession:
         )
         os.close(slave)
         self._chunks: list[bytes] = []
+        self._size = 0  # bytes read so far (``wait_quiet`` polls it without joining the output)
         self._lock = threading.Lock()
+        self._stop = threading.Event()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
     def _read(self) -> None:
-        """Collect the output, polling: a thread blocked in ``read`` would hold the master open
-        after the test closes it (the kernel keeps a file in use), and the app would never get
-        its hang-up."""
-        while True:
+        """Polled, not blocking: ``close()`` ends the reader even while something else (a child the
+        app left behind) keeps the slave side of the pty open and no EIO comes."""
+        while not self._stop.is_set():
             try:
-                ready, _, _ = select.select([self.master], [], [], 0.05)
+                ready, _, _ = select.select([self.master], [], [], POLL)
                 if not ready:
                     continue
                 data = os.read(self.master, 65536)
-            except (OSError, ValueError):  # EIO: every slave fd is closed; EBADF: the test closed it
+            except (OSError, ValueError):  # EIO: every slave fd is closed (ValueError: fd closed)
                 return
             if not data:
                 return
             with self._lock:
                 self._chunks.append(data)
+                self._size += len(data)
 
     # --- what the app wrote ----------------------------------------------------------------------
 
     @property
     def output(self) -> bytes:
         with self._lock:
-            return b"".join(self._chunks)
+            if len(self._chunks) > 1:
+                self._chunks = [b"".join(self._chunks)]
+            return self._chunks[0] if self._chunks else b""
+
+    @property
+    def size(self) -> int:
+        """How many bytes the app has written so far (``len(output)`` without building it)."""
+        return self._size
 
     def text(self) -> str:
         return self.output.decode("utf-8", "replace")
@@ -130,16 +140,34 @@ class PtySession:
         return self.wait_for("Next", timeout)
 
     def wait_quiet(self, quiet: float = 0.3, timeout: float = 10.0) -> bool:
-        """Wait until the app has written nothing for ``quiet`` seconds."""
+        """Wait until the app has written nothing for ``quiet`` seconds while none of its threads
+        ran or waited for a core: the app has read what it was sent and drawn what followed. (On
+        a loaded machine an app kept from a core writes nothing either; its threads then show as
+        runnable, so the clock restarts instead of passing it for quiet.)"""
         deadline = time.monotonic() + timeout
-        size, since = len(self.output), time.monotonic()
+        size, since = self.size, time.monotonic()
         while time.monotonic() < deadline:
-            time.sleep(0.02)
-            now = len(self.output)
-            if now != size:
+            time.sleep(0.01)
+            now = self.size
+            if now != size or self.running():
                 size, since = now, time.monotonic()
             elif time.monotonic() - since >= quiet:
                 return True
+        return False
+
+    def running(self) -> bool:
+        """Whether a thread of the app is running or ready to run (state ``R`` in /proc)."""
+        try:
+            tasks = os.listdir(f"/proc/{self.proc.pid}/task")
+        except OSError:  # no /proc, or the app has ended
+            return False
+        for task in tasks:
+            try:
+                with open(f"/proc/{self.proc.pid}/task/{task}/stat", "rb") as stat:
+                    if stat.read().rpartition(b")")[2].split()[0] == b"R":
+                        return True
+            except (OSError, IndexError):
+                continue
         return False
 
     # --- what the user does ------------------------------------------------------------------------
@@ -176,6 +204,8 @@ class PtySession:
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(5)
+        self._reader.join(0.5)  # EIO ends it at once when the app's side is closed
+        self._stop.set()
         self._reader.join(2.0)
         with contextlib.suppress(OSError):
             os.close(self.master)

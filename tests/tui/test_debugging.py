@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bptui.engine import Expectation, InitSpec, LayerSpec, Scenario, TrainingSpec
+from bptui.engine import Expectation
 from bptui.engine.breakpoints import Breakpoint
 from bptui.tui import BptuiApp
 from bptui.tui.files import replace_scenario
@@ -16,6 +16,7 @@ from bptui.tui.screens.checkpoints import CheckpointsScreen
 from bptui.tui.screens.divergence import DivergenceScreen
 from bptui.tui.screens.help import help_text
 
+from ..builders import diverging
 from .conftest import Recorder, single_neuron, streetlight
 
 
@@ -34,19 +35,6 @@ async def enter_text(pilot, selector: str, text: str) -> None:
     await pilot.press(*list(text))
     await pilot.press("enter")
     await pilot.pause()
-
-
-def diverging() -> Scenario:
-    return Scenario(
-        title="diverging",
-        inputs=1,
-        layers=(LayerSpec(1, "identity", weights=np.array([[0.5]]), bias=False),),
-        data_inputs=np.array([[3.0]]),
-        data_targets=np.array([[1.0]]),
-        training=TrainingSpec(loss="half_squared_error", reduction="sum", learning_rate=1.0, epochs=1000),
-        init=InitSpec(seed=0),
-        convention="row",
-    )
 
 
 async def test_breakpoints_dialog_adds_refuses_wrong_input_and_removes():
