@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.content import Content
 from textual.geometry import Size
 from textual.reactive import var
@@ -66,7 +69,10 @@ class Pane(Vertical, can_focus=True):
             self.failure = None
         except Exception as exc:  # noqa: BLE001 - contained on purpose: see the class docstring
             self.failure = f"{type(exc).__name__}: {exc}"
-            self.show_failure(f"this pane could not be drawn ({self.failure}); every key still works")
+            # a pane being removed (a scenario replaced before its first layout) has no body left
+            # to draw in or to tell: NoMatches here must not end the app either
+            with contextlib.suppress(NoMatches):
+                self.show_failure(f"this pane could not be drawn ({self.failure}); every key still works")
             self.log.error(f"{self.TITLE} pane failed", exc)
 
     def show_failure(self, message: str) -> None:
