@@ -68,6 +68,11 @@ class HeldScreen(Screen):
             # next tick (up to UPDATE_PERIOD later, idle meanwhile)
             self._write_when_idle = False
             self._on_timer_update()
+        elif self.holding and not self._letting_go and self.is_current and not self.app._batch_count:
+            if self.panes_drawn():
+                # every pane has drawn at its size: lay out now rather than at the update timer's
+                # next tick (up to UPDATE_PERIOD later, idle meanwhile); the layout lets go
+                self._on_timer_update()
 
     def _compositor_refresh(self) -> None:
         if self.holding:
