@@ -63,16 +63,23 @@ class HeldScreen(Screen):
 
     async def _on_idle(self, event: events.Idle) -> None:
         # Textual calls each class's handler along the MRO: Screen._on_idle runs after this one
-        if self._write_when_idle and not self.holding and self.is_current and not self.app._batch_count:
-            # the first frame is written as soon as the queue is empty, not at the update timer's
+        if not self.is_current or self.app._batch_count or not self._widgets_idle():
+            return  # a widget still has work queued (it tells the screen when done): Screen._on_idle's timer
+        if self._write_when_idle and not self.holding:
+            # the first frame is written as soon as the queues are empty, not at the update timer's
             # next tick (up to UPDATE_PERIOD later, idle meanwhile)
             self._write_when_idle = False
             self._on_timer_update()
-        elif self.holding and not self._letting_go and self.is_current and not self.app._batch_count:
+        elif self.holding and not self._letting_go:
             if self.panes_drawn():
-                # every pane has drawn at its size: lay out now rather than at the update timer's
-                # next tick (up to UPDATE_PERIOD later, idle meanwhile); the layout lets go
+                # every pane has drawn at its size and no widget has anything left to do: lay out
+                # now rather than at the update timer's next tick (up to UPDATE_PERIOD later, idle
+                # meanwhile); that layout lets go (see _compositor_refresh)
                 self._on_timer_update()
+
+    def _widgets_idle(self) -> bool:
+        """No widget on the screen has a message waiting (a pending repaint or resize included)."""
+        return all(not node.message_queue_size for node in self.walk_children(with_self=False))
 
     def _compositor_refresh(self) -> None:
         if self.holding:
