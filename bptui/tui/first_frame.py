@@ -15,7 +15,11 @@ Textual 8.2.8 internals used (read from its source): ``Screen._compositor_refres
 compositor's update through ``App._display``; ``Compositor.update_widgets`` collects the regions a
 widget marked for repaint (``refresh()`` on the screen marks the whole screen, so the update that
 follows is a full one); ``Screen._on_timer_update`` (what the screen's update timer calls: layout,
-then the compositor's update), called at once when the queue is first idle after letting go.
+then the compositor's update), called at once when the screen is idle and no widget on it has a
+message queued (``MessagePump.message_queue_size``): both for the layout that finds every pane drawn
+(instead of waiting up to ``UPDATE_PERIOD`` for the timer's next tick) and for the frame after letting
+go. Waiting for every widget's queue matters: the Network's ``call_after_refresh`` recheck can redraw
+its strips after the layout, and a frame written before they repaint is followed by a second update.
 """
 
 from __future__ import annotations
@@ -70,12 +74,11 @@ class HeldScreen(Screen):
             # next tick (up to UPDATE_PERIOD later, idle meanwhile)
             self._write_when_idle = False
             self._on_timer_update()
-        elif self.holding and not self._letting_go:
-            if self.panes_drawn():
-                # every pane has drawn at its size and no widget has anything left to do: lay out
-                # now rather than at the update timer's next tick (up to UPDATE_PERIOD later, idle
-                # meanwhile); that layout lets go (see _compositor_refresh)
-                self._on_timer_update()
+        elif self.holding and not self._letting_go and self.panes_drawn():
+            # every pane has drawn at its size and no widget has anything left to do: lay out now
+            # rather than at the update timer's next tick (up to UPDATE_PERIOD later, idle
+            # meanwhile); that layout lets go (see _compositor_refresh)
+            self._on_timer_update()
 
     def _widgets_idle(self) -> bool:
         """No widget on the screen has a message waiting (a pending repaint or resize included)."""
