@@ -67,6 +67,8 @@ class HeldScreen(Screen):
 
     async def _on_idle(self, event: events.Idle) -> None:
         # Textual calls each class's handler along the MRO: Screen._on_idle runs after this one
+        if not (self.holding or self._write_when_idle):
+            return  # the first frame is out: Screen._on_idle as usual
         if not self.is_current or self.app._batch_count or not self._widgets_idle():
             return  # a widget still has work queued (it tells the screen when done): Screen._on_idle's timer
         if self._write_when_idle and not self.holding:
@@ -92,4 +94,5 @@ class HeldScreen(Screen):
                 self._letting_go = True
                 self.call_later(self.let_go)
             return  # write nothing yet
+        self._write_when_idle = False  # written (maybe by the update timer): nothing left to hurry
         super()._compositor_refresh()
