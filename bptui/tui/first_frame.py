@@ -15,7 +15,11 @@ Textual 8.2.8 internals used (read from its source): ``Screen._compositor_refres
 compositor's update through ``App._display``; ``Compositor.update_widgets`` collects the regions a
 widget marked for repaint (``refresh()`` on the screen marks the whole screen, so the update that
 follows is a full one); ``Screen._on_timer_update`` (what the screen's update timer calls: layout,
-then the compositor's update), called at once when the queue is first idle after letting go.
+then the compositor's update), called at once when the screen is idle and no widget on it has a
+message queued (``MessagePump.message_queue_size``): both for the layout that finds every pane drawn
+(instead of waiting up to ``UPDATE_PERIOD`` for the timer's next tick) and for the frame after letting
+go. Waiting for every widget's queue matters: the Network's ``call_after_refresh`` recheck can redraw
+its strips after the layout, and a frame written before they repaint is followed by a second update.
 """
 
 from __future__ import annotations
@@ -63,11 +67,24 @@ class HeldScreen(Screen):
 
     async def _on_idle(self, event: events.Idle) -> None:
         # Textual calls each class's handler along the MRO: Screen._on_idle runs after this one
-        if self._write_when_idle and not self.holding and self.is_current and not self.app._batch_count:
-            # the first frame is written as soon as the queue is empty, not at the update timer's
+        if not (self.holding or self._write_when_idle):
+            return  # the first frame is out: Screen._on_idle as usual
+        if not self.is_current or self.app._batch_count or not self._widgets_idle():
+            return  # a widget still has work queued (it tells the screen when done): Screen._on_idle's timer
+        if self._write_when_idle and not self.holding:
+            # the first frame is written as soon as the queues are empty, not at the update timer's
             # next tick (up to UPDATE_PERIOD later, idle meanwhile)
             self._write_when_idle = False
             self._on_timer_update()
+        elif self.holding and not self._letting_go and self.panes_drawn():
+            # every pane has drawn at its size and no widget has anything left to do: lay out now
+            # rather than at the update timer's next tick (up to UPDATE_PERIOD later, idle
+            # meanwhile); that layout lets go (see _compositor_refresh)
+            self._on_timer_update()
+
+    def _widgets_idle(self) -> bool:
+        """No widget on the screen has a message waiting (a pending repaint or resize included)."""
+        return all(not node.message_queue_size for node in self.walk_children(with_self=False))
 
     def _compositor_refresh(self) -> None:
         if self.holding:
@@ -77,4 +94,5 @@ class HeldScreen(Screen):
                 self._letting_go = True
                 self.call_later(self.let_go)
             return  # write nothing yet
+        self._write_when_idle = False  # written (maybe by the update timer): nothing left to hurry
         super()._compositor_refresh()
