@@ -126,14 +126,6 @@ class PassKernel:
         dz.ravel()[hot] = dzc
         return loss, dz
 
-    def train_row(
-        self, params: Params, a0: Array, t: Array, checked: bool = False, hot: Array | None = None
-    ) -> tuple[float, bool]:
-        """:meth:`train` for a pass of one row in online training (``hot`` is unused): one pass of
-        :meth:`run_rows`."""
-        _, _, finite, loss = self.run_rows(params, ((a0, t),), 0.0, checked)
-        return loss, finite
-
     def run_rows(
         self, params: Params, rows: Iterable[Batch], acc: float, checked: bool = False
     ) -> tuple[float, int, bool, float]:

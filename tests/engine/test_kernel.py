@@ -105,7 +105,7 @@ def test_one_row_passes_leave_the_numbers_stepping_leaves(sc) -> None:
         for a0, t in rows:
             sp = stepped_pass(net, stepped, a0, t)
             acc += sp.loss
-            loss, finite = kernel.train_row(single, a0, t, checked=True)
+            _, _, finite, loss = kernel.run_rows(single, ((a0, t),), 0.0, checked=True)  # one pass
             assert finite and same_bits(loss, sp.loss)
             assert same_param_bits(single, stepped)
         got, n, finite, _ = kernel.run_rows(fast, rows[:2], 0.0, checked=True)  # in two runs, as between events
