@@ -236,17 +236,19 @@ def random_network(
     )
 
 
-def batch_scenario(sizes: tuple[int, ...], samples: int) -> Scenario:
+def batch_scenario(sizes: tuple[int, ...], samples: int, mode: str = "batch", init: InitSpec | None = None) -> Scenario:
+    """A tanh net of ``sizes`` with an identity output on uniform random data (seed 0), row
+    convention, learning rate 0.01: the big nets of the speed and memory tests."""
     rng = np.random.RandomState(0)
     layers = tuple(LayerSpec(u, "tanh") for u in sizes[1:-1]) + (LayerSpec(sizes[-1], "identity"),)
     return Scenario(
-        title="batch",
+        title=mode,
         inputs=sizes[0],
         layers=layers,
         data_inputs=rng.rand(samples, sizes[0]),
         data_targets=rng.rand(samples, sizes[-1]),
-        training=TrainingSpec(mode="batch", learning_rate=0.01),
-        init=InitSpec(seed=0),
+        training=TrainingSpec(mode=mode, learning_rate=0.01),
+        init=init or InitSpec(seed=0),
         convention="row",
     )
 

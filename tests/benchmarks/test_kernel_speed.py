@@ -20,9 +20,10 @@ import pytest
 
 from bptui.allocator import pin_malloc_thresholds
 from bptui.blas import choose_blas_threads
-from bptui.engine import Debugger, InitSpec, LayerSpec, Scenario, TrainingSpec
+from bptui.engine import Debugger, InitSpec, Scenario
 from bptui.engine.network import initial_params
 
+from ..builders import batch_scenario
 from .measure import cpu, ms, row, show
 
 GOAL = 1.10
@@ -46,18 +47,7 @@ LR = 0.01
 
 
 def scenario(sizes: tuple[int, ...], mode: str, samples: int) -> Scenario:
-    rng = np.random.RandomState(0)
-    layers = tuple(LayerSpec(u, "tanh") for u in sizes[1:-1]) + (LayerSpec(sizes[-1], "identity"),)
-    return Scenario(
-        title="kernel",
-        inputs=sizes[0],
-        layers=layers,
-        data_inputs=rng.rand(samples, sizes[0]),
-        data_targets=rng.rand(samples, sizes[-1]),
-        training=TrainingSpec(mode=mode, learning_rate=LR),
-        init=InitSpec(distribution="normal", std=0.1, seed=0),
-        convention="row",
-    )
+    return batch_scenario(sizes, samples, mode, InitSpec(distribution="normal", std=0.1, seed=0))
 
 
 def hand_loop(sc: Scenario, epochs: int) -> list[float]:
