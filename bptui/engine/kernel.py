@@ -57,6 +57,22 @@ _IDENTITY = activation_op("identity").kernels(0.0)  # (forward, derivative, back
 SMALL_Z = 16  # a one-row z up to this many units is summed as a Python list (cheaper than a dot)
 
 
+def update(params: Params, i: int, dW: Array, db: Array | None, lr: float, mu: float) -> None:
+    """The update of layer ``i`` from gradients the pass made and drops: :func:`~.network.apply_update`'s
+    numbers (``W -= lr·dW``, or classical momentum) with ``lr·dW`` formed in ``dW``'s own array
+    rather than a new one (the same products, so the same bits)."""
+    if mu:
+        momentum_layer(params, i, dW, db, lr, mu)
+        return
+    dW *= lr
+    W = params.W[i]
+    W -= dW
+    if db is not None:
+        db *= lr
+        b = params.b[i]
+        b -= db
+
+
 class PassKernel:
     """One whole pass (forward, loss, backward, update) of ``net``; see the module docstring."""
 
@@ -177,15 +193,7 @@ class PassKernel:
                 db = dz[0] + 0.0 if has_bias[i] else None  # add.reduce(dz, 0): 0.0 + the one row
                 if i:
                     da = dz.dot(W.T)  # from W before its update, as updating at the end does
-                if mu:
-                    momentum_layer(params, i, dW, db, lr, mu)
-                else:
-                    dW *= lr
-                    W -= dW
-                    if db is not None:
-                        db *= lr
-                        b = bs[i]
-                        b -= db
+                update(params, i, dW, db, lr, mu)
             acc += loss
             n += 1
             if checked:
@@ -238,15 +246,7 @@ class PassKernel:
             db = _add(dz, 0) if has_bias[i] else None  # dz.sum(axis=0)
             if i > 0:
                 da = dz.dot(W.T)  # from W before its update, as updating at the end does
-            if mu:
-                momentum_layer(params, i, dW, db, lr, mu)
-            else:  # W -= lr·dW with lr·dW formed in dW's own (fresh) array: the same numbers
-                dW *= lr
-                W -= dW
-                if db is not None:
-                    db *= lr
-                    b = bs[i]
-                    b -= db
+            update(params, i, dW, db, lr, mu)
         if not checked:
             return loss, True
         chk += loss
