@@ -1,9 +1,11 @@
-"""Run-N's pass kernel: :func:`~.network.train_pass` with as little Python around the NumPy as it can.
+"""Run-N's pass kernel: one whole pass (forward, loss, backward, update) with as little Python around
+the NumPy as it can.
 
 A :class:`PassKernel` is built once per timeline from its :class:`~.network.Network`. It performs
-exactly the floating-point operations of :func:`~.network.train_pass` (and so of stepping), in
-the same order — the activations' and the loss's own kernels, the reduction of
-:func:`~.network.loss_and_grad`, the same products and the same update — so the parameters it
+exactly the floating-point operations of stepping's micro-steps, in the same order (the
+activations' and the loss's own kernels, the reduction of :func:`~.network.loss_and_grad`, the
+same products and the same update), updating each layer as soon as the ``da`` below it is
+computed, as Grokking's loop does (the numbers of updating at the end), so the parameters it
 leaves are bit for bit those of stepping. What it saves is around the arithmetic: the layer
 functions, the activations and the loss are looked up once, not per pass; the bias is added in
 place (the same sum, without a new array); the mean of a batch's losses is the same ``add.reduce``

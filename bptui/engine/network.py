@@ -211,31 +211,3 @@ def apply_update(params: Params, dW: list[Array], db: list[Array | None], lr: fl
             momentum_layer(params, i, g, db[i], lr, mu)
         else:
             sgd(params.W[i], params.b[i], g, db[i], lr)
-
-
-def train_pass(net: Network, params: Params, a0: Array, t: Array) -> float:
-    """One whole pass (forward, loss, backward, update) with no bookkeeping; returns its loss.
-
-    This is run-N's fast path written plainly (:class:`.kernel.PassKernel` is the same operations
-    with less Python around them). It calls the same functions as the stepper's micro-steps, so the
-    parameters it leaves are bit for bit those of stepping. It updates each layer as soon as its
-    backward step is done, as Grokking's loop does: the update of ``W_l`` comes after ``da_{l-1}``
-    has been computed from the old ``W_l``, so the numbers are those of updating at the end.
-    """
-    acts, Ws, bs, has_bias = net.activations, params.W, params.b, net.has_bias
-    lr, mu = net.learning_rate, net.momentum
-    a_s = [a0]
-    z_s = [a0]  # index 0 unused
-    a = a0
-    for i in range(len(acts)):
-        z, a = forward_layer(acts[i], Ws[i], bs[i], a)
-        z_s.append(z)
-        a_s.append(a)
-    loss, da = loss_and_grad(net, a, t)
-    for i in range(len(acts) - 1, -1, -1):
-        _, dW, db, da = backward_layer(acts[i], Ws[i], has_bias[i], a_s[i], z_s[i + 1], a_s[i + 1], da, i > 0)
-        if mu:
-            momentum_layer(params, i, dW, db, lr, mu)
-        else:
-            sgd(Ws[i], bs[i], dW, db, lr)
-    return loss

@@ -1,7 +1,7 @@
 """A forward move that stops at the first breakpoint: fast passes watched cheaply, then the exact spot.
 
 The move goes in chunks of whole passes (64, doubling to 8,192). Inside a chunk the timeline's
-fast path calls :class:`PassWatch` instead of ``train_pass``: the same operations in the same
+fast path calls :class:`PassWatch` instead of the :class:`.kernel.PassKernel`: the same operations in the same
 order (so the parameters are bit for bit those of an unwatched run), plus per pass one squared
 norm per ``dW``/``db`` (when a ``grad_norm`` breakpoint is set) and one ``any`` per relu layer
 (``relu_dead``). The last pass of a chunk is walked step by step by the timeline and read from

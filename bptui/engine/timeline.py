@@ -62,7 +62,7 @@ class Timeline:
     ) -> None:
         self.scenario = scenario
         self.net = Network.from_scenario(scenario)
-        self.kernel = PassKernel(self.net)  # run-N's pass (train_pass's numbers, less Python)
+        self.kernel = PassKernel(self.net)  # run-N's pass (stepping's numbers, less Python)
         self.plan = BatchPlan(scenario)  # which rows each pass holds, and the epoch-loss accounting
         self.layout = layout_of(scenario)
         params = initial_params(scenario) if origin is None else origin.params.copy()

@@ -13,7 +13,8 @@ import pytest
 
 from bptui.engine import Debugger
 from bptui.engine.accuracy import AccuracyLog
-from bptui.engine.network import Network, initial_params, train_pass
+from bptui.engine.kernel import PassKernel
+from bptui.engine.network import Network, initial_params
 from bptui.scenario import load_scenario
 from bptui.tui import BptuiApp
 from tests.benchmarks.test_minibatch_speed import GOAL, measure
@@ -66,11 +67,12 @@ def test_twenty_epochs_and_the_cost_of_scoring(capsys) -> None:
         log.score(params)
     score = (time.perf_counter() - t0) / 100
     mini = dataclasses.replace(net, batch=True)  # what a mini-batch epoch of 32 costs, for scale
+    kernel = PassKernel(mini)
     batches = [(sc.data_inputs[i : i + 32], sc.data_targets[i : i + 32]) for i in range(0, sc.samples, 32)]
     t0 = time.perf_counter()
     for _ in range(10):
         for x, t in batches:
-            train_pass(mini, params, x, t)
+            kernel.train(params, x, t)
     epoch = (time.perf_counter() - t0) / 10
     with capsys.disabled():
         print(
