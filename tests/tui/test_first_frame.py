@@ -117,16 +117,22 @@ async def test_a_pane_that_never_draws_cannot_keep_the_screen_blank(monkeypatch)
 
 
 async def test_start_up_turns_the_collector_back_on():
-    was = gc.isenabled()
+    was, frozen = gc.isenabled(), gc.get_freeze_count()
     gc.disable()  # as the command line does before the imports
+    app = None
     try:
         app = BptuiApp(streetlight())
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
             assert not app.default_screen.holding
             assert gc.isenabled()
+            assert gc.get_freeze_count() > frozen  # start-up's objects are out of later collections
     finally:
-        gc.unfreeze()  # what the first frame froze goes back to the collector
+        gc.unfreeze()  # what the first frame froze (this app) goes back to the collector...
+        app = None
+        gc.collect()
+        if frozen:
+            gc.freeze()  # ...and what the suite had frozen (tests/conftest.py) is frozen again
         if was:
             gc.enable()
 
