@@ -117,11 +117,13 @@ def test_chain_product_equals_the_gradient(hidden, output, convention, mode):
     )
     d = Debugger(sc)
     L = d.depth
-    for g in (2 * L + 1, 2 * L + 2, d.layout.per_pass + 2 * L + 1):  # after backward 1, after update, next pass
+    # after backward 1, after the update, in the next pass; every path is written out at the first
+    # (the paths are the same at the others, their numbers are not: the layered form checks those)
+    for g in (2 * L + 1, 2 * L + 2, d.layout.per_pass + 2 * L + 1):
         d.goto(g)
         values = d.values()
         for name in parameter_names(d):
-            for max_paths in (10**6, 0):  # every path written out, and the layer-by-layer form
+            for max_paths in (10**6, 0) if g == 2 * L + 1 else (0,):  # every path, and layer by layer
                 der = derive_parameter(d, name, max_paths=max_paths)
                 engine = next(ln for ln in der.lines if ln.note.startswith("the engine's gradient"))
                 assert engine.value == engine_value(values, engine.name)
