@@ -35,11 +35,11 @@ LONG_FIRST = (
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_xdist_auto_num_workers(config) -> int | None:
-    """``-n auto`` starts one worker more than there are cores: the terminal tests spend a third of
-    their time waiting for the app's answer (measured on two cores, one module at a time: 25 s of
-    the 58 s the pty, Pilot abuse, signal and paste modules take are waits), and a third worker runs other tests meanwhile (two cores:
-    100 s with two workers, 84 s with three, 87 s with four). ``PYTEST_XDIST_AUTO_NUM_WORKERS``
-    still decides when set."""
+    """``-n auto`` starts one worker more than there are cores. The terminal tests spend much of
+    their time waiting for the app's answer (two cores, one module at a time: 25 s of the 58 s the
+    pty, Pilot abuse, signal and paste modules take are waits), and a third worker runs other tests
+    meanwhile (two cores: 100 s with two workers, 84 s with three, 87 s with four).
+    ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still decides when set."""
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None  # xdist's own hook reads it
     return len(os.sched_getaffinity(0)) + 1 if hasattr(os, "sched_getaffinity") else None
