@@ -33,7 +33,7 @@ LONG_FIRST = (
 )
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # (an xdist hook: pytest -p no:xdist still runs)
 def pytest_xdist_auto_num_workers(config) -> int | None:
     """``-n auto`` starts one worker more than there are cores. The terminal tests spend much of
     their time waiting for the app's answer (two cores, one module at a time: 25 s of the 58 s the

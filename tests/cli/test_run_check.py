@@ -99,7 +99,18 @@ def test_the_streamed_document_equals_the_values_bit_for_bit(fast, monkeypatch, 
         assert streamed["loss"] == [to_jsonable(x) for x in dbg.epoch_losses]
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time a process has used so far (user and system, from /proc)."""
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def interrupted(args: list[str], after: float) -> subprocess.CompletedProcess:
+    """Ctrl+C once the command has used ``after`` seconds of CPU: more than its imports and the
+    scenario's loading take (0.3 s), so the signal lands in the work itself, however loaded the
+    machine (a wall-clock wait would have to be far longer to be as sure)."""
     import signal
     import time
 
@@ -112,14 +123,17 @@ def interrupted(args: list[str], after: float) -> subprocess.CompletedProcess:
         # shell starts it with SIGINT ignored, and a child inherits that)
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    time.sleep(after)
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and cpu_seconds(proc.pid) < after and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert proc.poll() is None, "the command ended before ctrl+c"
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
 def test_ctrl_c_ends_a_long_run_with_130_and_one_line() -> None:
-    result = interrupted(["run", "streetlight", "--epochs", "10000000"], after=2.0)
+    result = interrupted(["run", "streetlight", "--epochs", "10000000"], after=0.8)
     assert result.returncode == 130
     assert result.stderr.splitlines() == ["bptui: interrupted"]
 
@@ -139,7 +153,7 @@ def test_ctrl_c_ends_a_long_gradient_check_with_130_and_one_line(tmp_path: Path)
             training='loss = "cross_entropy"\nlearning_rate = 0.1',
         )
     )
-    result = interrupted(["check", "--gradients", str(tmp_path / "big.toml")], after=2.5)
+    result = interrupted(["check", "--gradients", str(tmp_path / "big.toml")], after=0.8)
     assert result.returncode == 130
     assert result.stderr.splitlines() == ["bptui: interrupted"]
 
