@@ -95,8 +95,10 @@ def _cause(dbg, name: str) -> tuple[str, list[str]]:
         if _bad(a_prev):
             return f"a{l - 1} was already non-finite", []
         return (
-            f"a product overflowed: z{l} = a{l - 1}·W{l} + b{l} with |a{l - 1}| up to {_big(a_prev)} "
-            f"and |W{l}| up to {_big(W)} (the largest float64 is 1.8e308)",
+            (
+                f"a product overflowed: z{l} = a{l - 1}·W{l} + b{l} with |a{l - 1}| up to {_big(a_prev)} "
+                f"and |W{l}| up to {_big(W)} (the largest float64 is 1.8e308)"
+            ),
             [],
         )
     if base == "a" and l is not None:
@@ -118,8 +120,10 @@ def _cause(dbg, name: str) -> tuple[str, list[str]]:
         grad = raw(f"d{base}{l}")
         old = start.W[l - 1] if base == "W" else start.b[l - 1]
         return (
-            f"the update {base}{l} − η·d{base}{l} overflowed: η = {net.learning_rate:g}, "
-            f"|d{base}{l}| up to {_big(grad)}, |{base}{l}| was up to {_big(old)}",
+            (
+                f"the update {base}{l} − η·d{base}{l} overflowed: η = {net.learning_rate:g}, "
+                f"|d{base}{l}| up to {_big(grad)}, |{base}{l}| was up to {_big(old)}"
+            ),
             [],
         )
     return f"{name} became non-finite", []

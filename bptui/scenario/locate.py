@@ -41,11 +41,12 @@ def format_path(path: KeyPath) -> str:
         if isinstance(part, int):
             out += f"[{part + 1}]"
         else:
+            shown = part
             if not _BARE_KEY.fullmatch(part) or len(part) > KEY_SHOWN:
-                part = repr(part[:KEY_SHOWN]) + (
+                shown = repr(part[:KEY_SHOWN]) + (
                     f"…(+{len(part) - KEY_SHOWN:,} characters)" if len(part) > KEY_SHOWN else ""
                 )
-            out += f".{part}" if out else part
+            out += f".{shown}" if out else shown
     return out
 
 

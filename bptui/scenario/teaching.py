@@ -95,16 +95,16 @@ def read_names(r: Reader, doc: dict, names: list[str]) -> dict[str, str]:
     if not isinstance(table, dict):
         r.fail(at, 'names must be a table, e.g. names = {a0 = "x", a1 = "h", a2 = "y"}')
     out: dict[str, str] = {}
-    for key, label in table.items():
+    for key, given in table.items():
         if key not in names:
             r.fail(
                 at + (key,),
                 f"names has an unknown value {key[:24]!r}{did_you_mean(key, names)}; "
                 f"name values of this network: {', '.join(names)}",
             )
-        if not isinstance(label, str) or not label.strip():
+        if not isinstance(given, str) or not given.strip():
             r.fail(at + (key,), f'names.{key} must be a short text, e.g. {key} = "x"')
-        label = label.strip()
+        label = given.strip()
         if len(label) > MAX_NAME_CHARS or any(not ch.isprintable() for ch in label):
             r.fail(
                 at + (key,),

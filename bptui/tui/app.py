@@ -174,7 +174,7 @@ class BptuiApp(KeyOrderMixin, DebugMixin, TeachMixin, FilesMixin, ViewApp):
 
     def _internal_error(self, exc: BaseException) -> None:
         """A bug, not a user's mistake: log it, say so, and show the Debugger's state as it really is."""
-        self.log.error("internal error", exc)
+        self.log.error(f"internal error: {exc!r}")
         self.notify(f"internal error: {exc!r}; the screen shows where the debugger is", severity="error", timeout=10)
         self.state = self._capture(self.state.values)
 

@@ -201,11 +201,9 @@ class GuardedDriver(LinuxDriver):
                 process(selector.select(0.1), final=True)
         finally:
             selector.close()
-            try:
+            with contextlib.suppress(Exception):  # last resort at shutdown: the exit goes on
                 for _event in parser.feed(""):
                     pass
-            except Exception:  # noqa: BLE001 - last resort at shutdown: the exit goes on
-                pass
 
     def _input_lost(self, why: str) -> None:
         """No more input can come: end the app (as a hang-up) rather than spin or hang."""

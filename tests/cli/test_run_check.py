@@ -121,7 +121,7 @@ def interrupted(args: list[str], after: float) -> subprocess.CompletedProcess:
         text=True,
         # ctrl+c as a terminal sends it, even when this suite runs in the background (where the
         # shell starts it with SIGINT ignored, and a child inherits that)
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 - nothing else resets it
     )
     deadline = time.monotonic() + 60
     while proc.poll() is None and cpu_seconds(proc.pid) < after and time.monotonic() < deadline:

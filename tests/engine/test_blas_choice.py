@@ -61,8 +61,10 @@ def test_the_tui_starts_openblas_on_one_thread_and_big_scenarios_get_the_default
         [
             sys.executable,
             "-c",
-            "import threadpoolctl, numpy; print(max(i['num_threads'] for i in "
-            "threadpoolctl.threadpool_info() if i['user_api'] == 'blas'))",
+            (
+                "import threadpoolctl, numpy; print(max(i['num_threads'] for i in "
+                "threadpoolctl.threadpool_info() if i['user_api'] == 'blas'))"
+            ),
         ],
         env=env,
         capture_output=True,

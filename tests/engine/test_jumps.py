@@ -167,7 +167,7 @@ def test_a_cancelled_redo_mirrors_undo() -> None:
 def test_undo_redo_and_jumps_accept_the_callbacks_of_run() -> None:
     dbg = Debugger(streetlight())
     seen = []
-    kw = dict(should_stop=lambda: False, progress=lambda e, loss: seen.append(e))
+    kw = {"should_stop": lambda: False, "progress": lambda e, loss: seen.append(e)}
     assert dbg.finish_pass(**kw).moved and dbg.finish_sample(**kw).moved and dbg.finish_epoch(**kw).moved
     assert dbg.goto(400 * dbg.layout.per_epoch, **kw).moved
     assert seen and seen[-1] == 399  # the last pass is walked step by step

@@ -98,12 +98,12 @@ def numpy_loop(sc, epochs: int) -> tuple[list[np.ndarray], list[np.ndarray | Non
 
 
 CASES = {
-    "tanh-hse-shuffled": dict(loss="half_squared_error"),
-    "softmax-ce-shuffled": dict(loss="cross_entropy", sizes=(3, 4, 3)),
-    "tanh-hse-file-order": dict(loss="half_squared_error", shuffle=None),
-    "momentum": dict(loss="half_squared_error", momentum=0.9),
-    "softmax-ce-momentum-row": dict(loss="cross_entropy", sizes=(2, 5, 3), momentum=0.5, convention="row"),
-    "deeper-batch-2": dict(loss="half_squared_error", sizes=(3, 4, 3, 2), batch_size=2, samples=9),
+    "tanh-hse-shuffled": {"loss": "half_squared_error"},
+    "softmax-ce-shuffled": {"loss": "cross_entropy", "sizes": (3, 4, 3)},
+    "tanh-hse-file-order": {"loss": "half_squared_error", "shuffle": None},
+    "momentum": {"loss": "half_squared_error", "momentum": 0.9},
+    "softmax-ce-momentum-row": {"loss": "cross_entropy", "sizes": (2, 5, 3), "momentum": 0.5, "convention": "row"},
+    "deeper-batch-2": {"loss": "half_squared_error", "sizes": (3, 4, 3, 2), "batch_size": 2, "samples": 9},
 }
 
 

@@ -192,10 +192,14 @@ def test_through_the_command_line(tmp_path):
         [sys.executable, "-m", "bptui", "export", str(path), "--param", "W1", "--format", "text"],
         capture_output=True,
         text=True,
+        check=False,
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout == export(load_scenario(path), param="W1", fmt="text")
     bad = subprocess.run(
-        [sys.executable, "-m", "bptui", "export", str(path), "--param", "W7[0,0]"], capture_output=True, text=True
+        [sys.executable, "-m", "bptui", "export", str(path), "--param", "W7[0,0]"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "W7[0,0]" in bad.stderr

@@ -16,13 +16,19 @@ from bptui.export import export
 from ..builders import minibatch_network
 
 CASES = {
-    "shuffled-short-last-of-one": dict(batch_size=3, samples=7),
-    "shuffled-ce-momentum": dict(batch_size=2, samples=7, loss="cross_entropy", sizes=(3, 4, 3), momentum=0.9),
-    "file-order-sum": dict(batch_size=4, samples=9, shuffle=None, reduction="sum"),
-    "size-one": dict(batch_size=1, samples=4, convention="row"),
-    "one-batch": dict(batch_size=5, samples=5, loss="binary_cross_entropy", momentum=0.5),
-    "online-momentum": dict(mode="online", samples=4, momentum=0.9, convention="row"),
-    "batch-momentum": dict(mode="batch", samples=4, momentum=0.9),
+    "shuffled-short-last-of-one": {"batch_size": 3, "samples": 7},
+    "shuffled-ce-momentum": {
+        "batch_size": 2,
+        "samples": 7,
+        "loss": "cross_entropy",
+        "sizes": (3, 4, 3),
+        "momentum": 0.9,
+    },
+    "file-order-sum": {"batch_size": 4, "samples": 9, "shuffle": None, "reduction": "sum"},
+    "size-one": {"batch_size": 1, "samples": 4, "convention": "row"},
+    "one-batch": {"batch_size": 5, "samples": 5, "loss": "binary_cross_entropy", "momentum": 0.5},
+    "online-momentum": {"mode": "online", "samples": 4, "momentum": 0.9, "convention": "row"},
+    "batch-momentum": {"mode": "batch", "samples": 4, "momentum": 0.9},
 }
 
 

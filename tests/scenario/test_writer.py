@@ -329,6 +329,7 @@ def test_the_writer_and_the_catalog_never_import_the_ui():
         text=True,
         timeout=60,
         cwd=Path(__file__).resolve().parents[2],
+        check=False,
     )
     assert result.returncode == 0, result.stderr
 
@@ -336,10 +337,10 @@ def test_the_writer_and_the_catalog_never_import_the_ui():
 @pytest.mark.parametrize(
     "training",
     [
-        dict(mode="minibatch", batch_size=3, shuffle=7, momentum=0.9),
-        dict(mode="minibatch", batch_size=32, shuffle=None),
-        dict(mode="minibatch", batch_size=1, shuffle=0, momentum=0.25),
-        dict(mode="online", batch_size=3, shuffle=5, momentum=0.5),  # batch_size/shuffle unused online
+        {"mode": "minibatch", "batch_size": 3, "shuffle": 7, "momentum": 0.9},
+        {"mode": "minibatch", "batch_size": 32, "shuffle": None},
+        {"mode": "minibatch", "batch_size": 1, "shuffle": 0, "momentum": 0.25},
+        {"mode": "online", "batch_size": 3, "shuffle": 5, "momentum": 0.5},  # batch_size/shuffle unused online
     ],
 )
 def test_minibatch_and_momentum_keys_round_trip(training, tmp_path):

@@ -85,7 +85,9 @@ def test_through_a_real_process(tmp_path: Path) -> None:
     """As a terminal would receive it: bytes on stderr, one line, no ESC, BEL or CR."""
     path = tmp_path / "evil\x1b[2J\nname.toml"  # the file's own name is the user's, but shown safely too
     path.write_text(CASES["top_level_key"], encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "bptui", "run", str(path)], capture_output=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-m", "bptui", "run", str(path)], capture_output=True, timeout=60, check=False
+    )
     assert run.returncode == 2
     assert run.stdout == b""
     assert run.stderr.count(b"\n") == 1 and not set(run.stderr[:-1]) & {0x1B, 0x07, 0x0D, 0x0A}
@@ -98,7 +100,9 @@ def test_a_valid_file_s_title_is_shown_escaped_by_run_and_check(tmp_path: Path, 
     the screen cleared, a forged line); every line it and ``check`` print is safe."""
     path = tmp_path / "ok.toml"
     path.write_text(BASE.replace('"ok"', f'"{EVIL}"'), encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "bptui", *command, str(path)], capture_output=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-m", "bptui", *command, str(path)], capture_output=True, timeout=60, check=False
+    )
     assert run.returncode == 0, run.stderr
     out = run.stdout.decode()
     assert not any(is_unsafe(ch) for ch in out.replace("\n", "")), ascii(out[:300])

@@ -21,6 +21,7 @@ import termios
 import threading
 import time
 from pathlib import Path
+from typing import Self
 
 ROOT = Path(__file__).resolve().parents[2]
 POLL = 0.05  # seconds the reader waits for output before it looks whether it should stop
@@ -78,7 +79,7 @@ class PtySession:
             cwd=cwd or ROOT,
             env=environment,
             start_new_session=True,
-            preexec_fn=_make_controlling_tty,
+            preexec_fn=_make_controlling_tty,  # noqa: PLW1509 - a controlling tty has no other way in 3.11
         )
         os.close(slave)
         self._chunks: list[bytes] = []
@@ -210,7 +211,7 @@ class PtySession:
         with contextlib.suppress(OSError):
             os.close(self.master)
 
-    def __enter__(self) -> PtySession:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:

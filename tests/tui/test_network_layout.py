@@ -139,7 +139,7 @@ def test_ascii_mode_draws_only_ascii():
 
 
 def dots(cells) -> int:
-    return sum(bin(ord(ch) - 0x2800).count("1") for _, _, ch, _ in cells if 0x2800 <= ord(ch) <= 0x28FF)
+    return sum((ord(ch) - 0x2800).bit_count() for _, _, ch, _ in cells if 0x2800 <= ord(ch) <= 0x28FF)
 
 
 def test_sign_reads_without_colour_negative_edges_are_dotted():
