@@ -97,10 +97,15 @@ def _port(text: str) -> int:
     return value
 
 
-def _run_parser() -> argparse.ArgumentParser:
+def _command_parser(command: str, description: str) -> argparse.ArgumentParser:
+    """The parser of ``bptui COMMAND`` (argparse is imported only when a command line needs it)."""
     import argparse
 
-    p = argparse.ArgumentParser(prog="bptui run", description="Train headless and print the epoch losses.")
+    return argparse.ArgumentParser(prog=f"bptui {command}", description=description)
+
+
+def _run_parser() -> argparse.ArgumentParser:
+    p = _command_parser("run", "Train headless and print the epoch losses.")
     p.add_argument("scenario")
     how = p.add_mutually_exclusive_group()
     how.add_argument("--epochs", type=_positive, help="epochs to run (default: the file's epochs)")
@@ -117,12 +122,9 @@ def _run_parser() -> argparse.ArgumentParser:
 
 
 def _check_parser() -> argparse.ArgumentParser:
-    import argparse
-
-    p = argparse.ArgumentParser(
-        prog="bptui check",
-        description="Validate scenario files and verify their [[expect]] blocks. "
-        "Exit 0: all hold; 1: a mismatch; 2: a bad file.",
+    p = _command_parser(
+        "check",
+        "Validate scenario files and verify their [[expect]] blocks. Exit 0: all hold; 1: a mismatch; 2: a bad file.",
     )
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO")
     p.add_argument(
@@ -135,11 +137,9 @@ def _check_parser() -> argparse.ArgumentParser:
 
 
 def _export_parser() -> argparse.ArgumentParser:
-    import argparse
-
-    p = argparse.ArgumentParser(
-        prog="bptui export",
-        description="Write the chain-rule derivation of the steps walked (a handout), "
+    p = _command_parser(
+        "export",
+        "Write the chain-rule derivation of the steps walked (a handout), "
         "or a standalone NumPy / PyTorch script training the same network.",
     )
     p.add_argument("scenario")

@@ -71,8 +71,7 @@ def locate_divergence(tl: Timeline, bad: int, tp: int, tk: int) -> Moved:
     micro-step that wrote a non-finite number (else go on to (tp, tk))."""
     first = max(0, bad - 1)
     restore(tl, latest_saved(tl, first))
-    if first > tl._p:
-        tl._fast_forward(first, 0, False, None, None)
+    tl._forward_to(first, 0, False, None, None)  # the fast path, unchecked, up to ``first`` (if behind it)
     S = tl.layout.per_pass
     while True:
         last = tl._p == tp

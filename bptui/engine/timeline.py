@@ -1,6 +1,7 @@
 """Training as a function of one integer: the state after ``g`` micro-steps, reachable from anywhere.
 
-Moving forward performs micro-steps (or, across whole passes, the bookkeeping-free fast path).
+Moving forward performs micro-steps (or, across whole passes, the bookkeeping-free fast path,
+:mod:`.fastpath`).
 Moving anywhere starts from the nearest saved state at or before the target when that is closer
 than the current position, and *replays* from there: training is deterministic, so the state at
 ``g`` comes out bit for bit the same as the first time. Any jump (back, undo, redo, home, a
@@ -30,7 +31,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import replay
+from . import fastpath, replay
 from .accuracy import AccuracyLog
 from .batches import BatchPlan, layout_of
 from .history import CheckpointStore, LossLog, ParamCodec, PassCache
@@ -43,7 +44,6 @@ from .steps import Position
 
 MAX_EPOCHS = 10_000_000  # the most epochs a timeline holds: a run, the Run dialog and `epochs` stop here
 CHECKPOINT_BUDGET = 48 * 2**20
-MIN_CHECKPOINT_GAP = 64  # passes kept in the pass cache before a move's target (at least)
 PASS_CACHE_BUDGET = 16 * 2**20
 
 StopCheck = Callable[[], bool]
@@ -250,7 +250,7 @@ class Timeline:
                 return moved
             self._next_pass()
         if tp > self._p:
-            moved = self._fast_forward(tp, tk, stop_on_nonfinite, should_stop, progress)
+            moved = fastpath.run(self, tp, tk, stop_on_nonfinite, should_stop, progress)
             if moved.diverged or moved.cancelled:
                 return moved
         return self._step_to(tk, stop_on_nonfinite)
@@ -315,100 +315,3 @@ class Timeline:
             self._checkpoints.keep_multiples(self._stride)
         if epoch % self._stride == 0:
             self._checkpoints.add(epoch, self._params)
-
-    def _fast_forward(
-        self, tp: int, tk: int, stop_on_nonfinite: bool, should_stop: StopCheck | None, progress: Progress | None
-    ) -> Moved:
-        """Whole passes from the start of pass ``self._p`` to the start of pass ``tp``, no bookkeeping.
-
-        This is run-N's inner loop, kept lean: one :class:`~.kernel.PassKernel` pass per pass (in
-        online training, one :meth:`~.kernel.PassKernel.run_rows` call for all the passes up to
-        the next event below), checked for non-finite values with ``stop_on_nonfinite``; per epoch
-        only the loss and, within budget, a checkpoint, and the starting states of the last passes
-        before ``tp`` go into the pass cache (so stepping back from the target costs one pass). When a pass computed
-        something non-finite, the stretch is replayed step by step to find the exact micro-step.
-        """
-        net, plan, passes = self.net, self.plan, self.layout.passes
-        params, losses, cache = self._params, self._losses, self._pass_cache
-        divisor, weights = plan.divisor, (plan.rows if plan.weighted else None)
-        tests = self._tests  # scores the test split at each epoch's end (None: the file has none)
-        train = self.kernel.train
-        # online without a watch: runs of passes between two events (below) in one kernel call
-        rows = None if net.batch or self.watch is not None else self.kernel.run_rows
-        # the starts of the last passes before the target (at least an epoch, or a stride of
-        # passes), so walking back from it costs one pass per step
-        cache_from = tp - min(cache.slots - 1, max(passes, MIN_CHECKPOINT_GAP))
-        # anchors over the passes between the checkpoint before those and them, so walking back
-        # past the cached ones replays at most the gap between two anchors
-        anchor = max(self._p + 1, (cache_from - 1) // (self._stride * passes) * self._stride * passes + 1)
-        gap = cache.lay_anchors(anchor, cache_from)
-        anchor = anchor if gap else tp
-        p, acc = self._p, self._acc
-        start = p
-        batches, hots = plan.batches(p // passes + 1), plan.hot(p // passes + 1)
-        epochs = tp // passes + 1  # the last epoch this move can complete (pass tp may end one)
-        losses.reserve(epochs)  # room for every loss of the move: the loop writes them directly
-        self._checkpoints.reserve(epochs // self._stride + 2)
-        buf = losses._buf
-        while p < tp:
-            if should_stop is not None and p % passes == passes - 1 and p + 1 < tp and should_stop():
-                self.passes_computed += p - start
-                self._p, self._acc = p, acc
-                if stop_on_nonfinite and p > start and params.all_finite() is not None:
-                    return self._locate_divergence(p - 1, tp, tk)
-                self._begin_pass()
-                moved = self._step_to(self.layout.per_pass, stop_on_nonfinite)
-                return moved if moved.diverged else Moved(self.g, cancelled=True)
-            if p >= cache_from and p > start:
-                cache.put(p, params, acc)
-            elif p == anchor:
-                cache.put_anchor(p, params, acc)
-                anchor += gap
-            i = p % passes
-            if i == 0 and p > start:  # the next epoch's order
-                batches = plan.batches(p // passes + 1)
-                hots = hots if rows is not None else plan.hot(p // passes + 1)
-            if rows is not None:
-                # up to the next pass that something happens before: the epoch's end, the
-                # target, the pass cache's stretch or its next anchor, a should_stop poll
-                q = min(tp, p - i + passes, cache_from if cache_from > p else p + 1, anchor if anchor > p else tp)
-                if should_stop is not None:
-                    q = min(q, max(p + 1, p - i + passes - 1))
-                acc, n, finite, _ = rows(params, batches[i : i + q - p], acc, stop_on_nonfinite)
-                p += n
-                if not finite:
-                    self.passes_computed += p - start
-                    return self._locate_divergence(p - 1, tp, tk)
-            else:
-                a0, t = batches[i]
-                if self.watch is not None:
-                    loss, finite = self.watch(net, params, a0, t, p)
-                else:
-                    loss, finite = train(params, a0, t, stop_on_nonfinite, hots[i])
-                if stop_on_nonfinite and not finite:
-                    self.passes_computed += p + 1 - start
-                    return self._locate_divergence(p, tp, tk)
-                acc += loss if weights is None else loss * weights[i]
-                p += 1
-            if p % passes == 0:
-                epoch = p // passes
-                if losses.n < epoch:
-                    buf[losses.n] = acc / divisor if divisor != 1.0 else acc
-                    losses.n += 1
-                    if tests is not None:
-                        tests.record(epoch, params)
-                acc = 0.0
-                if epoch % self._stride == 0:
-                    self._save_checkpoint(epoch)
-                if progress is not None:
-                    progress(epoch, float(buf[epoch - 1]))
-        self.passes_computed += p - start
-        self._p, self._acc = p, acc
-        if stop_on_nonfinite and params.all_finite() is not None:
-            return self._locate_divergence(p - 1, tp, tk)
-        self._begin_pass()
-        return Moved(self.g)
-
-    def _locate_divergence(self, bad: int, tp: int, tk: int) -> Moved:
-        """Replay to the first non-finite value of pass ``bad`` or the one before (see :mod:`.replay`)."""
-        return replay.locate_divergence(self, bad, tp, tk)

@@ -11,7 +11,7 @@ import datetime
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -86,6 +86,10 @@ class Reader:
     def line(self, at: KeyPath) -> int | None:
         return self.locator.line(at)
 
+    def mistyped(self, at: KeyPath, value: object, must: str) -> NoReturn:
+        """The one way a value of the wrong kind is reported: ``KEY is <what it is>, but it must be <must>``."""
+        self.fail(at, f"{format_path(at)} is {describe(value)}, but it must be {must}")
+
     # --- tables ------------------------------------------------------------------------------------
     def known_keys(self, table: dict, at: KeyPath, allowed: Sequence[str], where: str) -> None:
         """Refuse keys the format does not have, suggesting a close one."""
@@ -106,11 +110,7 @@ class Reader:
             return {}
         value = parent[key]
         if not isinstance(value, dict):
-            self.fail(
-                here,
-                f"{format_path(here)} is {describe(value)}, but it must be a table: "
-                f"write a [{format_path(here)}] header with its keys below it",
-            )
+            self.mistyped(here, value, f"a table: write a [{format_path(here)}] header with its keys below it")
         return value
 
     def tables(self, parent: dict, at: KeyPath, key: str, fix: str | None = None) -> list[dict]:
@@ -122,15 +122,16 @@ class Reader:
             return []
         value = parent[key]
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.fail(
-                here,
-                f"{format_path(here)} is {describe(value)}, but it must be an array of "
-                f"tables: write each one under its own [[{format_path(here)}]] header",
+            self.mistyped(
+                here, value, f"an array of tables: write each one under its own [[{format_path(here)}]] header"
             )
         return value
 
     # --- scalars -----------------------------------------------------------------------------------
-    def _required(self, at: KeyPath, key: str, fix: str | None) -> NoReturn:
+    def _absent(self, at: KeyPath, key: str, default: object, fix: str | None) -> Any:
+        """The value of a key the table does not hold: its ``default``, or an error if it has none."""
+        if default is not MISSING:
+            return default
         if not at:
             where = "at the top of the file"
         elif isinstance(at[-1], int):
@@ -141,26 +142,16 @@ class Reader:
 
     def string(self, parent: dict, at: KeyPath, key: str, default: object = MISSING, fix: str | None = None) -> str:
         if key not in parent:
-            if default is MISSING:
-                self._required(at, key, fix)
-            return default  # type: ignore[return-value]
+            return self._absent(at, key, default, fix)
         value = parent[key]
         if not isinstance(value, str):
-            self.fail(
-                at + (key,),
-                f"{format_path(at + (key,))} is {describe(value)}, but it must be "
-                f'a string in quotes, e.g. {key} = "..."',
-            )
+            self.mistyped(at + (key,), value, f'a string in quotes, e.g. {key} = "..."')
         return value
 
     def boolean(self, parent: dict, at: KeyPath, key: str, default: bool) -> bool:
         value = parent.get(key, default)
         if not isinstance(value, bool):
-            self.fail(
-                at + (key,),
-                f"{format_path(at + (key,))} is {describe(value)}, but it must be "
-                f"true or false (lower case, no quotes)",
-            )
+            self.mistyped(at + (key,), value, "true or false (lower case, no quotes)")
         return value
 
     def integer(
@@ -177,11 +168,8 @@ class Reader:
     ) -> int:
         """A whole number in ``low..high``; ``why_high`` explains the upper limit when it is one."""
         if key not in parent:
-            if default is MISSING:
-                self._required(at, key, fix)
-            return default  # type: ignore[return-value]
-        value = parent[key]
-        name = format_path(at + (key,))
+            return self._absent(at, key, default, fix)
+        value, here = parent[key], at + (key,)
         if isinstance(value, bool) or not isinstance(value, int):
             if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
                 hint = f"write {int(value)} without a decimal point"
@@ -189,12 +177,11 @@ class Reader:
                 hint = f"remove the quotes: {key} = {shown(value.strip())[1:-1]}"
             else:
                 hint = f"e.g. {key} = {max(low, 1)}"
-            self.fail(at + (key,), f"{name} is {describe(value)}, but it must be a whole number; {hint}")
+            self.mistyped(here, value, f"a whole number; {hint}")
         if value < low:
-            self.fail(at + (key,), f"{name} is {describe(value)}, but it must be at least {low}")
+            self.mistyped(here, value, f"at least {low}")
         if value > high:
-            limit = f" ({why_high})" if why_high else ""
-            self.fail(at + (key,), f"{name} is {describe(value)}, but it must be at most {high}{limit}")
+            self.mistyped(here, value, f"at most {high}" + (f" ({why_high})" if why_high else ""))
         return value
 
     def whole(self, parent: dict, at: KeyPath, name: str) -> int:
@@ -216,9 +203,7 @@ class Reader:
     def number(self, parent: dict, at: KeyPath, key: str, default: object = MISSING, fix: str | None = None) -> float:
         """A finite number (a whole number is fine)."""
         if key not in parent:
-            if default is MISSING:
-                self._required(at, key, fix)
-            return default  # type: ignore[return-value]
+            return self._absent(at, key, default, fix)
         return self.number_value(parent[key], at + (key,))
 
     def choice(
@@ -244,12 +229,12 @@ class Reader:
     def number_value(self, value: object, at: KeyPath) -> float:
         name = format_path(at)
         if isinstance(value, bool):
-            self.fail(at, f"{name} is {describe(value)}, but it must be a number; write 1 or 0")
+            self.mistyped(at, value, "a number; write 1 or 0")
         if not isinstance(value, (int, float)):
             hint = "write a number such as 0.5"
             if isinstance(value, str) and _is_float(value):
                 hint = "remove the quotes"
-            self.fail(at, f"{name} is {describe(value)}, but it must be a number; {hint}")
+            self.mistyped(at, value, f"a number; {hint}")
         try:
             number = float(value)
         except OverflowError:
@@ -265,11 +250,7 @@ class Reader:
     def numbers(self, value: object, at: KeyPath, what: str) -> np.ndarray:
         """A 1-D array of finite numbers; ``what`` says what the array holds, for messages."""
         if not isinstance(value, list):
-            self.fail(
-                at,
-                f"{format_path(at)} is {describe(value)}, but it must be an array of "
-                f"numbers ({what}), e.g. [0.5, -1.0]",
-            )
+            self.mistyped(at, value, f"an array of numbers ({what}), e.g. [0.5, -1.0]")
         if all(type(v) is float or type(v) is int for v in value):
             try:
                 array = np.array(value, dtype=np.float64)
@@ -286,11 +267,7 @@ class Reader:
         name = format_path(at)
         if not isinstance(value, list) or not value:
             example = "[[" + ", ".join(["0.5"] * min(width, 3)) + (", ..." if width > 3 else "") + "]]"
-            self.fail(
-                at,
-                f"{name} is {describe(value)}, but it must be a non-empty array of rows, "
-                f"one per {what}, e.g. {example}",
-            )
+            self.mistyped(at, value, f"a non-empty array of rows, one per {what}, e.g. {example}")
         if len(value) > max_rows:
             self.fail(at, f"{name} has {len(value)} rows, more than the limit of {max_rows} ({why_max})")
         out = np.empty((len(value), width), dtype=np.float64)

@@ -27,6 +27,18 @@ _DOTTED = re.compile(r"\.(?:[^=,\[\]{}\n.]*\.)" + f"{{{MAX_KEY_PARTS - 1}}}")  #
 # starts only where a run of key characters starts: from every position of a long run it was quadratic
 _LONG_BARE_KEY = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]" + f"{{{MAX_KEY_CHARS + 1},}}" + r"[ \t]*=")
 _BRACKETS = bytes(range(256)).translate(None, b"[]{}")  # every byte but the four brackets
+_LONG_KEY = (
+    f"a key is longer than {MAX_KEY_CHARS} characters; the keys of a scenario are short names such as learning_rate"
+)
+# (pattern, message): keys the scan refuses where they stand (the message names the line)
+_REFUSED = (
+    (
+        _DOTTED,
+        f"a dotted key or table header has more than {MAX_KEY_PARTS} parts "
+        f"(a.b.c has 3); a scenario needs at most 2, e.g. [network.layers]",
+    ),
+    (_LONG_BARE_KEY, _LONG_KEY),
+)
 
 
 def prescan(text: str, path: Path) -> None:
@@ -54,22 +66,10 @@ def prescan(text: str, path: Path) -> None:
             f"the file holds more than {MAX_KEYS:,} keys, the limit that keeps memory use "
             f"small; a scenario needs a few dozen",
         )
-    m = _DOTTED.search(skeleton)
-    if m:
-        raise ScenarioError(
-            path,
-            f"a dotted key or table header has more than {MAX_KEY_PARTS} parts "
-            f"(a.b.c has 3); a scenario needs at most 2, e.g. [network.layers]",
-            skeleton.count("\n", 0, m.start()) + 1,
-        )
-    m = _LONG_BARE_KEY.search(skeleton)
-    if m:
-        raise ScenarioError(
-            path,
-            f"a key is longer than {MAX_KEY_CHARS} characters; the keys of a scenario are "
-            f"short names such as learning_rate",
-            skeleton.count("\n", 0, m.start()) + 1,
-        )
+    for pattern, message in _REFUSED:
+        m = pattern.search(skeleton)
+        if m:
+            raise ScenarioError(path, message, skeleton.count("\n", 0, m.start()) + 1)
     depth = 0
     for byte in skeleton.encode("utf-8", "replace").translate(None, _BRACKETS):
         depth += 1 if byte in b"[{" else -1
@@ -114,12 +114,7 @@ def _skeleton(text: str, path: Path) -> str:
             close = text.find("'", i + 1)
             end = close + 1 if close >= 0 and "\n" not in text[i:close] else _line_end(text, i)
         if end - i - 2 > MAX_KEY_CHARS and _AFTER_KEY.match(text, end):
-            raise ScenarioError(
-                path,
-                f"a key is longer than {MAX_KEY_CHARS} characters; the keys of a scenario "
-                f"are short names such as learning_rate",
-                text.count("\n", 0, i) + 1,
-            )
+            raise ScenarioError(path, _LONG_KEY, text.count("\n", 0, i) + 1)
         pieces.append('""' + "\n" * text.count("\n", i, end))
         pos = end
 

@@ -7,7 +7,7 @@ from bptui.engine import losses
 from bptui.engine.spec import MINIBATCH, LayerSpec, TrainingSpec
 
 from . import schema as s
-from .fields import Reader, describe, shown
+from .fields import Reader, shown
 from .locate import KeyPath
 
 AT: KeyPath = ("training",)
@@ -64,10 +64,7 @@ def _shuffle(r: Reader, tr: dict) -> int | None:
             "reproduced; e.g. shuffle = 1",
         )
     if not isinstance(value, int):
-        r.fail(
-            AT + ("shuffle",),
-            f"training.shuffle is {describe(value)}, but it must be false or a whole-number seed; e.g. shuffle = 1",
-        )
+        r.mistyped(AT + ("shuffle",), value, "false or a whole-number seed; e.g. shuffle = 1")
     return r.whole(tr, AT, "training.shuffle")
 
 

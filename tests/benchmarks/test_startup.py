@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import os
 import pty
-import select
 import signal
 import statistics
 import sys
@@ -38,6 +37,7 @@ from pathlib import Path
 import pytest
 
 from .measure import row
+from .pty_read import SYNC_START, read_pty
 
 # the checkout measured (BPTUI_ROOT compares another one, e.g. a branch before a change)
 ROOT = Path(os.environ.get("BPTUI_ROOT", Path(__file__).resolve().parents[2]))
@@ -48,8 +48,6 @@ SIZE = (120, 40)
 ROUNDS = 11
 QUIET = 0.5  # seconds of silence after the footer that end the first frame
 LIMIT = 20.0
-SYNC_START, SYNC_END = b"\x1b[?2026h", b"\x1b[?2026l"
-SYNC_QUERY, SYNC_REPLY = b"\x1b[?2026$p", b"\x1b[?2026;1$y"  # DECRQM: "synchronised output: supported"
 
 MINIMAL_APP = """
 from textual.app import App
@@ -113,26 +111,8 @@ def start_once(argv: list[str], needle: bytes, cwd: Path, root: Path = ROOT, cac
             os.execve(sys.executable, [sys.executable, *argv], env)
         finally:
             os._exit(127)
-    out, last, seen, answered = b"", t0, False, False
     try:
-        while time.monotonic() - t0 < LIMIT:
-            r, _, _ = select.select([fd], [], [], 0.01)
-            now = time.monotonic()
-            if r:
-                try:
-                    data = os.read(fd, 65536)
-                except OSError:
-                    break
-                if not data:
-                    break
-                out += data
-                last = now
-                if not answered and SYNC_QUERY in out:
-                    os.write(fd, SYNC_REPLY)
-                    answered = True
-                seen = seen or needle in out
-            elif seen and now - last >= QUIET:
-                break
+        out, last, seen = read_pty(fd, QUIET, LIMIT, since=t0, ready=needle, answer_sync=True)
         cpu = cpu_seconds(pid)
     finally:
         os.kill(pid, signal.SIGKILL)

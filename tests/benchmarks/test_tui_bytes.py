@@ -14,7 +14,6 @@ import fcntl
 import os
 import pty
 import re
-import select
 import signal
 import statistics
 import struct
@@ -27,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from .measure import row
+from .pty_read import SYNC_START, read_pty
 
 # the checkout measured (BPTUI_ROOT compares another one, e.g. a branch before a change)
 ROOT = Path(os.environ.get("BPTUI_ROOT", Path(__file__).resolve().parents[2]))
@@ -81,34 +81,6 @@ def network_region(scenario: str) -> tuple[int, int, int, int]:
     return asyncio.run(where())
 
 
-def _drain(fd: int, quiet: float, limit: float, times: list[float] | None = None, until: bytes | None = None) -> bytes:
-    """What ``fd`` gives until it has been silent for ``quiet`` seconds (at most ``limit``), or
-    until ``until`` has been read; ``times`` gets the moment of the last byte read."""
-    out, start, last = b"", time.monotonic(), time.monotonic()
-    while time.monotonic() - start < limit:
-        r, _, _ = select.select([fd], [], [], 0.02)
-        if r:
-            try:
-                data = os.read(fd, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            out += data
-            last = time.monotonic()
-            if until is not None and until in out:
-                break
-        elif out and time.monotonic() - last > quiet:
-            break
-    if times is not None:
-        times.append(last)
-    return out
-
-
-SYNC_QUERY, SYNC_REPLY = b"\x1b[?2026$p", b"\x1b[?2026;1$y"  # "synchronised output: supported"
-SYNC_START = b"\x1b[?2026h"
-
-
 def bytes_per_step(
     scenario: str, latencies: list[float] | None = None, truecolor: bool = False, first: list[bytes] | None = None
 ) -> list[bytes]:
@@ -130,18 +102,17 @@ def bytes_per_step(
         os.execv(sys.executable, [sys.executable, "-m", "bptui", scenario])
     try:
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
-        start = _drain(fd, quiet=0.2, limit=20, until=SYNC_QUERY)
-        os.write(fd, SYNC_REPLY)
-        start += _drain(fd, quiet=1.0, limit=20)  # the first frame
+        start = read_pty(fd, quiet=1.0, limit=20, answer_sync=True)[0]  # the first frame
         if first is not None:
             first.append(start)
         counts = []
         for _ in range(STEPS):
-            sent, times = time.monotonic(), []
+            sent = time.monotonic()
             os.write(fd, b"n")
-            counts.append(_drain(fd, quiet=0.4, limit=5, times=times))
+            out, last, _ = read_pty(fd, quiet=0.4, limit=5)
+            counts.append(out)
             if latencies is not None:
-                latencies.append(times[0] - sent)
+                latencies.append(last - sent)
         return counts
     finally:
         os.kill(pid, signal.SIGTERM)

@@ -18,6 +18,7 @@ from bptui.tui.screens.open_file import OpenFile
 from bptui.tui.screens.save_file import SaveDialog
 
 from .conftest import Recorder, error_of, streetlight_file, until
+from .presses import press_each
 
 SIZES = [(80, 24), (100, 30), (120, 40)]
 
@@ -37,8 +38,7 @@ async def choose(app: BptuiApp, pilot, name: str) -> None:
     index = [e.name for e in picker.entries].index(name)
     options = picker.query_one(OptionList)
     options.highlighted = options.get_option_index(f"entry-{index}")
-    await pilot.press("enter")
-    await pilot.pause()
+    await press_each(pilot, "enter")
 
 
 # --- o: the picker ------------------------------------------------------------------------------------
@@ -50,8 +50,7 @@ async def test_open_lists_bundled_and_local_files_and_replaces_the_scenario(fold
     async with app.run_test(size=size) as pilot:
         await pilot.press("n", "n", "tab", "down")
         old = app.debugger
-        await pilot.press("o")
-        await pilot.pause()
+        await press_each(pilot, "o")
         picker = app.screen
         assert isinstance(picker, OpenFile)
         names = [e.name for e in picker.entries]
@@ -74,8 +73,7 @@ async def test_open_lists_bundled_and_local_files_and_replaces_the_scenario(fold
             assert visible_titles(app) == {"Network"}
         await pilot.press("n")
         assert app.debugger.g == 1 and "forward 1 (1/6)" in status(app)
-        await pilot.press("tab")
-        await pilot.pause()
+        await press_each(pilot, "tab")
         assert app.focused.id == "inspector"
 
 
@@ -84,8 +82,7 @@ async def test_open_a_bad_file_says_why_and_keeps_the_current_scenario(folder):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("n", "n", "n")
         scenario, debugger, state = app.scenario, app.debugger, app.state
-        await pilot.press("o")
-        await pilot.pause()
+        await press_each(pilot, "o")
         await choose(app, pilot, "bad.toml")
         assert isinstance(app.screen, OpenFile)  # still open: choose another or escape
         message = error_of(app, "#open-error")
@@ -100,8 +97,7 @@ async def test_open_by_typed_path_and_wrong_paths(folder):
     app = streetlight_file()
     async with app.run_test(size=(100, 30)) as pilot:
         scenario = app.scenario
-        await pilot.press("o")
-        await pilot.pause()
+        await press_each(pilot, "o")
         await pilot.press("tab")  # list → path input
         assert isinstance(app.focused, Input)
         await pilot.press("enter")
@@ -113,16 +109,14 @@ async def test_open_by_typed_path_and_wrong_paths(folder):
             assert says in error_of(app, "#open-error"), wrong
         assert app.scenario is scenario and app.debugger.g == 0
         app.focused.value = "sigmoid_221"  # a bundled name works too
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_each(pilot, "enter")
         assert app.scenario.title == "2-2-1 sigmoid network, column convention"
 
 
 async def test_the_picker_shows_a_hostile_title_escaped(folder):
     app = streetlight_file()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("o")
-        await pilot.pause()
+        await press_each(pilot, "o")
         picker = app.screen
         evil = next(e for e in picker.entries if e.name == "evil.toml")
         assert evil.title == "evil \x1b[2J\x07 title"  # the file's own text…
@@ -138,8 +132,7 @@ async def test_the_picker_marks_a_toml_file_that_is_not_a_scenario(folder):
     (folder / "pyproject.toml").write_text('[project]\nname = "x"\n')
     app = streetlight_file()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("o")
-        await pilot.pause()
+        await press_each(pilot, "o")
         entry = next(e for e in app.screen.entries if e.name == "pyproject.toml")
         assert entry.note == "no title: probably not a scenario"
         await choose(app, pilot, "pyproject.toml")
@@ -168,15 +161,13 @@ async def test_reload_reads_the_file_again_and_a_bad_edit_keeps_the_state(folder
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("n", "n")
         path.write_text(path.read_text().replace("learning_rate = 1.0", "learning_rate = 0.5"))
-        await pilot.press("ctrl+r")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+r")
         assert app.scenario.training.learning_rate == 0.5 and app.debugger.g == 0
         assert "reloaded" in rec.text() and "back at the start" in rec.text()
         await pilot.press("n", "n")
         scenario, debugger, state = app.scenario, app.debugger, app.state
         path.write_text(path.read_text().replace("learning_rate = 0.5", "learning_rate = -1"))
-        await pilot.press("ctrl+r")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+r")
         assert (app.scenario, app.debugger, app.state, app.debugger.g) == (scenario, debugger, state, 2)
         last, severity = rec.messages[-1]
         assert severity == "error" and last.startswith("not reloaded, the current state is kept: ")
@@ -201,16 +192,11 @@ async def test_open_with_unsaved_edits_asks_first(folder):
     app = streetlight_file()
     async with app.run_test(size=(120, 40)) as pilot:
         app.edits_unsaved = True
-        await pilot.press("o")
-        await pilot.pause()
+        await press_each(pilot, "o")
         assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("n")
-        await pilot.pause()
+        await press_each(pilot, "n")
         assert not app._modal()
-        await pilot.press("o")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
+        await press_each(pilot, "o", "y")
         assert isinstance(app.screen, OpenFile)
         await choose(app, pilot, "lesson.toml")
         assert app.scenario.title == "XOR in batch mode" and not app.has_unsaved_edits()

@@ -17,6 +17,7 @@ from bptui.tui.screens.confirm import ConfirmDialog
 from bptui.tui.screens.save_file import SaveDialog
 
 from .conftest import Recorder, error_of, streetlight_file
+from .presses import press_each
 
 # --- ctrl+s: save -----------------------------------------------------------------------------------
 
@@ -26,14 +27,12 @@ async def test_save_writes_the_current_parameters_bit_for_bit(folder):
     rec = Recorder(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("e", "s", "n")  # one epoch, one more sample, into the next pass
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         dialog = app.screen
         assert isinstance(dialog, SaveDialog)
         field = dialog.query_one(Input)
         assert field.value == "streetlight-epoch1-update1.toml"
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_each(pilot, "enter")
         assert not isinstance(app.screen, SaveDialog)
         saved = folder / "streetlight-epoch1-update1.toml"
         loaded = load_scenario(saved)
@@ -54,8 +53,7 @@ async def test_save_prompt_refuses_wrong_names_and_asks_before_overwriting(folde
     (folder / "dir.toml").mkdir()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         field = app.screen.query_one(Input)
         before = sorted(p.name for p in folder.iterdir())
         for wrong, says in [
@@ -80,8 +78,7 @@ async def test_save_prompt_refuses_wrong_names_and_asks_before_overwriting(folde
         field.value = "taken.toml"
         await pilot.press("enter")
         assert (folder / "taken.toml").read_text() == "keep me"  # …so it is asked again
-        await pilot.press("enter")  # the second enter on the same name overwrites
-        await pilot.pause()
+        await press_each(pilot, "enter")  # the second enter on the same name overwrites
         assert not isinstance(app.screen, SaveDialog)
         assert load_scenario(folder / "taken.toml").title == app.scenario.title
         assert "saved" in rec.text()
@@ -91,8 +88,7 @@ async def test_save_cancelled_writes_nothing(folder):
     app = streetlight_file()
     async with app.run_test(size=(120, 40)) as pilot:
         before = sorted(p.name for p in folder.iterdir())
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         await pilot.press("escape")
         assert not isinstance(app.screen, SaveDialog)
         assert sorted(p.name for p in folder.iterdir()) == before
@@ -114,22 +110,19 @@ async def test_save_at_a_non_finite_position_is_refused_before_asking(folder):
         await pilot.press("n", "n", "n", "n")
         assert app.debugger.position.step == "update" and np.isinf(app.debugger.params_values()["W1"]).all()
         before = sorted(p.name for p in folder.iterdir())
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert not isinstance(app.screen, SaveDialog)
         assert rec.messages[-1][1] == "error" and rec.messages[-1][0].startswith("W1 holds a non-finite number")
         assert sorted(p.name for p in folder.iterdir()) == before
         await pilot.press("p")  # one step back the weights are finite again: saving works
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert isinstance(app.screen, SaveDialog)
 
 
 async def test_save_in_the_prompt_reports_a_write_error_and_stays_open(folder, monkeypatch):
     app = streetlight_file()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         import bptui.scenario.writer as writer
 
         def refuse(*args, **kw):
@@ -144,10 +137,7 @@ async def test_save_clears_the_unsaved_edits_mark(folder):
     app = streetlight_file()
     async with app.run_test(size=(120, 40)) as pilot:
         app.edits_unsaved = True
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s", "enter")
         assert not app.has_unsaved_edits()
 
 
@@ -158,8 +148,7 @@ async def test_quit_without_edits_quits_at_once(scenario):
     app = BptuiApp(scenario)
     async with app.run_test(size=(120, 40)) as pilot:
         assert not app.has_unsaved_edits()
-        await pilot.press("q")
-        await pilot.pause()
+        await press_each(pilot, "q")
         assert app._exit
 
 
@@ -168,21 +157,16 @@ async def test_quit_with_unsaved_edits_asks_first(scenario, no):
     app = BptuiApp(scenario)
     async with app.run_test(size=(80, 24)) as pilot:
         app.edits_unsaved = True
-        await pilot.press("q")
-        await pilot.pause()
+        await press_each(pilot, "q")
         assert isinstance(app.screen, ConfirmDialog) and not app._exit
         assert "unsaved edits" in str(app.screen.query_one(Label).render())
         await pilot.press("q", "x", "space")  # other keys answer nothing and do nothing
         assert isinstance(app.screen, ConfirmDialog) and app.debugger.g == 0 and not app._exit
-        await pilot.press(no)
-        await pilot.pause()
+        await press_each(pilot, no)
         assert not isinstance(app.screen, ConfirmDialog) and not app._exit
         await pilot.press("n")
         assert app.debugger.g == 1  # the app goes on
-        await pilot.press("q")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
+        await press_each(pilot, "q", "y")
         assert app._exit
 
 
@@ -190,12 +174,9 @@ async def test_ctrl_q_with_unsaved_edits_asks_too(scenario):
     app = BptuiApp(scenario)
     async with app.run_test(size=(120, 40)) as pilot:
         app.edits_unsaved = True
-        await pilot.press("ctrl+q")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+q")
         assert isinstance(app.screen, ConfirmDialog) and not app._exit
-        await pilot.press("ctrl+q")  # asked once, not stacked
-        await pilot.pause()
+        await press_each(pilot, "ctrl+q")  # asked once, not stacked
         assert sum(isinstance(s, ConfirmDialog) for s in app.screen_stack) == 1
-        await pilot.press("y")
-        await pilot.pause()
+        await press_each(pilot, "y")
         assert app._exit
