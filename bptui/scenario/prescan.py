@@ -34,8 +34,10 @@ _LONG_KEY = (
 _REFUSED = (
     (
         _DOTTED,
-        f"a dotted key or table header has more than {MAX_KEY_PARTS} parts "
-        f"(a.b.c has 3); a scenario needs at most 2, e.g. [network.layers]",
+        (
+            f"a dotted key or table header has more than {MAX_KEY_PARTS} parts "
+            f"(a.b.c has 3); a scenario needs at most 2, e.g. [network.layers]"
+        ),
     ),
     (_LONG_BARE_KEY, _LONG_KEY),
 )
