@@ -29,6 +29,7 @@ import gc
 from textual import events
 from textual.screen import Screen
 
+from .leaks import release_closed_widgets
 from .widgets.pane import Pane
 
 FALLBACK = 1.0  # seconds after which the first frame is written whatever the panes have done
@@ -46,6 +47,9 @@ class HeldScreen(Screen):
 
     def on_mount(self) -> None:
         self.set_timer(FALLBACK, lambda: self.let_go("timer"))
+
+    def on_screen_resume(self) -> None:
+        release_closed_widgets()  # a dialog over this screen has closed (see .leaks)
 
     def panes_drawn(self) -> bool:
         """Every pane that is laid out and shown has drawn at the size it has now (on a terminal
