@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import gc
 
+from bptui.engine import Debugger
+from bptui.engine import debugger as debugger_module
 from bptui.engine import edit as edit_module
 from bptui.engine.network import initial_params
 from bptui.engine.timeline import Timeline
@@ -55,3 +57,15 @@ async def test_replaced_edits_are_forgotten_oldest_first_and_the_rest_undo_exact
             undone.append(float(dbg.params_values()["W1"][0, 0]))
         assert undone and undone == [float(k) for k in range(EDITS - 1, EDITS - 1 - len(undone), -1)]
         assert start not in undone  # the oldest edits (and the start they replaced) were forgotten
+
+
+def test_the_undo_history_keeps_the_newest_commands_and_they_undo_exactly(monkeypatch):
+    monkeypatch.setattr(debugger_module, "UNDO_DEPTH", 5, raising=False)  # (absent before the bound)
+    dbg = Debugger(streetlight())
+    for _ in range(8):  # eight moves of one micro-step: positions 0..7 to go back to
+        assert dbg.step().moved
+    assert dbg._undo == [3, 4, 5, 6, 7]  # the newest five (before: all eight, without end)
+    while dbg.can_undo():
+        assert dbg.undo().moved
+    assert dbg.g == 3  # as far back as the history reaches
+    assert dbg.redo().moved and dbg.g == 4
