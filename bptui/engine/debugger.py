@@ -20,6 +20,13 @@ from .timeline import CHECKPOINT_BUDGET, MAX_EPOCHS, PASS_CACHE_BUDGET, NonFinit
 from .values import current_values, params_in_convention
 from .view import PassView
 
+# The undo history keeps the last UNDO_DEPTH commands, and fewer when edits in it hold branches:
+# an edit keeps its branch (a Timeline with its own history and a copy of the data) on the undo
+# stack, and so does every edit it replaced, though neither may be in effect any more (an edit at
+# or before an earlier edit's start replaces it: edit, home, edit again... on digits each kept
+# 5.8 MiB, without end). The oldest commands are forgotten first, so the rest undo as before.
+UNDO_DEPTH = 10_000  # commands (a position is 36 bytes: 360 KB at most)
+
 if TYPE_CHECKING:
     from .edit import Branches
 
@@ -259,6 +266,7 @@ class Debugger:
         self._undo.append(entry)  # type: ignore[arg-type]
         self._redo.clear()
         self._stopped_at = None
+        self._forget_oldest(edited=True)
         e = entry.added.edit
         assert e is not None, "an edit's branch records its edit"
         return Outcome(True, f"{e.target.name}: {e.old:.6g} → {e.new:.6g} ✎ (u undoes it)")
@@ -350,4 +358,27 @@ class Debugger:
         self._undo.append(before)
         self._stopped_at = None
         self._redo.clear()
+        self._forget_oldest()
         return Outcome(True, msg, moved.diverged, moved.cancelled, hit)
+
+    def _forget_oldest(self, edited: bool = False) -> None:
+        """Bound the undo history: ``UNDO_DEPTH`` commands, and the branches its edits hold to as many
+        as edits may be in effect (``edit_limit``), counted from the newest; the oldest go first.
+
+        Called when a new command has cleared the redo list (the undo list holds all there is);
+        only an edit adds branches, so only an edit counts them."""
+        undo = self._undo
+        start = max(0, len(undo) - UNDO_DEPTH)
+        if edited:
+            from .edit import EditEntry, edit_limit
+
+            held, limit = 0, edit_limit(self.timeline)
+            for i in range(len(undo) - 1, start - 1, -1):
+                entry = undo[i]
+                if isinstance(entry, EditEntry):
+                    held += 1 + len(entry.removed)
+                    if held > limit and i < len(undo) - 1:  # the newest command is always kept
+                        start = i + 1
+                        break
+        if start:
+            del undo[:start]

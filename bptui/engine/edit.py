@@ -203,12 +203,17 @@ def _data_cell(target: Target, debugger) -> tuple[int, int]:
     return s, j
 
 
+def edit_limit(timeline) -> int:
+    """Edits that may be in effect at once on this network (and branches the undo list keeps)."""
+    return max(1, min(MAX_EDITS, EDIT_MEMORY // max(1, 6 * timeline.params.nbytes())))
+
+
 def make_edit(debugger, target: Target, value: float) -> EditEntry:
     """Build the branch that holds ``value`` for ``target`` at the debugger's position (moves nothing visible)."""
     tl = debugger.timeline
     if not isinstance(tl, Branches):
         tl = debugger.timeline = Branches(tl)
-    limit = max(1, min(MAX_EDITS, EDIT_MEMORY // max(1, 6 * tl.params.nbytes())))
+    limit = edit_limit(tl)
     if sum(seg.edit is not None for seg in tl.segments) >= limit:
         raise ValueError(
             f"at most {limit} edit{'s' if limit > 1 else ''} can be in effect for this network; undo one (u) first"
