@@ -201,9 +201,11 @@ class GuardedDriver(LinuxDriver):
                 process(selector.select(0.1), final=True)
         finally:
             selector.close()
-            with contextlib.suppress(Exception):  # last resort at shutdown: the exit goes on
+            try:
                 for _event in parser.feed(""):
                     pass
+            except Exception:  # noqa: BLE001, S110 - last resort at shutdown: the exit goes on
+                pass
 
     def _input_lost(self, why: str) -> None:
         """No more input can come: end the app (as a hang-up) rather than spin or hang."""
