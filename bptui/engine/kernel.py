@@ -23,8 +23,11 @@ number per pass, ``chk``: the loss, plus the sum of each ``z`` that the layer's 
 hide (tanh of ∞ is 1, relu of −∞ is 0). A non-finite ``a`` makes the next ``z`` (or the loss)
 non-finite, a non-finite ``da`` or ``dz`` makes its ``dW`` non-finite, which makes ``W``
 non-finite at the update, which makes the next pass's ``z`` non-finite (the caller checks the
-parameters after the last pass). The output layer's ``z`` needs no sum when its loss already
-turns every non-finite ``z`` into a non-finite loss (:data:`LOSS_SEES_Z`): softmax with
+parameters after the last pass). ``da0`` feeds no gradient, so it is the one value that chain
+cannot see: a checked pass computes it (``dz1·W1ᵀ``, one more product of the first layer) and adds
+its sum to ``chk`` (a large ``W1`` can make it overflow while every other value stays finite).
+The output layer's ``z`` needs no sum when its loss already turns every non-finite ``z`` into a
+non-finite loss (:data:`LOSS_SEES_Z`): softmax with
 cross-entropy (``z = +∞`` or NaN makes the row NaN; ``−∞`` makes an output 0 and ``t·ln 0`` is NaN
 or −∞) and sigmoid with binary cross-entropy (an output of 0 or 1 puts ``ln 0`` in the sum).
 Each sum is one BLAS dot of the flattened ``z`` with ones (a third of ``z.sum()``'s cost on a
@@ -100,6 +103,7 @@ class PassKernel:
             _ce_evaluate,
         )
         self._ones: list[Array | None] = [None] * L  # grown to the largest z seen, per layer
+        self._ones_a0: Array | None = None  # the same for da0
         # one-row passes (online): the identity's kernels are skipped (a = z, dz = da), and a
         # watched z is summed as a list when small, else as a product with a column of ones
         ident = [act.forward is _IDENTITY[0] and act.backward is _IDENTITY[2] for act in acts]
@@ -114,6 +118,13 @@ class PassKernel:
         ones = self._ones[i]
         if ones is None or ones.shape[0] < n:
             ones = self._ones[i] = np.ones(n)
+        return ones if ones.shape[0] == n else ones[:n]
+
+    def _ones_for_inputs(self, n: int) -> Array:
+        """A column of ones to sum ``da0`` with (``n``: its size), grown as :meth:`_ones_for`'s."""
+        ones = self._ones_a0
+        if ones is None or ones.shape[0] < n:
+            ones = self._ones_a0 = np.ones(n)
         return ones if ones.shape[0] == n else ones[:n]
 
     def _softmax_ce(self, y: Array, hot: Array, rows: int) -> tuple[float, Array]:
@@ -164,6 +175,9 @@ class PassKernel:
         isfinite = math.isfinite
         L = self.depth
         layers, back = range(L), range(L - 1, -1, -1)
+        inputs = Ws[0].shape[0] if L else 0
+        small_a0 = inputs <= SMALL_Z  # da0 (one row) summed as a list, else as a product with ones
+        ones_a0 = self._ones_for_inputs(0 if small_a0 else inputs)
         n = 0
         loss = 0.0
         for a0, t in rows:
@@ -193,14 +207,14 @@ class PassKernel:
                 dz = da if g is None else g(z_s[i], a_s[i + 1], da)
                 dW = a_s[i].T.dot(dz)
                 db = dz[0] + 0.0 if has_bias[i] else None  # add.reduce(dz, 0): 0.0 + the one row
-                if i:
+                if i or checked:  # da0 only to be checked (see the module docstring)
                     da = dz.dot(W.T)  # from W before its update, as updating at the end does
                 update(params, i, dW, db, lr, mu)
             acc += loss
             n += 1
             if checked:
-                chk += loss
-                if not isfinite(chk) and not (isfinite(loss) and all(bool(np.isfinite(z).all()) for z in z_s)):
+                chk += loss + (sum(da.tolist()[0]) if small_a0 else da.ravel().dot(ones_a0))
+                if not isfinite(chk) and not (isfinite(loss) and all(bool(np.isfinite(v).all()) for v in (*z_s, da))):
                     return acc, n, False, loss
         return acc, n, True, loss
 
@@ -246,12 +260,12 @@ class PassKernel:
             dz = dz_out if dz_out is not None and i == L - 1 else bwd[i](z_s[i + 1], a_s[i + 1], da)
             dW = a_s[i].T.dot(dz)
             db = _add(dz, 0) if has_bias[i] else None  # dz.sum(axis=0)
-            if i > 0:
+            if i > 0 or checked:  # da0 only to be checked (see the module docstring)
                 da = dz.dot(W.T)  # from W before its update, as updating at the end does
             update(params, i, dW, db, lr, mu)
         if not checked:
             return loss, True
-        chk += loss
+        chk += loss + da.ravel().dot(self._ones_for_inputs(da.size))
         if math.isfinite(chk):
             return loss, True
-        return loss, math.isfinite(loss) and all(bool(np.isfinite(z).all()) for z in z_s[1:])
+        return loss, math.isfinite(loss) and all(bool(np.isfinite(v).all()) for v in (*z_s[1:], da))

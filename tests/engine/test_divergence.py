@@ -7,7 +7,7 @@ time and looks at every value (z, a, da, dz, dW, db, parameters, loss) after eac
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bptui.engine import Debugger, InitSpec, LayerSpec, Scenario, TrainingSpec
@@ -78,6 +78,8 @@ HUGE = st.sampled_from([1e150, -1e200, 1e300, -1e308, 1.7e308])
     act=st.sampled_from(["relu", "sigmoid", "tanh", "leaky_relu", "identity"]),
     lr=st.sampled_from([0.1, 2.0, 1e10, 1e300]),
 )
+# da0 alone overflows (W1 finite, dz1 finite, their product not): the run-N kernel did not compute da0
+@example(w=[0.0, 0.0, 0.0, 1e300], x=[21.0, 0.0, 0.0, 0.0], act="leaky_relu", lr=0.1)
 def test_the_run_stops_where_stepping_first_sees_a_non_finite_value(w, x, act, lr) -> None:
     sc = two_layer([w[:2], w[2:]], [x[:2], x[2:]], act=act, lr=lr, b1=(0.0, 0.0))
     epochs = 30

@@ -134,8 +134,8 @@ def test_the_one_row_bias_gradient_is_the_reduction(values: list[float]) -> None
 @pytest.mark.parametrize("loss", list(OUTPUT_FOR_LOSS))
 @pytest.mark.parametrize("hidden", HIDDEN)
 def test_the_one_row_finite_flag_is_every_z_and_the_loss_finite(hidden: str, loss: str, width: int) -> None:
-    """As below for one-row passes: :meth:`PassKernel.run_rows` stops after the first pass whose z
-    or loss was non-finite, and says so; the numbers are stepping's up to there."""
+    """As below for one-row passes: :meth:`PassKernel.run_rows` stops after the first pass whose z,
+    loss or da0 was non-finite, and says so; the numbers are stepping's up to there."""
     rng = np.random.RandomState(13)
     flagged = 0
     for case in range(40):
@@ -148,7 +148,7 @@ def test_the_one_row_finite_flag_is_every_z_and_the_loss_finite(hidden: str, los
         with np.errstate(all="ignore"):
             for k, (a0, t) in enumerate(rows):
                 sp = stepped_pass(net, stepped, a0, t)
-                if not (np.isfinite(sp.loss) and all(bool(np.isfinite(z).all()) for z in sp.z[1:])):
+                if not (np.isfinite(sp.loss) and all(bool(np.isfinite(v).all()) for v in (*sp.z[1:], sp.da[0]))):
                     want = k + 1
                     break
             _, n, finite, _ = PassKernel(net).run_rows(params, rows, 0.0, checked=True)
@@ -179,8 +179,9 @@ def blown_up(sc, rng: np.random.RandomState):
 @pytest.mark.parametrize("hidden", HIDDEN)
 def test_the_finite_flag_is_every_z_and_the_loss_finite(hidden: str, loss: str) -> None:
     """Huge and non-finite parameters in random layers: the checked kernel says "finite" exactly
-    when stepping's z of every layer and loss are finite (an ``a``, ``da``, ``dz`` or ``dW`` that is
-    non-finite comes from one of those, or shows in the next pass's z through the update)."""
+    when stepping's z of every layer, loss and da0 are finite (an ``a``, ``da``, ``dz`` or ``dW``
+    that is non-finite comes from one of those, or shows in the next pass's z through the update;
+    da0 feeds nothing, so it is checked itself)."""
     rng = np.random.RandomState(11)
     output = OUTPUT_FOR_LOSS[loss]
     output_only = 0  # cases where the output z alone was non-finite (what LOSS_SEES_Z relies on)
@@ -195,7 +196,7 @@ def test_the_finite_flag_is_every_z_and_the_loss_finite(hidden: str, loss: str) 
             sp = stepped_pass(net, stepped, a0, t)
             value, finite = PassKernel(net).train(params, a0, t, checked=True, hot=plan.hot(1)[0])
         zs_finite = [bool(np.isfinite(z).all()) for z in sp.z[1:]]
-        truth = bool(np.isfinite(sp.loss)) and all(zs_finite)
+        truth = bool(np.isfinite(sp.loss)) and all(zs_finite) and bool(np.isfinite(sp.da[0]).all())
         assert finite == truth, (case, zs_finite, sp.loss)
         assert np.array_equal(value, sp.loss, equal_nan=True) and params.equals(stepped)  # the same numbers
         flagged += not finite
