@@ -24,8 +24,10 @@ hide (tanh of ∞ is 1, relu of −∞ is 0). A non-finite ``a`` makes the next 
 non-finite, a non-finite ``da`` or ``dz`` makes its ``dW`` non-finite, which makes ``W``
 non-finite at the update, which makes the next pass's ``z`` non-finite (the caller checks the
 parameters after the last pass). ``da0`` feeds no gradient, so it is the one value that chain
-cannot see: a checked pass computes it (``dz1·W1ᵀ``, one more product of the first layer) and adds
-its sum to ``chk`` (a large ``W1`` can make it overflow while every other value stays finite).
+cannot see (a large ``W1`` can make it overflow while every other value stays finite): a checked
+pass of one row computes it (``dz1·W1ᵀ``) and adds its sum to ``chk``; a larger pass first bounds
+it, ``‖dz1‖·‖W1‖`` (two dots instead of a product of the first layer's size), and computes it only
+when that bound is not far below overflow (:func:`_da0_surely_finite`).
 The output layer's ``z`` needs no sum when its loss already turns every non-finite ``z`` into a
 non-finite loss (:data:`LOSS_SEES_Z`): softmax with
 cross-entropy (``z = +∞`` or NaN makes the row NaN; ``−∞`` makes an output 0 and ``t·ln 0`` is NaN
@@ -60,6 +62,20 @@ _SEES_Z = {(_softmax, _ce), (_sigmoid, _bce)}  # the same pairs by their kernels
 _add, _min = np.add.reduce, np.minimum.reduce
 _IDENTITY = activation_op("identity").kernels(0.0)  # (forward, derivative, backward): z ↦ z, da ↦ da
 SMALL_Z = 16  # a one-row z up to this many units is summed as a Python list (cheaper than a dot)
+
+
+BOUND_BELOW = 1e300  # ‖dz‖²·‖W‖² under this: |da0| < 1e150, far from overflowing (1.8e308)
+EXACT_UNDER = 4096  # rows × units × inputs under which da0 is computed rather than bounded
+
+
+def _da0_surely_finite(dz: Array, W: Array) -> bool:
+    """Whether ``da0 = dz·Wᵀ`` is finite, without computing it when that costs much: by
+    Cauchy–Schwarz each element is at most ``‖dz‖·‖W‖`` (Frobenius norms, two BLAS dots) in
+    magnitude. ``False`` means: compute it and see (an overflowing or NaN bound included)."""
+    if dz.size * W.shape[0] < EXACT_UNDER:
+        return False  # the product itself is cheaper
+    d, w = dz.ravel(), W.ravel()
+    return bool(d.dot(d) * w.dot(w) < BOUND_BELOW)
 
 
 def update(params: Params, i: int, dW: Array, db: Array | None, lr: float, mu: float) -> None:
@@ -255,17 +271,22 @@ class PassKernel:
             else:
                 loss, da = float(_add(per)), grad
         bwd, has_bias, lr, mu = self.backward, self.has_bias, self.lr, self.mu
+        da0: Array | None = None  # computed only when a checked pass cannot bound it
         for i in range(L - 1, -1, -1):
             W = Ws[i]
             dz = dz_out if dz_out is not None and i == L - 1 else bwd[i](z_s[i + 1], a_s[i + 1], da)
             dW = a_s[i].T.dot(dz)
             db = _add(dz, 0) if has_bias[i] else None  # dz.sum(axis=0)
-            if i > 0 or checked:  # da0 only to be checked (see the module docstring)
+            if i > 0:
                 da = dz.dot(W.T)  # from W before its update, as updating at the end does
+            elif checked and not _da0_surely_finite(dz, W):  # da0 only to be checked (module docstring)
+                da0 = dz.dot(W.T)
+                chk += da0.ravel().dot(self._ones_for_inputs(da0.size))
             update(params, i, dW, db, lr, mu)
         if not checked:
             return loss, True
-        chk += loss + da.ravel().dot(self._ones_for_inputs(da.size))
+        chk += loss
         if math.isfinite(chk):
             return loss, True
-        return loss, math.isfinite(loss) and all(bool(np.isfinite(v).all()) for v in (*z_s[1:], da))
+        seen = z_s[1:] if da0 is None else [*z_s[1:], da0]
+        return loss, math.isfinite(loss) and all(bool(np.isfinite(v).all()) for v in seen)

@@ -261,3 +261,34 @@ def test_the_output_z_is_summed_unless_the_loss_sees_it(loss: str) -> None:
     assert kernel.watch[0] is True  # tanh hides ±∞
     assert kernel.watch[-1] is (output.hides_nonfinite and (output.name, loss) not in LOSS_SEES_Z)
     assert kernel.short_ce is (loss == "cross_entropy")
+
+
+@pytest.mark.parametrize("huge", [1e306, 1e3])
+def test_a_batch_whose_da0_alone_overflows_is_flagged(huge: float) -> None:
+    """da0 feeds no gradient: with a0's first column 0, a huge first row of W1 leaves every z, the
+    loss and the update finite while da0 overflows. On a batch this large the kernel bounds da0
+    instead of computing it (rows × units × inputs is 8,192); a bound near overflow must send it to
+    the exact product, and a modest W1 must not be flagged."""
+    from dataclasses import replace
+
+    from ..builders import batch_scenario
+
+    sc = batch_scenario((64, 8, 1), samples=16)
+    X = sc.data_inputs.copy()
+    X[:, 0] = 0.0
+    sc = replace(sc, data_inputs=X)
+    net, plan = Network.from_scenario(sc), BatchPlan(sc)
+    a0, t = plan.batch(0)
+    assert a0.shape[0] * 8 * 64 >= 4096  # the bound's path, not the exact product's
+    params = initial_params(sc)
+    params.W[0][0, :] = huge
+    params.W[1][:] = 100.0  # a large dz1 (every z and the loss stay finite)
+    stepped = params.copy()
+    with np.errstate(all="ignore"):
+        sp = stepped_pass(net, stepped, a0, t)
+        _, finite = PassKernel(net).train(params, a0, t, checked=True)
+    assert np.isfinite(sp.loss) and all(bool(np.isfinite(z).all()) for z in sp.z[1:])
+    da0_finite = bool(np.isfinite(sp.da[0]).all())
+    assert da0_finite == (huge < 1e100)  # the case is what it says: only da0 overflows
+    assert finite == da0_finite
+    assert params.equals(stepped)
