@@ -2,8 +2,9 @@
 
 Hypothesis: one profile instead of the same options on every ``@settings``. No deadline (a shared,
 loaded machine must not fail a test by its clock: speed is for tests/benchmarks), no "too slow"
-health check for the same reason, and a failure prints the blob that replays it
-(``@reproduce_failure``). Each test keeps its own ``max_examples``: the size that example is worth.
+health check for the same reason, the same examples on every run (derandomized; the ``explore``
+profile draws new ones), and a failure prints the blob that replays it (``@reproduce_failure``).
+Each test keeps its own ``max_examples``: the size that example is worth.
 """
 
 from __future__ import annotations
@@ -15,8 +16,17 @@ import sys
 import pytest
 from hypothesis import HealthCheck, settings
 
-settings.register_profile("bptui", deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("bptui")
+settings.register_profile(
+    "bptui",
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,  # the same examples every run: a failure in CI is one anyone can rerun
+)
+# BPTUI_HYPOTHESIS=explore: new random examples each run, to look further (as a session did, which
+# found a divergence stop that came too late: tests/engine/test_divergence.py's @example)
+settings.register_profile("explore", settings.get_profile("bptui"), derandomize=False)
+settings.load_profile(os.environ.get("BPTUI_HYPOTHESIS", "bptui"))
 
 
 # The modules whose tests take seconds each (a real pty, thousands of random keys, memory traced,
