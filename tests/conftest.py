@@ -77,6 +77,6 @@ def pytest_collection_finish(session) -> None:
 
 
 def pytest_runtest_teardown(item, nextitem) -> None:
-    styles_cache = sys.modules.get("textual._styles_cache")
-    if styles_cache is not None:  # what bptui.tui.leaks does when a dialog closes, for every test's end
-        styles_cache.StylesCache.get_inner_outer.cache_clear()
+    leaks = sys.modules.get("bptui.tui.leaks")  # loaded with the app: what it does when a dialog closes
+    if leaks is not None:
+        leaks.release_closed_widgets()

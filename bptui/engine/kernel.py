@@ -118,8 +118,8 @@ class PassKernel:
             _softmax_backward,
             _ce_evaluate,
         )
-        self._ones: list[Array | None] = [None] * L  # grown to the largest z seen, per layer
-        self._ones_a0: Array | None = None  # the same for da0
+        # grown to the largest z seen, per layer; the last, index L, for da0
+        self._ones: list[Array | None] = [None] * (L + 1)
         # one-row passes (online): the identity's kernels are skipped (a = z, dz = da), and a
         # watched z is summed as a list when small, else as a product with a column of ones
         ident = [act.forward is _IDENTITY[0] and act.backward is _IDENTITY[2] for act in acts]
@@ -134,13 +134,6 @@ class PassKernel:
         ones = self._ones[i]
         if ones is None or ones.shape[0] < n:
             ones = self._ones[i] = np.ones(n)
-        return ones if ones.shape[0] == n else ones[:n]
-
-    def _ones_for_inputs(self, n: int) -> Array:
-        """A column of ones to sum ``da0`` with (``n``: its size), grown as :meth:`_ones_for`'s."""
-        ones = self._ones_a0
-        if ones is None or ones.shape[0] < n:
-            ones = self._ones_a0 = np.ones(n)
         return ones if ones.shape[0] == n else ones[:n]
 
     def _softmax_ce(self, y: Array, hot: Array, rows: int) -> tuple[float, Array]:
@@ -193,7 +186,7 @@ class PassKernel:
         layers, back = range(L), range(L - 1, -1, -1)
         inputs = Ws[0].shape[0] if L else 0
         small_a0 = inputs <= SMALL_Z  # da0 (one row) summed as a list, else as a product with ones
-        ones_a0 = self._ones_for_inputs(0 if small_a0 else inputs)
+        ones_a0 = self._ones_for(L, 0 if small_a0 else inputs)
         n = 0
         loss = 0.0
         for a0, t in rows:
@@ -281,7 +274,7 @@ class PassKernel:
                 da = dz.dot(W.T)  # from W before its update, as updating at the end does
             elif checked and not _da0_surely_finite(dz, W):  # da0 only to be checked (module docstring)
                 da0 = dz.dot(W.T)
-                chk += da0.ravel().dot(self._ones_for_inputs(da0.size))
+                chk += da0.ravel().dot(self._ones_for(L, da0.size))
             update(params, i, dW, db, lr, mu)
         if not checked:
             return loss, True

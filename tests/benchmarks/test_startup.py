@@ -36,6 +36,7 @@ from pathlib import Path
 
 import pytest
 
+from ..processes import cpu_seconds
 from .measure import row
 from .pty_read import SYNC_START, read_pty
 
@@ -119,16 +120,6 @@ def start_once(argv: list[str], needle: bytes, cwd: Path, root: Path = ROOT, cac
         os.waitpid(pid, 0)
         os.close(fd)
     return Start(last - t0, len(out), out.count(SYNC_START), seen, cpu)
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a running process (``/proc``; 0 where there is none)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def bptui_start(scenario: str = "scenarios/streetlight.toml", root: Path = ROOT, cache: str | None = None) -> Start:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ..builders import run_bptui, scenario_toml
+from ..processes import cpu_seconds
 
 HIDDEN = scenario_toml(
     (1, "relu", "weights = [[-1e308, -1e308]]\nbiases = [0.0]"),
@@ -97,14 +98,6 @@ def test_the_streamed_document_equals_the_values_bit_for_bit(fast, monkeypatch, 
         reference = json_document(dbg)  # every number through float() and to_jsonable
         assert streamed == json.loads(json.dumps(reference))
         assert streamed["loss"] == [to_jsonable(x) for x in dbg.epoch_losses]
-
-
-def cpu_seconds(pid: int) -> float:
-    """The CPU time a process has used so far (user and system, from /proc)."""
-    import os
-
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def interrupted(args: list[str], after: float) -> subprocess.CompletedProcess:

@@ -176,3 +176,11 @@ def steps(*keys):
 def size_id(size: tuple[int, int]) -> str:
     """Readable test and snapshot ids: ``120x40``."""
     return f"{size[0]}x{size[1]}"
+
+
+async def press_each(pilot, *keys: str) -> None:
+    """Press each key, then wait until the app has handled it (a dialog opened or closed, a file
+    read) before the next: what the file and quit tests do to open a dialog and answer it."""
+    for key in keys:
+        await pilot.press(key)
+        await pilot.pause()

@@ -17,8 +17,7 @@ from bptui.tui.screens.help import HelpScreen
 from bptui.tui.screens.open_file import OpenFile
 from bptui.tui.screens.save_file import SaveDialog
 
-from .conftest import Recorder, error_of, streetlight_file, until
-from .presses import press_each
+from .conftest import Recorder, error_of, press_each, streetlight_file, until
 
 SIZES = [(80, 24), (100, 30), (120, 40)]
 

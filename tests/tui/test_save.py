@@ -16,8 +16,7 @@ from bptui.tui import BptuiApp
 from bptui.tui.screens.confirm import ConfirmDialog
 from bptui.tui.screens.save_file import SaveDialog
 
-from .conftest import Recorder, error_of, streetlight_file
-from .presses import press_each
+from .conftest import Recorder, error_of, press_each, streetlight_file
 
 # --- ctrl+s: save -----------------------------------------------------------------------------------
 
